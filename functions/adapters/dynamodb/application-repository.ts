@@ -1,0 +1,254 @@
+// Applications and their documents in the single table. Every state change is a conditional write on the version
+// (optimistic locking); the open-application slot of a person changes in the same transaction as the application.
+
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { Application, ApplicationDocument } from '../../core/application';
+import { ConflictError, ConcurrentModificationError } from '../../core/errors';
+import { assertTransition, isOpen, type ApplicationStatus } from '../../core/lifecycle';
+import type { ApplicationRepository, NewApplicationWrite, Page } from '../../core/ports';
+import { keys } from './keys';
+import { TTL_ATTRIBUTE } from './table-definition';
+import { cancellationReasons, concurrentModification, decodeCursor, encodeCursor, isConditionalCheckFailed } from './errors';
+
+const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'type'];
+
+function toApplication(item: Record<string, unknown>): Application {
+  const copy = { ...item };
+  for (const attribute of KEY_ATTRIBUTES) delete copy[attribute];
+  return copy as unknown as Application;
+}
+
+function toDocument(item: Record<string, unknown>): ApplicationDocument {
+  const { PK: _pk, SK: _sk, type: _type, applicationId: _app, ...document } = item;
+  return document as unknown as ApplicationDocument;
+}
+
+export function createApplicationRepository(doc: DynamoDBDocumentClient, tableName: string): ApplicationRepository {
+  async function queryApplications(
+    indexName: string,
+    partitionAttribute: string,
+    partitionValue: string,
+    limit: number,
+    cursor?: string,
+    status?: ApplicationStatus,
+  ): Promise<Page<Application>> {
+    const sortAttribute = partitionAttribute.replace(/PK$/, 'SK');
+    const result = await doc.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: indexName,
+        KeyConditionExpression: '#pk = :pk',
+        ...(status ? { FilterExpression: '#status = :status' } : {}),
+        ExpressionAttributeNames: { '#pk': partitionAttribute, ...(status ? { '#status': 'status' } : {}) },
+        ExpressionAttributeValues: { ':pk': partitionValue, ...(status ? { ':status': status } : {}) },
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor, partitionAttribute, partitionValue),
+      }),
+    );
+    const items = (result.Items ?? []).map(toApplication);
+    const last = result.LastEvaluatedKey;
+    // Keep only the attributes DynamoDB needs to resume, so the cursor stays short and leaks nothing.
+    const resume = last ? pick(last, ['PK', 'SK', partitionAttribute, sortAttribute]) : undefined;
+    return { items, ...(resume ? { nextCursor: encodeCursor(resume) } : {}) };
+  }
+
+  return {
+    async create({ application, idempotency }: NewApplicationWrite) {
+      const { applicationId, ownerId, createdAt, status, nationalIdHash } = application;
+      try {
+        await doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: {
+                    ...keys.application(applicationId),
+                    ...keys.ownerIndex(ownerId, createdAt, applicationId),
+                    ...keys.statusIndex(status, createdAt, applicationId),
+                    ...keys.allApplicationsIndex(createdAt, applicationId),
+                    type: 'application',
+                    ...application,
+                  },
+                  ConditionExpression: 'attribute_not_exists(PK)',
+                },
+              },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: { ...keys.openApplication(nationalIdHash), type: 'open-application', applicationId, ownerId, createdAt },
+                  ConditionExpression: 'attribute_not_exists(PK)',
+                },
+              },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: {
+                    ...keys.idempotency(idempotency.ownerId, idempotency.key),
+                    type: 'idempotency',
+                    requestHash: idempotency.requestHash,
+                    response: idempotency.response,
+                    createdAt: idempotency.createdAt,
+                    [TTL_ATTRIBUTE]: idempotency.expiresAtEpochSeconds,
+                  },
+                  ConditionExpression: 'attribute_not_exists(PK)',
+                },
+              },
+            ],
+          }),
+        );
+      } catch (error) {
+        const reasons = cancellationReasons(error);
+        if (reasons?.[1] === 'ConditionalCheckFailed') {
+          throw new ConflictError('an open application already exists for this national ID', { cause: error });
+        }
+        if (reasons?.[2] === 'ConditionalCheckFailed') throw concurrentModification('this Idempotency-Key', error);
+        if (reasons?.[0] === 'ConditionalCheckFailed') throw concurrentModification('application id', error);
+        throw error;
+      }
+    },
+
+    async get(applicationId) {
+      const result = await doc.send(new GetCommand({ TableName: tableName, Key: keys.application(applicationId), ConsistentRead: true }));
+      return result.Item ? toApplication(result.Item) : undefined;
+    },
+
+    listByOwner(ownerId, limit, cursor, status) {
+      return queryApplications('GSI1', 'GSI1PK', keys.ownerPartition(ownerId), limit, cursor, status);
+    },
+
+    listAll(limit, cursor, status) {
+      return status
+        ? queryApplications('GSI2', 'GSI2PK', keys.statusPartition(status), limit, cursor)
+        : queryApplications('GSI3', 'GSI3PK', keys.allApplicationsPartition, limit, cursor);
+    },
+
+    async transition({ application, to, at, by, changes = {} }) {
+      const from: ApplicationStatus = application.status;
+      assertTransition(from, to);
+      const entry = { at, status: to, by };
+      const statusKeys = keys.statusIndex(to, application.createdAt, application.applicationId);
+      const names: Record<string, string> = { '#status': 'status', '#timeline': 'timeline', '#version': 'version' };
+      const values: Record<string, unknown> = {
+        ':to': to,
+        ':from': from,
+        ':at': at,
+        ':entry': [entry],
+        ':expected': application.version,
+        ':next': application.version + 1,
+        ':gsi2pk': statusKeys.GSI2PK,
+      };
+      const sets = ['#status = :to', 'updatedAt = :at', '#timeline = list_append(#timeline, :entry)', '#version = :next', 'GSI2PK = :gsi2pk'];
+      for (const [field, value] of Object.entries(changes)) {
+        names[`#${field}`] = field;
+        values[`:${field}`] = value;
+        sets.push(`#${field} = :${field}`);
+      }
+      const update = {
+        TableName: tableName,
+        Key: keys.application(application.applicationId),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: '#version = :expected AND #status = :from',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      };
+      try {
+        if (isOpen(to)) {
+          await doc.send(new UpdateCommand(update));
+        } else {
+          // Reaching an end frees the person to apply again: release their open-application slot in the same write.
+          await doc.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                { Update: update },
+                {
+                  Delete: {
+                    TableName: tableName,
+                    Key: keys.openApplication(application.nationalIdHash),
+                    ConditionExpression: 'attribute_not_exists(PK) OR applicationId = :id',
+                    ExpressionAttributeValues: { ':id': application.applicationId },
+                  },
+                },
+              ],
+            }),
+          );
+        }
+      } catch (error) {
+        if (isConditionalCheckFailed(error) || cancellationReasons(error)?.includes('ConditionalCheckFailed')) {
+          throw new ConcurrentModificationError(`application ${application.applicationId} changed meanwhile`, { cause: error });
+        }
+        throw error;
+      }
+      return {
+        ...application,
+        ...changes,
+        status: to,
+        updatedAt: at,
+        timeline: [...application.timeline, entry],
+        version: application.version + 1,
+      };
+    },
+
+    async addDocument(applicationId, document) {
+      await doc.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...keys.applicationDocument(applicationId, document.documentId), type: 'document', applicationId, ...document },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+    },
+
+    async markDocumentReceived(applicationId, documentId, receivedAt) {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.applicationDocument(applicationId, documentId),
+            UpdateExpression: 'SET #status = :received, receivedAt = :at',
+            ConditionExpression: 'attribute_exists(PK) AND #status = :pending',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':received': 'RECEIVED', ':pending': 'PENDING_UPLOAD', ':at': receivedAt },
+          }),
+        );
+        return true;
+      } catch (error) {
+        // Already received (S3 delivers events at least once) or unknown: nothing to change.
+        if (isConditionalCheckFailed(error)) return false;
+        throw error;
+      }
+    },
+
+    async listDocuments(applicationId) {
+      const prefix = keys.applicationDocumentsPrefix(applicationId);
+      const items: Record<string, unknown>[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+            ExpressionAttributeValues: { ':pk': prefix.PK, ':prefix': prefix.SKPrefix },
+            ExclusiveStartKey: start,
+            ConsistentRead: true,
+          }),
+        );
+        items.push(...(page.Items ?? []));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return items.map(toDocument);
+    },
+  };
+}
+
+function pick(source: Record<string, unknown>, names: string[]): Record<string, unknown> {
+  return Object.fromEntries(names.filter((name) => name in source).map((name) => [name, source[name]]));
+}

@@ -1,0 +1,61 @@
+// Loan products in the single table, listed through GSI1 (PK=PRODUCTS).
+
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Product } from '../../core/products';
+import type { ProductRepository } from '../../core/ports';
+import { keys } from './keys';
+import { isConditionalCheckFailed } from './errors';
+
+function toProduct(item: Record<string, unknown>): Product {
+  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g1s, type: _type, ...product } = item;
+  return product as unknown as Product;
+}
+
+function toItem(product: Product) {
+  return { ...keys.product(product.productId), ...keys.productsIndex(product.productId), type: 'product', ...product };
+}
+
+export function createProductRepository(doc: DynamoDBDocumentClient, tableName: string): ProductRepository {
+  return {
+    async get(productId) {
+      const result = await doc.send(new GetCommand({ TableName: tableName, Key: keys.product(productId) }));
+      return result.Item ? toProduct(result.Item) : undefined;
+    },
+
+    async list() {
+      const products: Product[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: 'GSI1',
+            KeyConditionExpression: 'GSI1PK = :pk',
+            ExpressionAttributeValues: { ':pk': keys.productsPartition },
+            ExclusiveStartKey: start,
+          }),
+        );
+        products.push(...(page.Items ?? []).map(toProduct));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return products;
+    },
+
+    async put(product) {
+      await doc.send(new PutCommand({ TableName: tableName, Item: toItem(product) }));
+    },
+
+    async seed(products) {
+      let added = 0;
+      for (const product of products) {
+        try {
+          await doc.send(new PutCommand({ TableName: tableName, Item: toItem(product), ConditionExpression: 'attribute_not_exists(PK)' }));
+          added += 1;
+        } catch (error) {
+          if (!isConditionalCheckFailed(error)) throw error;
+        }
+      }
+      return added;
+    },
+  };
+}

@@ -1,0 +1,30 @@
+// The one definition of the single table's keys and indexes. The CDK table construct and the local stack's
+// CreateTable both read it, so AWS and DynamoDB Local cannot drift apart. Access patterns:
+//   application by id ............ PK=APP#<id>            SK=APP
+//   documents of an application .. PK=APP#<id>            SK begins_with DOC#
+//   open application of a person .. PK=NATID#<keyed hash>  SK=OPEN
+//   idempotency record ........... PK=IDEMP#<owner>#<key>  SK=IDEMP   (expires by TTL)
+//   product by id ................ PK=PRODUCT#<id>        SK=PRODUCT
+//   an owner's applications ....... GSI1 PK=OWNER#<owner>  SK=<createdAt>#<id>
+//   all products ................. GSI1 PK=PRODUCTS        SK=<id>
+//   applications by status ....... GSI2 PK=APPSTATUS#<s>   SK=<createdAt>#<id>
+//   all applications (staff) ..... GSI3 PK=APPLICATIONS    SK=<createdAt>#<id>
+
+export const TABLE_KEYS = { partitionKey: 'PK', sortKey: 'SK' } as const;
+
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+export interface GlobalIndexDefinition {
+  indexName: string;
+  partitionKey: string;
+  sortKey: string;
+}
+
+export const GLOBAL_INDEXES: readonly GlobalIndexDefinition[] = [
+  { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
+  { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+  { indexName: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK' },
+];
+
+/** Every key attribute is a string. */
+export const KEY_ATTRIBUTE_TYPE = 'S' as const;

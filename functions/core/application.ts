@@ -1,0 +1,82 @@
+// The loan application as stored and as shown (API.md "Application view").
+
+import type { ApplicationStatus } from './lifecycle';
+import type { CustomerType, DocumentKind } from './products';
+import type { FieldProblem } from './errors';
+import { fromMinor } from './money';
+
+export interface TimelineEntry {
+  at: string;
+  status: ApplicationStatus;
+  by: string;
+}
+
+export interface ApplicationDocument {
+  documentId: string;
+  kind: DocumentKind;
+  contentType: string;
+  sizeBytes: number;
+  status: 'PENDING_UPLOAD' | 'RECEIVED';
+  createdAt: string;
+  receivedAt?: string;
+}
+
+/** Everything about an application except the applicant's PII, which lives encrypted in `sealedApplicant`. */
+export interface Application {
+  applicationId: string;
+  ownerId: string;
+  status: ApplicationStatus;
+  productId: string;
+  channel: string;
+  customerType: CustomerType;
+  amountMinor: number;
+  currency: string;
+  termMonths: number;
+  purpose: string;
+  /** Keyed hash of the national ID: finds the person's open application without keeping the ID in clear. */
+  nationalIdHash: string;
+  preferredLanguage: 'zh-CN' | 'en';
+  /** Non-identifying answers used for scoring (household, employment, finances, business figures). */
+  profile: Record<string, unknown>;
+  /** The applicant's identity and the guarantor's, encrypted (AES-256-GCM) as one sealed blob. */
+  sealedApplicant: string;
+  requiredDocuments: DocumentKind[];
+  timeline: TimelineEntry[];
+  failure?: FieldProblem | { step: string; message: string };
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export function toApplicationView(app: Application, documents: ApplicationDocument[]) {
+  const received = [...new Set(documents.filter((d) => d.status === 'RECEIVED').map((d) => d.kind))];
+  return {
+    applicationId: app.applicationId,
+    status: app.status,
+    productId: app.productId,
+    channel: app.channel,
+    customerType: app.customerType,
+    loan: {
+      amount: fromMinor({ minor: app.amountMinor, currency: app.currency }),
+      termMonths: app.termMonths,
+      purpose: app.purpose,
+    },
+    createdAt: app.createdAt,
+    updatedAt: app.updatedAt,
+    documents: {
+      required: app.requiredDocuments,
+      received,
+      missing: app.requiredDocuments.filter((kind) => !received.includes(kind)),
+      items: documents.map((d) => ({
+        documentId: d.documentId,
+        kind: d.kind,
+        contentType: d.contentType,
+        sizeBytes: d.sizeBytes,
+        status: d.status,
+        createdAt: d.createdAt,
+        ...(d.receivedAt ? { receivedAt: d.receivedAt } : {}),
+      })),
+    },
+    timeline: app.timeline,
+  };
+}

@@ -1,0 +1,50 @@
+// Typed domain errors. The HTTP layer maps each to an RFC 9457 problem; nothing here knows about HTTP.
+
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+export class DomainError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The request is malformed; every problem is listed with its field path. */
+export class ValidationError extends DomainError {
+  constructor(
+    message: string,
+    readonly errors: FieldProblem[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export class UnsupportedMediaTypeError extends DomainError {}
+export class UnauthorizedError extends DomainError {}
+export class ForbiddenError extends DomainError {}
+export class NotFoundError extends DomainError {}
+
+/** The request conflicts with the current state (an open application exists, an illegal transition, …). */
+export class ConflictError extends DomainError {}
+
+/** An optimistic-lock condition failed: someone else changed the item first. Safe to retry. */
+export class ConcurrentModificationError extends DomainError {}
+
+/** The same Idempotency-Key was reused with a different request body. */
+export class IdempotencyKeyMismatchError extends DomainError {}
+
+/** An illegal lifecycle transition; never applied. */
+export class IllegalTransitionError extends ConflictError {
+  constructor(
+    readonly from: string,
+    readonly to: string,
+  ) {
+    super(`cannot move from ${from} to ${to}`);
+  }
+}
+
+/** A dependency is briefly unavailable; the request was not (or not fully) carried out and may be retried. */
+export class TemporarilyUnavailableError extends DomainError {}

@@ -1,0 +1,109 @@
+// The ports: what the use cases need from the outside world. Adapters implement them for AWS, the local stack and tests.
+
+import type { Application, ApplicationDocument } from './application';
+import type { ApplicationStatus } from './lifecycle';
+import type { Product } from './products';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+export interface NewApplicationWrite {
+  application: Application;
+  /** Stored with the application in one transaction so that a replay finds the first response. */
+  idempotency: IdempotencyRecord;
+}
+
+export interface ApplicationRepository {
+  /**
+   * Stores a new application, claims the person's open-application slot and records the idempotency response, all
+   * or nothing. Throws ConflictError when the person already has an open application.
+   */
+  create(write: NewApplicationWrite): Promise<void>;
+  get(applicationId: string): Promise<Application | undefined>;
+  listByOwner(ownerId: string, limit: number, cursor?: string, status?: ApplicationStatus): Promise<Page<Application>>;
+  listAll(limit: number, cursor?: string, status?: ApplicationStatus): Promise<Page<Application>>;
+  /**
+   * Moves the application to `to` if its version is still `expectedVersion` and the move is legal; releases the open-
+   * application slot when `to` is an end state. Throws ConcurrentModificationError when the item changed meanwhile.
+   */
+  transition(input: {
+    application: Application;
+    to: ApplicationStatus;
+    at: string;
+    by: string;
+    changes?: Partial<Pick<Application, 'failure'>>;
+  }): Promise<Application>;
+  addDocument(applicationId: string, document: ApplicationDocument): Promise<void>;
+  markDocumentReceived(applicationId: string, documentId: string, receivedAt: string): Promise<boolean>;
+  listDocuments(applicationId: string): Promise<ApplicationDocument[]>;
+}
+
+export interface IdempotencyRecord {
+  ownerId: string;
+  key: string;
+  requestHash: string;
+  response: { statusCode: number; body: unknown };
+  createdAt: string;
+  expiresAtEpochSeconds: number;
+}
+
+export interface IdempotencyStore {
+  get(ownerId: string, key: string): Promise<IdempotencyRecord | undefined>;
+}
+
+export interface ProductRepository {
+  get(productId: string): Promise<Product | undefined>;
+  list(): Promise<Product[]>;
+  /** Creates or replaces a product. */
+  put(product: Product): Promise<void>;
+  /** Adds each product that is not there yet; never overwrites an edited one. Returns how many were added. */
+  seed(products: readonly Product[]): Promise<number>;
+}
+
+/** The loan pipeline (Step Functions in AWS). Executions are named by application id, so a retry cannot start two. */
+export interface Workflow {
+  start(applicationId: string, input: Record<string, unknown>): Promise<{ started: boolean }>;
+  stop(applicationId: string, cause: string): Promise<void>;
+}
+
+export interface Notification {
+  topic: 'applicant' | 'review' | 'ops';
+  subject: string;
+  body: string;
+  /** Where the message goes: an email address or a phone number (applicant topic), ignored for topics with subscribers. */
+  to?: string;
+  channel?: 'email' | 'sms';
+  attributes?: Record<string, string>;
+}
+
+export interface Notifier {
+  publish(notification: Notification): Promise<void>;
+}
+
+export interface UploadTarget {
+  uploadUrl: string;
+  expiresAt: string;
+  objectKey: string;
+}
+
+export interface DocumentStorage {
+  /** A URL that accepts exactly one PUT of the declared content type and size until it expires. */
+  createUploadUrl(input: { objectKey: string; contentType: string; sizeBytes: number; expiresInSeconds: number }): Promise<UploadTarget>;
+}
+
+/** Encrypts PII and derives keyed hashes for look-ups. Keys never leave the adapter. */
+export interface PiiProtector {
+  seal(plain: unknown): Promise<string>;
+  open<T>(sealed: string): Promise<T>;
+  keyedHash(value: string): Promise<string>;
+}
+
+export interface IdGenerator {
+  next(): string;
+}

@@ -1,0 +1,27 @@
+// GET /v1/products (any signed-in user: applicants' apps show the bounds) and POST /v1/products (admin: create or
+// replace a product).
+
+import { productFromInput, productSchema, toProductView } from '../core/application-schema';
+import type { AppDeps } from '../shared/deps';
+import { httpHandler, json, parseBody, principalOf, requireRole, type HttpHandler } from '../shared/http';
+import { lazyHandler, production } from '../shared/production';
+
+type Deps = Pick<AppDeps, 'products' | 'logger'>;
+
+export function createHandler(deps: Deps): HttpHandler {
+  return httpHandler(deps.logger, async (event) => {
+    const principal = principalOf(event);
+    if (event.requestContext.http.method === 'GET') {
+      const products = await deps.products.list();
+      return json(200, { items: products.map(toProductView).sort((a, b) => a.productId.localeCompare(b.productId)), nextCursor: null });
+    }
+    requireRole(principal, 'admin');
+    const product = productFromInput(parseBody(event, productSchema));
+    const existed = (await deps.products.get(product.productId)) !== undefined;
+    await deps.products.put(product);
+    deps.logger.info(existed ? 'product replaced' : 'product created', { productId: product.productId });
+    return json(existed ? 200 : 201, toProductView(product), { location: `/v1/products/${product.productId}` });
+  });
+}
+
+export const handler = lazyHandler(() => createHandler({ products: production.products(), logger: production.logger() }));

@@ -1,0 +1,31 @@
+// POST /v1/applications/{applicationId}/documents — a pre-signed upload URL for one declared file.
+
+import { documentUploadRequestSchema } from '../core/application-schema';
+import { requestDocumentUpload } from '../core/intake';
+import type { AppDeps } from '../shared/deps';
+import { httpHandler, json, parseBody, pathParam, principalOf, type HttpHandler } from '../shared/http';
+import { lazyHandler, production } from '../shared/production';
+
+type Deps = Pick<AppDeps, 'applications' | 'documents' | 'ids' | 'clock' | 'settings' | 'logger'>;
+
+export function createHandler(deps: Deps): HttpHandler {
+  return httpHandler(deps.logger, async (event) => {
+    const principal = principalOf(event);
+    const applicationId = pathParam(event, 'applicationId');
+    const request = parseBody(event, documentUploadRequestSchema);
+    const upload = await requestDocumentUpload(deps, { subject: principal.subject, isStaff: false }, applicationId, request);
+    deps.logger.info('document upload requested', { applicationId, documentId: upload.documentId, kind: request.kind });
+    return json(201, upload);
+  });
+}
+
+export const handler = lazyHandler(() =>
+  createHandler({
+    applications: production.applications(),
+    documents: production.documents(),
+    ids: production.ids(),
+    clock: production.clock(),
+    settings: production.settings(),
+    logger: production.logger(),
+  }),
+);

@@ -1,0 +1,21 @@
+// CloudFormation custom resource: seeds the default products (PRODUCT.md §3) when the stack is created or updated.
+// Products an admin has edited are never overwritten.
+
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { DEFAULT_PRODUCTS } from '../core/products';
+import type { AppDeps } from '../shared/deps';
+import { lazyHandler, production } from '../shared/production';
+
+type Deps = Pick<AppDeps, 'products' | 'logger'>;
+
+export function createHandler(deps: Deps) {
+  return async (event: CloudFormationCustomResourceEvent): Promise<{ PhysicalResourceId: string; Data: { added: number } }> => {
+    const added = event.RequestType === 'Delete' ? 0 : await deps.products.seed(DEFAULT_PRODUCTS);
+    deps.logger.info('default products seeded', { requestType: event.RequestType, added });
+    return { PhysicalResourceId: 'default-products', Data: { added } };
+  };
+}
+
+export const handler = lazyHandler((): ((event: CloudFormationCustomResourceEvent, context: unknown) => Promise<{ PhysicalResourceId: string; Data: { added: number } }>) =>
+  createHandler({ products: production.products(), logger: production.logger() }),
+);

@@ -1,0 +1,68 @@
+// POST /v1/applications — validate everything at once, honour Idempotency-Key, store, start the pipeline.
+
+import { applicationSubmissionSchema, productProblems } from '../core/application-schema';
+import { ConcurrentModificationError } from '../core/errors';
+import { replayIdempotent, requestHash, submitApplication, type StoredResponse } from '../core/intake';
+import type { AppDeps } from '../shared/deps';
+import { BadRequestError, header, httpHandler, isStaff, json, principalOf, readJson, validate, type HttpHandler } from '../shared/http';
+import { lazyHandler, production } from '../shared/production';
+
+type Deps = Pick<AppDeps, 'clock' | 'ids' | 'applications' | 'idempotency' | 'products' | 'workflow' | 'pii' | 'logger' | 'settings'>;
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
+
+export function createHandler(deps: Deps): HttpHandler {
+  return httpHandler(deps.logger, async (event) => {
+    const principal = principalOf(event);
+    const caller = { subject: principal.subject, isStaff: isStaff(principal) };
+    const key = header(event, 'idempotency-key');
+    if (!key || !IDEMPOTENCY_KEY.test(key)) {
+      throw new BadRequestError('the Idempotency-Key header is required: 8–128 letters, digits or _ . : -', [
+        { path: 'Idempotency-Key', message: key ? 'must be 8–128 letters, digits or _ . : -' : 'is required' },
+      ]);
+    }
+    const raw = readJson(event);
+    const hash = requestHash(raw);
+    const replay = await replayIdempotent(deps, caller, key, hash);
+    if (replay) return respond(replay);
+
+    const rawProductId = (raw as { productId?: unknown } | null)?.productId;
+    const product = typeof rawProductId === 'string' && /^[a-z0-9-]{1,64}$/.test(rawProductId) ? await deps.products.get(rawProductId) : undefined;
+    const submission = validate(raw, applicationSubmissionSchema, (body) => productProblems(body, product));
+
+    try {
+      const stored = await submitApplication(deps, { caller, idempotencyKey: key, requestHash: hash, submission, product: product! });
+      deps.logger.info('application submitted', { applicationId: (stored.body as { applicationId: string }).applicationId, productId: product!.productId });
+      return respond(stored);
+    } catch (error) {
+      // A concurrent request with the same key won the race: answer with its response.
+      if (error instanceof ConcurrentModificationError) {
+        const winner = await replayIdempotent(deps, caller, key, hash);
+        if (winner) return respond(winner);
+      }
+      throw error;
+    }
+  });
+}
+
+function respond(stored: StoredResponse) {
+  const body = stored.body as { links?: { self?: string } };
+  return json(stored.statusCode, stored.body, {
+    ...(body.links?.self ? { location: body.links.self } : {}),
+    ...(stored.replayed ? { 'idempotent-replayed': 'true' } : {}),
+  });
+}
+
+export const handler = lazyHandler(() =>
+  createHandler({
+    clock: production.clock(),
+    ids: production.ids(),
+    applications: production.applications(),
+    idempotency: production.idempotency(),
+    products: production.products(),
+    workflow: production.workflow(),
+    pii: production.pii(),
+    logger: production.logger(),
+    settings: production.settings(),
+  }),
+);

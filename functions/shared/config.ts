@@ -1,0 +1,31 @@
+// Lambda configuration: read from the environment once, at cold start, and validated. Adapters receive values,
+// never process.env.
+
+import { z } from 'zod';
+
+const configSchema = z.object({
+  TABLE_NAME: z.string().min(3),
+  STATE_MACHINE_ARN: z.string().startsWith('arn:').optional(),
+  DOCUMENTS_BUCKET: z.string().min(3).optional(),
+  APPLICANT_TOPIC_ARN: z.string().startsWith('arn:').optional(),
+  REVIEW_TOPIC_ARN: z.string().startsWith('arn:').optional(),
+  OPS_TOPIC_ARN: z.string().startsWith('arn:').optional(),
+  PII_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().positive().default(24),
+});
+
+export type LambdaConfig = z.infer<typeof configSchema>;
+
+let cached: LambdaConfig | undefined;
+
+export function lambdaConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
+  cached ??= configSchema.parse(env);
+  return cached;
+}
+
+/** A setting this Lambda cannot run without: fails at cold start with its name rather than at first use. */
+export function required<K extends keyof LambdaConfig>(config: LambdaConfig, key: K): NonNullable<LambdaConfig[K]> {
+  const value = config[key];
+  if (value === undefined || value === null) throw new Error(`missing configuration ${String(key)}`);
+  return value as NonNullable<LambdaConfig[K]>;
+}

@@ -1,0 +1,29 @@
+// Everything a handler may need from outside. Each handler's createHandler takes the Pick it uses; production wiring,
+// the local stack and tests each build the parts with their own adapters.
+
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type {
+  ApplicationRepository,
+  Clock,
+  DocumentStorage,
+  IdGenerator,
+  IdempotencyStore,
+  Notifier,
+  PiiProtector,
+  ProductRepository,
+  Workflow,
+} from '../core/ports';
+
+export interface AppDeps {
+  clock: Clock;
+  ids: IdGenerator;
+  applications: ApplicationRepository;
+  idempotency: IdempotencyStore;
+  products: ProductRepository;
+  workflow: Workflow;
+  notifier: Notifier;
+  documents: DocumentStorage;
+  pii: PiiProtector;
+  logger: Logger;
+  settings: { idempotencyTtlHours: number; uploadUrlTtlSeconds: number };
+}

@@ -1,0 +1,68 @@
+// GET /openapi.json: the OpenAPI 3.1 document, generated from the same zod schemas that validate requests, so the
+// published contract cannot drift from what the API enforces.
+
+import { z } from 'zod';
+import { applicationSubmissionSchema, documentUploadRequestSchema, productSchema } from '../core/application-schema';
+import { API_ROUTES } from './routes';
+
+const problemSchema = {
+  type: 'object',
+  required: ['type', 'title', 'status', 'detail'],
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+  },
+};
+
+const REQUEST_BODIES: Record<string, string> = {
+  'POST /v1/applications': 'ApplicationSubmission',
+  'POST /v1/applications/{applicationId}/documents': 'DocumentUploadRequest',
+  'POST /v1/products': 'Product',
+};
+
+const SUCCESS: Record<string, string> = {
+  'POST /v1/applications': '202',
+  'POST /v1/applications/{applicationId}/documents': '201',
+  'POST /v1/products': '201',
+};
+
+export function buildOpenApiDocument() {
+  const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of API_ROUTES) {
+    const routeKey = `${route.method} ${route.path}`;
+    const parameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    if (routeKey === 'POST /v1/applications') {
+      parameters.push({ name: 'Idempotency-Key', in: 'header', required: true, schema: { type: 'string' } });
+    }
+    const body = REQUEST_BODIES[routeKey];
+    paths[route.path] ??= {};
+    paths[route.path]![route.method.toLowerCase()] = {
+      operationId: `${route.method.toLowerCase()}${route.path.replace(/[{}]/g, '').replace(/\/(\w)/g, (_, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '')}`,
+      ...(route.auth === 'user' ? { security: [{ bearer: [] }] } : { security: [] }),
+      ...(parameters.length ? { parameters } : {}),
+      ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${body}` } } } } } : {}),
+      responses: {
+        [SUCCESS[routeKey] ?? '200']: { description: 'success', content: { 'application/json': {} } },
+        '4XX': { description: 'a problem with the request', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Microloan Approval API', version: '1.0.0' },
+    paths,
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: {
+        ApplicationSubmission: schema(applicationSubmissionSchema),
+        DocumentUploadRequest: schema(documentUploadRequestSchema),
+        Product: schema(productSchema),
+        Problem: problemSchema,
+      },
+    },
+  };
+}

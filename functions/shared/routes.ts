@@ -1,0 +1,39 @@
+// The HTTP routes and the Lambda that serves each. The CDK API construct and the local HTTP server both read this
+// list, so the local stack serves exactly what API Gateway serves.
+
+export type HttpHandlerName =
+  | 'submit-application'
+  | 'query-applications'
+  | 'withdraw-application'
+  | 'request-document-upload'
+  | 'products'
+  | 'openapi';
+
+export interface ApiRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** API Gateway path syntax: `{name}` is a path parameter. */
+  path: string;
+  handler: HttpHandlerName;
+  /** `user`: a valid JWT is required (Cognito authorizer in AWS, the local issuer locally). Roles are checked in the handler. */
+  auth: 'user' | 'none';
+}
+
+export const API_ROUTES: readonly ApiRoute[] = [
+  { method: 'POST', path: '/v1/applications', handler: 'submit-application', auth: 'user' },
+  { method: 'GET', path: '/v1/applications', handler: 'query-applications', auth: 'user' },
+  { method: 'GET', path: '/v1/applications/{applicationId}', handler: 'query-applications', auth: 'user' },
+  { method: 'POST', path: '/v1/applications/{applicationId}/withdraw', handler: 'withdraw-application', auth: 'user' },
+  { method: 'POST', path: '/v1/applications/{applicationId}/documents', handler: 'request-document-upload', auth: 'user' },
+  { method: 'GET', path: '/v1/products', handler: 'products', auth: 'user' },
+  { method: 'POST', path: '/v1/products', handler: 'products', auth: 'user' },
+  { method: 'GET', path: '/openapi.json', handler: 'openapi', auth: 'none' },
+];
+
+/** Lambdas that are not behind the API. */
+export type TaskHandlerName =
+  | 'pipeline-mark-assessing' // Step Functions task: SUBMITTED → ASSESSING
+  | 'pipeline-record-failure' // Step Functions catch: → FAILED and an operations alert
+  | 'document-uploaded' // S3 ObjectCreated on the documents bucket: marks the document received
+  | 'seed-products'; // CloudFormation custom resource: seeds the default products on first deploy
+
+export type HandlerName = HttpHandlerName | TaskHandlerName;

@@ -1,0 +1,175 @@
+// In-memory stand-ins for the ports, with the same semantics the DynamoDB adapters promise (conditional writes,
+// the open-application slot, idempotency records), for fast handler tests. The integration tests check the real ones.
+
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Application, ApplicationDocument } from '../../functions/core/application';
+import { ConcurrentModificationError, ConflictError } from '../../functions/core/errors';
+import { assertTransition, isOpen } from '../../functions/core/lifecycle';
+import type {
+  ApplicationRepository,
+  Clock,
+  IdempotencyRecord,
+  IdempotencyStore,
+  Notification,
+  ProductRepository,
+  Workflow,
+} from '../../functions/core/ports';
+import { DEFAULT_PRODUCTS, type Product } from '../../functions/core/products';
+import { createPiiProtector } from '../../functions/adapters/pii/aes-pii-protector';
+import type { AppDeps } from '../../functions/shared/deps';
+
+export class FixedClock implements Clock {
+  constructor(public current = new Date('2026-11-29T08:00:00.000Z')) {}
+  now() {
+    return new Date(this.current);
+  }
+}
+
+export class InMemoryApplications implements ApplicationRepository {
+  readonly applications = new Map<string, Application>();
+  readonly openSlots = new Map<string, string>();
+  readonly idempotencyRecords = new Map<string, IdempotencyRecord>();
+  readonly documents = new Map<string, ApplicationDocument[]>();
+
+  async create({ application, idempotency }: Parameters<ApplicationRepository['create']>[0]) {
+    if (this.openSlots.has(application.nationalIdHash)) throw new ConflictError('an open application already exists for this national ID');
+    const idemKey = `${idempotency.ownerId}#${idempotency.key}`;
+    if (this.idempotencyRecords.has(idemKey)) throw new ConcurrentModificationError('this Idempotency-Key changed meanwhile');
+    this.applications.set(application.applicationId, structuredClone(application));
+    this.openSlots.set(application.nationalIdHash, application.applicationId);
+    this.idempotencyRecords.set(idemKey, structuredClone(idempotency));
+  }
+
+  async get(applicationId: string) {
+    const found = this.applications.get(applicationId);
+    return found ? structuredClone(found) : undefined;
+  }
+
+  private page(items: Application[], limit: number, cursor?: string) {
+    const sorted = items.sort((a, b) => (a.createdAt + a.applicationId < b.createdAt + b.applicationId ? 1 : -1));
+    const start = cursor ? Number(cursor) : 0;
+    const slice = sorted.slice(start, start + limit);
+    return { items: slice.map((a) => structuredClone(a)), ...(start + limit < sorted.length ? { nextCursor: String(start + limit) } : {}) };
+  }
+
+  async listByOwner(ownerId: string, limit: number, cursor?: string, status?: string) {
+    return this.page([...this.applications.values()].filter((a) => a.ownerId === ownerId && (!status || a.status === status)), limit, cursor);
+  }
+
+  async listAll(limit: number, cursor?: string, status?: string) {
+    return this.page([...this.applications.values()].filter((a) => !status || a.status === status), limit, cursor);
+  }
+
+  async transition({ application, to, at, by, changes = {} }: Parameters<ApplicationRepository['transition']>[0]) {
+    assertTransition(application.status, to);
+    const stored = this.applications.get(application.applicationId);
+    if (!stored || stored.version !== application.version || stored.status !== application.status) {
+      throw new ConcurrentModificationError(`application ${application.applicationId} changed meanwhile`);
+    }
+    const next: Application = {
+      ...stored,
+      ...changes,
+      status: to,
+      updatedAt: at,
+      timeline: [...stored.timeline, { at, status: to, by }],
+      version: stored.version + 1,
+    };
+    this.applications.set(next.applicationId, next);
+    if (!isOpen(to) && this.openSlots.get(next.nationalIdHash) === next.applicationId) this.openSlots.delete(next.nationalIdHash);
+    return structuredClone(next);
+  }
+
+  async addDocument(applicationId: string, document: ApplicationDocument) {
+    this.documents.set(applicationId, [...(this.documents.get(applicationId) ?? []), { ...document }]);
+  }
+
+  async markDocumentReceived(applicationId: string, documentId: string, receivedAt: string) {
+    const document = this.documents.get(applicationId)?.find((d) => d.documentId === documentId);
+    if (!document || document.status === 'RECEIVED') return false;
+    document.status = 'RECEIVED';
+    document.receivedAt = receivedAt;
+    return true;
+  }
+
+  async listDocuments(applicationId: string) {
+    return structuredClone(this.documents.get(applicationId) ?? []);
+  }
+
+  async idempotencyRecord(ownerId: string, key: string) {
+    return this.idempotencyRecords.get(`${ownerId}#${key}`);
+  }
+}
+
+export class InMemoryProducts implements ProductRepository {
+  readonly products = new Map<string, Product>(DEFAULT_PRODUCTS.map((p) => [p.productId, structuredClone(p)]));
+  async get(productId: string) {
+    return this.products.get(productId);
+  }
+  async list() {
+    return [...this.products.values()];
+  }
+  async put(product: Product) {
+    this.products.set(product.productId, structuredClone(product));
+  }
+  async seed(products: readonly Product[]) {
+    let added = 0;
+    for (const product of products) {
+      if (!this.products.has(product.productId)) {
+        this.products.set(product.productId, structuredClone(product));
+        added += 1;
+      }
+    }
+    return added;
+  }
+}
+
+export class RecordingWorkflow implements Workflow {
+  readonly started: string[] = [];
+  readonly stopped: string[] = [];
+  failNextStart = false;
+  async start(applicationId: string) {
+    if (this.failNextStart) {
+      this.failNextStart = false;
+      throw new Error('Step Functions unavailable');
+    }
+    if (this.started.includes(applicationId)) return { started: false };
+    this.started.push(applicationId);
+    return { started: true };
+  }
+  async stop(applicationId: string) {
+    this.stopped.push(applicationId);
+  }
+}
+
+export class RecordingNotifier {
+  readonly sent: Notification[] = [];
+  async publish(notification: Notification) {
+    this.sent.push(notification);
+  }
+}
+
+let counter = 0;
+
+/** A full set of fake dependencies; tests override what they look at. */
+export function fakeDeps() {
+  const store = new InMemoryApplications();
+  const idempotency: IdempotencyStore = { get: (ownerId, key) => store.idempotencyRecord(ownerId, key) };
+  const deps = {
+    clock: new FixedClock(),
+    ids: { next: () => `01TEST${String(++counter).padStart(20, '0')}` },
+    applications: store,
+    idempotency,
+    products: new InMemoryProducts(),
+    workflow: new RecordingWorkflow(),
+    notifier: new RecordingNotifier(),
+    documents: {
+      async createUploadUrl({ objectKey, expiresInSeconds }: { objectKey: string; expiresInSeconds: number }) {
+        return { uploadUrl: `https://uploads.test/${objectKey}?sig=x`, expiresAt: new Date(Date.UTC(2026, 10, 29, 8, 0, expiresInSeconds)).toISOString(), objectKey };
+      },
+    },
+    pii: createPiiProtector(async () => 'unit-test-secret-unit-test-secret-unit-test-secret'),
+    logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
+    settings: { idempotencyTtlHours: 24, uploadUrlTtlSeconds: 900 },
+  };
+  return deps satisfies AppDeps;
+}

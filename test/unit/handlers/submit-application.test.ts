@@ -1,0 +1,119 @@
+import { createHandler as createSubmit } from '../../../functions/handlers/submit-application';
+import { fakeDeps } from '../../support/fakes';
+import { httpEvent, lambdaContext, parse } from '../../support/events';
+import { validApplication } from '../../support/applications';
+import { malformedCases } from '../../support/malformed-bodies';
+
+function submit(deps: ReturnType<typeof fakeDeps>, body: unknown, options: { key?: string | null; sub?: string; contentType?: string; raw?: string } = {}) {
+  const headers: Record<string, string> = { 'content-type': options.contentType ?? 'application/json' };
+  if (options.key !== null) headers['Idempotency-Key'] = options.key ?? `key-${Math.random().toString(36).slice(2)}`;
+  const handler = createSubmit(deps);
+  return handler(
+    httpEvent({ method: 'POST', routePath: '/v1/applications', headers, sub: options.sub ?? 'alice', ...(options.raw !== undefined ? { rawBody: options.raw } : { body }) }),
+    lambdaContext,
+  );
+}
+
+describe('POST /v1/applications', () => {
+  it('accepts a valid application with 202, stores it SUBMITTED and starts one pipeline execution named by its id', async () => {
+    const deps = fakeDeps();
+    const result = await submit(deps, validApplication());
+    expect(result.statusCode).toBe(202);
+    const body = parse(result);
+    expect(body).toMatchObject({ status: 'SUBMITTED', links: { self: `/v1/applications/${body.applicationId}` } });
+    expect(result.headers?.location).toBe(`/v1/applications/${body.applicationId}`);
+    const stored = deps.applications.applications.get(body.applicationId)!;
+    expect(stored).toMatchObject({ ownerId: 'alice', status: 'SUBMITTED', amountMinor: 800_000, currency: 'CNY', termMonths: 12 });
+    expect(deps.workflow.started).toEqual([body.applicationId]);
+  });
+
+  it('keeps PII out of the clear: the national ID only as a keyed hash, identity sealed', async () => {
+    const deps = fakeDeps();
+    const application = validApplication();
+    const body = parse(await submit(deps, application));
+    const stored = deps.applications.applications.get(body.applicationId)!;
+    const serialized = JSON.stringify(stored);
+    expect(serialized).not.toContain(application.applicant.nationalId);
+    expect(serialized).not.toContain('Li Wei');
+    expect(serialized).not.toContain('+8613800138000');
+    expect(serialized).not.toContain('li.wei@example.com');
+    expect(stored.nationalIdHash).toBe(await deps.pii.keyedHash(`CN:${application.applicant.nationalId}`));
+    expect(await deps.pii.open<{ applicant: { fullName: string } }>(stored.sealedApplicant)).toMatchObject({ applicant: { fullName: 'Li Wei' } });
+  });
+
+  it('replays the first response for the same key and body, without storing or starting anything again', async () => {
+    const deps = fakeDeps();
+    const application = validApplication();
+    const first = await submit(deps, application, { key: 'retry-key-0001' });
+    const second = await submit(deps, application, { key: 'retry-key-0001' });
+    expect(second.statusCode).toBe(202);
+    expect(second.body).toBe(first.body);
+    expect(second.headers?.['idempotent-replayed']).toBe('true');
+    expect(deps.applications.applications.size).toBe(1);
+    expect(deps.workflow.started).toHaveLength(1);
+  });
+
+  it('restarts the pipeline on replay when the first attempt stored the application but could not start it', async () => {
+    const deps = fakeDeps();
+    deps.workflow.failNextStart = true;
+    const application = validApplication();
+    const first = await submit(deps, application, { key: 'retry-key-0002' });
+    expect(first.statusCode).toBe(503);
+    expect(first.headers?.['retry-after']).toBe('1');
+    expect(parse(first).detail).toMatch(/retry with the same Idempotency-Key/);
+    const second = await submit(deps, application, { key: 'retry-key-0002' });
+    expect(second.statusCode).toBe(202);
+    expect(deps.workflow.started).toEqual([parse(second).applicationId]);
+    expect(deps.applications.applications.size).toBe(1);
+  });
+
+  it('refuses the same key with another body (422) and changes nothing', async () => {
+    const deps = fakeDeps();
+    await submit(deps, validApplication(), { key: 'retry-key-0003' });
+    const other = await submit(deps, validApplication(), { key: 'retry-key-0003' });
+    expect(other.statusCode).toBe(422);
+    expect(parse(other).errors[0].path).toBe('Idempotency-Key');
+    expect(deps.applications.applications.size).toBe(1);
+  });
+
+  it('requires an Idempotency-Key', async () => {
+    const deps = fakeDeps();
+    const result = await submit(deps, validApplication(), { key: null });
+    expect(result.statusCode).toBe(400);
+    expect(parse(result).errors).toEqual([{ path: 'Idempotency-Key', message: 'is required' }]);
+    expect(deps.applications.applications.size).toBe(0);
+  });
+
+  it('refuses a second open application for the same national ID with 409, even from another account', async () => {
+    const deps = fakeDeps();
+    const application = validApplication();
+    expect((await submit(deps, application, { sub: 'alice' })).statusCode).toBe(202);
+    const again = await submit(deps, { ...application, channel: 'web' }, { sub: 'mallory' });
+    expect(again.statusCode).toBe(409);
+    expect(parse(again).detail).toMatch(/open application already exists/);
+    expect(deps.applications.applications.size).toBe(1);
+  });
+
+  it('needs a signed-in user', async () => {
+    const deps = fakeDeps();
+    const result = await submit(deps, validApplication(), { sub: '' });
+    expect(result.statusCode).toBe(401);
+  });
+
+  describe.each(malformedCases())('malformed: $name', (testCase) => {
+    it(`answers ${testCase.status} naming ${testCase.path || 'the body'} and stores nothing`, async () => {
+      const deps = fakeDeps();
+      const result = await submit(deps, testCase.body, {
+        ...(testCase.raw !== undefined ? { raw: testCase.raw } : {}),
+        ...(testCase.contentType ? { contentType: testCase.contentType } : {}),
+      });
+      expect(result.statusCode).toBe(testCase.status);
+      expect(result.headers?.['content-type']).toBe('application/problem+json');
+      const problem = parse(result);
+      expect(problem).toMatchObject({ status: testCase.status, title: expect.any(String), detail: expect.any(String) });
+      expect(problem.errors.map((e: { path: string }) => e.path)).toContain(testCase.path);
+      expect(deps.applications.applications.size).toBe(0);
+      expect(deps.workflow.started).toHaveLength(0);
+    });
+  });
+});
