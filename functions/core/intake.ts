@@ -147,6 +147,14 @@ export async function submitApplication(
 
   await deps.applications.create({
     application,
+    customer: {
+      customerId: caller.subject,
+      nationalIdHash: application.nationalIdHash,
+      sealedIdentity: await deps.pii.seal(applicant),
+      preferredLanguage: applicant.preferredLanguage,
+      customerType: submission.customerType,
+      updatedAt: at,
+    },
     idempotency: {
       ownerId: caller.subject,
       key: input.idempotencyKey,

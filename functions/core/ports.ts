@@ -13,8 +13,21 @@ export interface Page<T> {
   nextCursor?: string;
 }
 
+/** A person as the lender knows them: identity sealed, national ID only as a keyed hash. One per signed-in subject. */
+export interface CustomerRecord {
+  customerId: string;
+  nationalIdHash: string;
+  /** fullName, nationalId, dateOfBirth, phone, email, address: encrypted by the PiiProtector. */
+  sealedIdentity: string;
+  preferredLanguage: 'zh-CN' | 'en';
+  customerType: string;
+  updatedAt: string;
+}
+
 export interface NewApplicationWrite {
   application: Application;
+  /** The applicant's latest details, written with the application (the newest application's details win). */
+  customer: CustomerRecord;
   /** Stored with the application in one transaction so that a replay finds the first response. */
   idempotency: IdempotencyRecord;
 }
@@ -26,6 +39,7 @@ export interface ApplicationRepository {
    */
   create(write: NewApplicationWrite): Promise<void>;
   get(applicationId: string): Promise<Application | undefined>;
+  getCustomer(customerId: string): Promise<CustomerRecord | undefined>;
   listByOwner(ownerId: string, limit: number, cursor?: string, status?: ApplicationStatus): Promise<Page<Application>>;
   listAll(limit: number, cursor?: string, status?: ApplicationStatus): Promise<Page<Application>>;
   /**

@@ -60,8 +60,23 @@ function aRecord(ownerId: string, key: string, applicationId: string): Idempoten
   };
 }
 
+function aCustomer(application: Application) {
+  return {
+    customerId: application.ownerId,
+    nationalIdHash: application.nationalIdHash,
+    sealedIdentity: 'v1.sealed-identity',
+    preferredLanguage: 'zh-CN' as const,
+    customerType: 'individual',
+    updatedAt: application.createdAt,
+  };
+}
+
 async function create(application: Application, key = `key-${application.applicationId}`) {
-  await applications.create({ application, idempotency: aRecord(application.ownerId, key, application.applicationId) });
+  await applications.create({
+    application,
+    customer: aCustomer(application),
+    idempotency: aRecord(application.ownerId, key, application.applicationId),
+  });
   return application;
 }
 
@@ -90,6 +105,7 @@ describe('application repository', () => {
     expect(await applications.get(application.applicationId)).toEqual(application);
     const record = await idempotency.get('alice', `key-${application.applicationId}`);
     expect(record?.response).toEqual({ statusCode: 202, body: { applicationId: application.applicationId } });
+    expect(await applications.getCustomer('alice')).toMatchObject({ customerId: 'alice', sealedIdentity: 'v1.sealed-identity' });
   });
 
   it('refuses a second open application for the same national ID hash, storing nothing of it', async () => {
@@ -176,7 +192,7 @@ describe('idempotency store', () => {
   it('ignores a record past its expiry even before TTL deletes it', async () => {
     const application = anApplication();
     const record = { ...aRecord('alice', 'expired-key-1', application.applicationId), expiresAtEpochSeconds: Math.floor(Date.parse('2026-11-29T07:00:00Z') / 1000) };
-    await applications.create({ application, idempotency: record });
+    await applications.create({ application, customer: aCustomer(application), idempotency: record });
     expect(await idempotency.get('alice', 'expired-key-1')).toBeUndefined();
   });
 });

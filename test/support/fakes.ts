@@ -8,6 +8,7 @@ import { assertTransition, isOpen } from '../../functions/core/lifecycle';
 import type {
   ApplicationRepository,
   Clock,
+  CustomerRecord,
   IdempotencyRecord,
   IdempotencyStore,
   Notification,
@@ -30,14 +31,20 @@ export class InMemoryApplications implements ApplicationRepository {
   readonly openSlots = new Map<string, string>();
   readonly idempotencyRecords = new Map<string, IdempotencyRecord>();
   readonly documents = new Map<string, ApplicationDocument[]>();
+  readonly customers = new Map<string, CustomerRecord>();
 
-  async create({ application, idempotency }: Parameters<ApplicationRepository['create']>[0]) {
+  async create({ application, customer, idempotency }: Parameters<ApplicationRepository['create']>[0]) {
     if (this.openSlots.has(application.nationalIdHash)) throw new ConflictError('an open application already exists for this national ID');
     const idemKey = `${idempotency.ownerId}#${idempotency.key}`;
     if (this.idempotencyRecords.has(idemKey)) throw new ConcurrentModificationError('this Idempotency-Key changed meanwhile');
     this.applications.set(application.applicationId, structuredClone(application));
     this.openSlots.set(application.nationalIdHash, application.applicationId);
     this.idempotencyRecords.set(idemKey, structuredClone(idempotency));
+    this.customers.set(customer.customerId, structuredClone(customer));
+  }
+
+  async getCustomer(customerId: string) {
+    return this.customers.get(customerId);
   }
 
   async get(applicationId: string) {

@@ -12,7 +12,7 @@ import {
 import type { Application, ApplicationDocument } from '../../core/application';
 import { ConflictError, ConcurrentModificationError } from '../../core/errors';
 import { assertTransition, isOpen, type ApplicationStatus } from '../../core/lifecycle';
-import type { ApplicationRepository, NewApplicationWrite, Page } from '../../core/ports';
+import type { ApplicationRepository, CustomerRecord, NewApplicationWrite, Page } from '../../core/ports';
 import { keys } from './keys';
 import { TTL_ATTRIBUTE } from './table-definition';
 import { cancellationReasons, concurrentModification, decodeCursor, encodeCursor, isConditionalCheckFailed } from './errors';
@@ -61,7 +61,7 @@ export function createApplicationRepository(doc: DynamoDBDocumentClient, tableNa
   }
 
   return {
-    async create({ application, idempotency }: NewApplicationWrite) {
+    async create({ application, customer, idempotency }: NewApplicationWrite) {
       const { applicationId, ownerId, createdAt, status, nationalIdHash } = application;
       try {
         await doc.send(
@@ -89,6 +89,9 @@ export function createApplicationRepository(doc: DynamoDBDocumentClient, tableNa
                 },
               },
               {
+                Put: { TableName: tableName, Item: { ...keys.customer(customer.customerId), type: 'customer', ...customer } },
+              },
+              {
                 Put: {
                   TableName: tableName,
                   Item: {
@@ -110,7 +113,7 @@ export function createApplicationRepository(doc: DynamoDBDocumentClient, tableNa
         if (reasons?.[1] === 'ConditionalCheckFailed') {
           throw new ConflictError('an open application already exists for this national ID', { cause: error });
         }
-        if (reasons?.[2] === 'ConditionalCheckFailed') throw concurrentModification('this Idempotency-Key', error);
+        if (reasons?.[3] === 'ConditionalCheckFailed') throw concurrentModification('this Idempotency-Key', error);
         if (reasons?.[0] === 'ConditionalCheckFailed') throw concurrentModification('application id', error);
         throw error;
       }
@@ -119,6 +122,13 @@ export function createApplicationRepository(doc: DynamoDBDocumentClient, tableNa
     async get(applicationId) {
       const result = await doc.send(new GetCommand({ TableName: tableName, Key: keys.application(applicationId), ConsistentRead: true }));
       return result.Item ? toApplication(result.Item) : undefined;
+    },
+
+    async getCustomer(customerId) {
+      const result = await doc.send(new GetCommand({ TableName: tableName, Key: keys.customer(customerId) }));
+      if (!result.Item) return undefined;
+      const { PK: _pk, SK: _sk, type: _type, ...customer } = result.Item;
+      return customer as CustomerRecord;
     },
 
     listByOwner(ownerId, limit, cursor, status) {

@@ -4,6 +4,7 @@ export const keys = {
   application: (applicationId: string) => ({ PK: `APP#${applicationId}`, SK: 'APP' }),
   applicationDocument: (applicationId: string, documentId: string) => ({ PK: `APP#${applicationId}`, SK: `DOC#${documentId}` }),
   applicationDocumentsPrefix: (applicationId: string) => ({ PK: `APP#${applicationId}`, SKPrefix: 'DOC#' }),
+  customer: (customerId: string) => ({ PK: `CUSTOMER#${customerId}`, SK: 'PROFILE' }),
   openApplication: (nationalIdHash: string) => ({ PK: `NATID#${nationalIdHash}`, SK: 'OPEN' }),
   idempotency: (ownerId: string, key: string) => ({ PK: `IDEMP#${ownerId}#${key}`, SK: 'IDEMP' }),
   product: (productId: string) => ({ PK: `PRODUCT#${productId}`, SK: 'PRODUCT' }),

@@ -39,6 +39,9 @@ describe('POST /v1/applications', () => {
     expect(serialized).not.toContain('li.wei@example.com');
     expect(stored.nationalIdHash).toBe(await deps.pii.keyedHash(`CN:${application.applicant.nationalId}`));
     expect(await deps.pii.open<{ applicant: { fullName: string } }>(stored.sealedApplicant)).toMatchObject({ applicant: { fullName: 'Li Wei' } });
+    const customer = deps.applications.customers.get('alice')!;
+    expect(JSON.stringify(customer)).not.toContain(application.applicant.nationalId);
+    expect(await deps.pii.open(customer.sealedIdentity)).toMatchObject({ phone: '+8613800138000', email: 'li.wei@example.com' });
   });
 
   it('replays the first response for the same key and body, without storing or starting anything again', async () => {
