@@ -1,0 +1,77 @@
+// A local stack per e2e file (fresh temp folder, DynamoDB in memory) and a small HTTP client for it.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalStack, type LocalStack } from '../../local/stack';
+
+export interface E2eContext {
+  stack: LocalStack;
+  url: string;
+  token(sub: string, roles?: string[]): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function bootStack(): Promise<E2eContext> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'microloan-e2e-'));
+  const stack = await startLocalStack({ port: 0, dataDir, fresh: true, inMemoryDb: true, quiet: true });
+  return {
+    stack,
+    url: stack.url,
+    async token(sub, roles = ['applicant']) {
+      const response = await fetch(`${stack.url}/_local/tokens`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ sub, roles }),
+      });
+      expectStatus(response, 200);
+      return ((await response.json()) as { token: string }).token;
+    },
+    async close() {
+      await stack.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface CallOptions {
+  token?: string;
+  body?: unknown;
+  raw?: string;
+  headers?: Record<string, string>;
+}
+
+export async function call(url: string, method: string, path: string, options: CallOptions = {}) {
+  const headers: Record<string, string> = { ...(options.headers ?? {}) };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if ((options.body !== undefined || options.raw !== undefined) && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
+    headers['content-type'] = 'application/json';
+  }
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers,
+    ...(options.raw !== undefined ? { body: options.raw } : options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+  });
+  const text = await response.text();
+  let json: any;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+export function expectStatus(response: { status: number }, status: number) {
+  if (response.status !== status) throw new Error(`expected HTTP ${status}, got ${response.status}`);
+}
+
+/** Polls until the predicate holds (the pipeline runs asynchronously after a 202). */
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
