@@ -3,7 +3,8 @@
 import type { S3Event } from 'aws-lambda';
 import { parseDocumentObjectKey } from '../core/intake';
 import type { AppDeps } from '../shared/deps';
-import { lazyHandler, production } from '../shared/production';
+import { lazyHandler } from '../shared/production';
+import * as production from '../shared/production';
 
 type Deps = Pick<AppDeps, 'applications' | 'clock' | 'logger'>;
 

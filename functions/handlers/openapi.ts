@@ -3,7 +3,8 @@
 import type { AppDeps } from '../shared/deps';
 import { httpHandler, json, type HttpHandler } from '../shared/http';
 import { buildOpenApiDocument } from '../shared/openapi';
-import { lazyHandler, production } from '../shared/production';
+import { lazyHandler } from '../shared/production';
+import * as production from '../shared/production';
 
 export function createHandler(deps: Pick<AppDeps, 'logger'>): HttpHandler {
   const document = buildOpenApiDocument();

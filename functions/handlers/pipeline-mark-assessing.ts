@@ -2,7 +2,8 @@
 
 import { markAssessing } from '../core/intake';
 import type { AppDeps } from '../shared/deps';
-import { lazyHandler, production } from '../shared/production';
+import { lazyHandler } from '../shared/production';
+import * as production from '../shared/production';
 
 type Deps = Pick<AppDeps, 'applications' | 'clock' | 'logger'>;
 

@@ -4,7 +4,8 @@
 import { productFromInput, productSchema, toProductView } from '../core/application-schema';
 import type { AppDeps } from '../shared/deps';
 import { httpHandler, json, parseBody, principalOf, requireRole, type HttpHandler } from '../shared/http';
-import { lazyHandler, production } from '../shared/production';
+import { lazyHandler } from '../shared/production';
+import * as production from '../shared/production';
 
 type Deps = Pick<AppDeps, 'products' | 'logger'>;
 

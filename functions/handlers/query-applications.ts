@@ -4,7 +4,8 @@ import { getApplicationView, listApplications } from '../core/intake';
 import { APPLICATION_STATUSES, type ApplicationStatus } from '../core/lifecycle';
 import type { AppDeps } from '../shared/deps';
 import { BadRequestError, httpHandler, isStaff, json, pageParams, pathParam, principalOf, type HttpHandler } from '../shared/http';
-import { lazyHandler, production } from '../shared/production';
+import { lazyHandler } from '../shared/production';
+import * as production from '../shared/production';
 
 type Deps = Pick<AppDeps, 'applications' | 'logger'>;
 

@@ -4,7 +4,8 @@ import { documentUploadRequestSchema } from '../core/application-schema';
 import { requestDocumentUpload } from '../core/intake';
 import type { AppDeps } from '../shared/deps';
 import { httpHandler, json, parseBody, pathParam, principalOf, type HttpHandler } from '../shared/http';
-import { lazyHandler, production } from '../shared/production';
+import { lazyHandler } from '../shared/production';
+import * as production from '../shared/production';
 
 type Deps = Pick<AppDeps, 'applications' | 'documents' | 'ids' | 'clock' | 'settings' | 'logger'>;
 

@@ -4,7 +4,8 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { DEFAULT_PRODUCTS } from '../core/products';
 import type { AppDeps } from '../shared/deps';
-import { lazyHandler, production } from '../shared/production';
+import { lazyHandler } from '../shared/production';
+import * as production from '../shared/production';
 
 type Deps = Pick<AppDeps, 'products' | 'logger'>;
 

@@ -5,7 +5,8 @@ import { ConcurrentModificationError } from '../core/errors';
 import { replayIdempotent, requestHash, submitApplication, type StoredResponse } from '../core/intake';
 import type { AppDeps } from '../shared/deps';
 import { BadRequestError, header, httpHandler, isStaff, json, principalOf, readJson, validate, type HttpHandler } from '../shared/http';
-import { lazyHandler, production } from '../shared/production';
+import { lazyHandler } from '../shared/production';
+import * as production from '../shared/production';
 
 type Deps = Pick<AppDeps, 'clock' | 'ids' | 'applications' | 'idempotency' | 'products' | 'workflow' | 'pii' | 'logger' | 'settings'>;
 

@@ -3,7 +3,8 @@
 import { withdrawApplication } from '../core/intake';
 import type { AppDeps } from '../shared/deps';
 import { httpHandler, json, pathParam, principalOf, type HttpHandler } from '../shared/http';
-import { lazyHandler, production } from '../shared/production';
+import { lazyHandler } from '../shared/production';
+import * as production from '../shared/production';
 
 type Deps = Pick<AppDeps, 'applications' | 'workflow' | 'clock' | 'logger'>;
 

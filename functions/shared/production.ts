@@ -1,5 +1,5 @@
 // Production wiring: the AWS adapters, each built at most once per Lambda container and only when a handler asks
-// for it, so a function's bundle and cold start carry only the SDK clients it uses.
+// for it. Each is a separate export marked pure, so esbuild drops the ones (and the SDK clients) a handler never uses.
 
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -25,36 +25,33 @@ function once<T>(build: () => T): () => T {
   return () => (value ??= build());
 }
 
-const config = once(() => lambdaConfig());
-const documentClient = once<DynamoDBDocumentClient>(() => createDocumentClient());
+export const config = /* @__PURE__ */ once(() => lambdaConfig());
+const documentClient = /* @__PURE__ */ once<DynamoDBDocumentClient>(() => createDocumentClient());
 
-export const production = {
-  config,
-  clock: () => systemClock,
-  ids: () => ulidIds,
-  logger: once(() => createLogger()),
-  applications: once(() => createApplicationRepository(documentClient(), config().TABLE_NAME)),
-  idempotency: once(() => createIdempotencyStore(documentClient(), config().TABLE_NAME)),
-  products: once(() => createProductRepository(documentClient(), config().TABLE_NAME)),
-  workflow: once(() => createStepFunctionsWorkflow(new SFNClient({}), required(config(), 'STATE_MACHINE_ARN'))),
-  notifier: once(() =>
-    createSnsNotifier(new SNSClient({}), {
-      ...(config().APPLICANT_TOPIC_ARN ? { applicant: config().APPLICANT_TOPIC_ARN } : {}),
-      ...(config().REVIEW_TOPIC_ARN ? { review: config().REVIEW_TOPIC_ARN } : {}),
-      ...(config().OPS_TOPIC_ARN ? { ops: config().OPS_TOPIC_ARN } : {}),
-    }),
-  ),
-  documents: once(() => createS3DocumentStorage(new S3Client({}), required(config(), 'DOCUMENTS_BUCKET'), systemClock)),
-  pii: once(() =>
-    createPiiProtector(async () => {
-      // Cached by Powertools for 5 minutes; the derived keys are cached by the protector for the container's life.
-      const secret = await getSecret(required(config(), 'PII_SECRET_ARN'), { maxAge: 300 });
-      if (typeof secret !== 'string') throw new Error('the PII secret must be a string');
-      return secret;
-    }),
-  ),
-  settings: once((): AppDeps['settings'] => ({ idempotencyTtlHours: config().IDEMPOTENCY_TTL_HOURS, uploadUrlTtlSeconds: 900 })),
-};
+export const clock = () => systemClock;
+export const ids = () => ulidIds;
+export const logger = /* @__PURE__ */ once(() => createLogger());
+export const applications = /* @__PURE__ */ once(() => createApplicationRepository(documentClient(), config().TABLE_NAME));
+export const idempotency = /* @__PURE__ */ once(() => createIdempotencyStore(documentClient(), config().TABLE_NAME));
+export const products = /* @__PURE__ */ once(() => createProductRepository(documentClient(), config().TABLE_NAME));
+export const workflow = /* @__PURE__ */ once(() => createStepFunctionsWorkflow(new SFNClient({}), required(config(), 'STATE_MACHINE_ARN')));
+export const notifier = /* @__PURE__ */ once(() =>
+  createSnsNotifier(new SNSClient({}), {
+    ...(config().APPLICANT_TOPIC_ARN ? { applicant: config().APPLICANT_TOPIC_ARN } : {}),
+    ...(config().REVIEW_TOPIC_ARN ? { review: config().REVIEW_TOPIC_ARN } : {}),
+    ...(config().OPS_TOPIC_ARN ? { ops: config().OPS_TOPIC_ARN } : {}),
+  }),
+);
+export const documents = /* @__PURE__ */ once(() => createS3DocumentStorage(new S3Client({}), required(config(), 'DOCUMENTS_BUCKET'), systemClock));
+export const pii = /* @__PURE__ */ once(() =>
+  createPiiProtector(async () => {
+    // Cached by Powertools for 5 minutes; the derived keys are cached by the protector for the container's life.
+    const secret = await getSecret(required(config(), 'PII_SECRET_ARN'), { maxAge: 300 });
+    if (typeof secret !== 'string') throw new Error('the PII secret must be a string');
+    return secret;
+  }),
+);
+export const settings = /* @__PURE__ */ once((): AppDeps['settings'] => ({ idempotencyTtlHours: config().IDEMPOTENCY_TTL_HOURS, uploadUrlTtlSeconds: 900 }));
 
 /**
  * A Lambda entry point built on the first invocation: importing a handler module (as the local stack and tests do)
