@@ -1,0 +1,61 @@
+// Builds the CDK app: the stack for one stage, checked by cdk-nag's AwsSolutions pack. bin/app.ts calls it for the
+// CLI; the infra tests call it directly (with cdk.json's context, see `cdkJsonContext`).
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { MicroloanStack } from './microloan-stack';
+import { REPO_ROOT } from './paths';
+
+export interface BuildAppOptions {
+  /** Context values (as in cdk.json); the CLI passes cdk.json's context itself. */
+  readonly context?: Record<string, unknown>;
+  /** Where the cloud assembly goes. @default the CLI's outdir, or a temporary directory */
+  readonly outdir?: string;
+  /** Run cdk-nag's AwsSolutions checks at synth. @default true */
+  readonly nag?: boolean;
+}
+
+export interface BuiltApp {
+  readonly app: App;
+  readonly stack: MicroloanStack;
+}
+
+/** The context that cdk.json gives the CLI, for callers that build the app without the CLI (the tests). */
+export function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  return { ...cdkJson.context };
+}
+
+export function buildApp(options: BuildAppOptions = {}): BuiltApp {
+  const app = new App({ context: options.context, outdir: options.outdir });
+
+  const stage = stringContext(app, 'microloan:stage', 'dev');
+  if (!/^[a-z][a-z0-9-]{0,19}$/.test(stage)) {
+    throw new Error(`microloan:stage must be lowercase letters, digits and dashes (at most 20), got '${stage}'`);
+  }
+  const featurePlan = stringContext(app, 'microloan:cognitoFeaturePlan', 'default');
+  if (featurePlan !== 'default' && featurePlan !== 'plus') {
+    throw new Error(`microloan:cognitoFeaturePlan must be 'default' or 'plus', got '${featurePlan}'`);
+  }
+
+  const stack = new MicroloanStack(app, `Microloan-${stage}`, {
+    stage,
+    description: `Microloan Approval (${stage}): loan intake, assessment, review, disbursement and servicing`,
+    opsEmail: stringContext(app, 'microloan:opsEmail', ''),
+    cognitoFeaturePlan: featurePlan,
+  });
+  Tags.of(stack).add('project', 'microloan-approval');
+  Tags.of(stack).add('stage', stage);
+
+  if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stack };
+}
+
+function stringContext(app: App, key: string, fallback: string): string {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'string') throw new Error(`context ${key} must be a string, got ${JSON.stringify(value)}`);
+  return value;
+}

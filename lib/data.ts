@@ -1,0 +1,73 @@
+// The data at rest: the customer-managed KMS key, the single DynamoDB table (built from the one table definition that
+// the local stack also uses) and the secret that keys PII encryption and the national-ID look-up hashes.
+
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import {
+  GLOBAL_INDEXES,
+  KEY_ATTRIBUTE_TYPE,
+  TABLE_KEYS,
+  TTL_ATTRIBUTE,
+} from '../functions/adapters/dynamodb/table-definition';
+import { acknowledge } from './nag';
+
+export interface DataProps {
+  /** Keep the table, key and secret (and protect the table from deletion) when the stack is deleted. */
+  readonly retainData: boolean;
+}
+
+const ATTRIBUTE_TYPES: Record<typeof KEY_ATTRIBUTE_TYPE, AttributeType> = { S: AttributeType.STRING };
+
+export class Data extends Construct {
+  /** Encrypts the table, the SNS topics and the PII secret. */
+  public readonly key: Key;
+  public readonly table: Table;
+  /** 64 random characters; the PII adapter derives its encryption and hashing keys from it. */
+  public readonly piiSecret: Secret;
+
+  constructor(scope: Construct, id: string, props: DataProps) {
+    super(scope, id);
+    const removalPolicy = props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const type = ATTRIBUTE_TYPES[KEY_ATTRIBUTE_TYPE];
+
+    this.key = new Key(this, 'Key', {
+      description: 'microloan-approval data key: DynamoDB table, SNS topics, PII secret',
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: TABLE_KEYS.partitionKey, type },
+      sortKey: { name: TABLE_KEYS.sortKey, type },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.key,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      deletionProtection: props.retainData,
+      removalPolicy,
+    });
+    for (const index of GLOBAL_INDEXES) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.indexName,
+        partitionKey: { name: index.partitionKey, type },
+        sortKey: { name: index.sortKey, type },
+      });
+    }
+
+    this.piiSecret = new Secret(this, 'PiiSecret', {
+      description: 'microloan-approval PII key material (field encryption and national-ID look-up hashes)',
+      encryptionKey: this.key,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy,
+    });
+    acknowledge(
+      this.piiSecret,
+      'AwsSolutions-SMG4',
+      'the secret keys the national-ID look-up hashes stored in the table; an automatic rotation would orphan every stored hash, so it is rotated by a planned re-keying migration instead of Secrets Manager rotation.',
+    );
+  }
+}

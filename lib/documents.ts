@@ -1,0 +1,132 @@
+// Applicants' documents (ID card, proof of income, business licence): uploaded straight to S3 through pre-signed PUT
+// URLs, encrypted with the data key, with server access logs kept in a separate bucket. A new object under
+// `applications/` invokes the document-uploaded Lambda, which marks the document received.
+
+import { Duration, Stack, type RemovalPolicy } from 'aws-cdk-lib';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  CfnBucket,
+  EventType,
+  HttpMethods,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
+import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import { Construct } from 'constructs';
+import { HouseFunction } from './house-function';
+import { grantKeyViaService } from './key-grants';
+import { acknowledge, nagRef } from './nag';
+
+/** Every uploaded document lives under this prefix: `applications/<applicationId>/<documentId>`. */
+export const DOCUMENTS_PREFIX = 'applications/';
+
+export interface DocumentsProps {
+  readonly table: Table;
+  readonly key: IKey;
+  readonly logRemovalPolicy: RemovalPolicy;
+}
+
+export class Documents extends Construct {
+  public readonly bucket: Bucket;
+  public readonly accessLogsBucket: Bucket;
+  public readonly documentUploadedFunction: HouseFunction;
+  private readonly key: IKey;
+
+  constructor(scope: Construct, id: string, props: DocumentsProps) {
+    super(scope, id);
+    this.key = props.key;
+
+    // Buckets are always retained: documents are part of the credit file, and access logs are audit evidence.
+    this.accessLogsBucket = new Bucket(this, 'AccessLogsBucket', {
+      encryption: BucketEncryption.S3_MANAGED, // the only encryption S3 server access logging can write to
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(400) }],
+    });
+    acknowledge(
+      this.accessLogsBucket,
+      'AwsSolutions-S1',
+      'this is the server access log bucket of the documents bucket; logging access to the log bucket itself would need yet another bucket and adds no audit value.',
+    );
+
+    this.bucket = new Bucket(this, 'DocumentsBucket', {
+      encryption: BucketEncryption.KMS,
+      encryptionKey: props.key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      versioned: true,
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: 'documents-bucket/',
+      lifecycleRules: [
+        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        { id: 'expire-replaced-versions', noncurrentVersionExpiration: Duration.days(90) },
+      ],
+      // Browsers and apps PUT the file straight to S3 with the pre-signed URL; the URL itself is the authorisation.
+      cors: [
+        {
+          allowedMethods: [HttpMethods.PUT],
+          allowedOrigins: ['*'],
+          allowedHeaders: ['*'],
+          exposedHeaders: ['ETag'],
+          maxAge: 3000,
+        },
+      ],
+    });
+
+    this.documentUploadedFunction = new HouseFunction(this, 'DocumentUploadedFunction', {
+      handlerName: 'document-uploaded',
+      description: 'marks an uploaded document received (S3 ObjectCreated under applications/)',
+      timeout: Duration.seconds(30),
+      logRemovalPolicy: props.logRemovalPolicy,
+    }).bindTable(props.table, 'readWrite');
+
+    this.bucket.addEventNotification(
+      EventType.OBJECT_CREATED,
+      new LambdaDestination(this.documentUploadedFunction),
+      { prefix: DOCUMENTS_PREFIX },
+    );
+    acknowledgeBucketNotificationsHandler(Stack.of(this));
+  }
+
+  /**
+   * Lets `fn` sign PUT URLs for objects under `applications/`, and nothing else: s3:PutObject on that prefix, and
+   * kms:GenerateDataKey on the data key through S3 (the uploader's credentials are the signer's, and S3 encrypts
+   * the object with the bucket's key).
+   */
+  public grantUpload(fn: HouseFunction): void {
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${DOCUMENTS_PREFIX}*`)],
+      }),
+    );
+    grantKeyViaService(this.key, fn, 's3', 'kms:GenerateDataKey');
+    fn.setConfig('DOCUMENTS_BUCKET', this.bucket.bucketName);
+    acknowledge(
+      fn.executionRole,
+      `AwsSolutions-IAM5[Resource::${nagRef(this.bucket.node.defaultChild as CfnBucket, 'Arn')}/${DOCUMENTS_PREFIX}*]`,
+      'pre-signed upload URLs are issued for new object keys applications/<applicationId>/<documentId>, which do not exist before the request; the grant is PutObject only, on that prefix only.',
+    );
+  }
+}
+
+/**
+ * S3 bucket notifications are configured by aws-s3's BucketNotificationsHandler, a singleton Lambda that CDK puts at
+ * the stack's top level (shared by every bucket of the stack), so its finding is acknowledged there.
+ */
+function acknowledgeBucketNotificationsHandler(stack: Stack): void {
+  const handler = stack.node.children.find((child) => child.node.id.startsWith('BucketNotificationsHandler'));
+  if (!handler) throw new Error(`expected aws-s3's BucketNotificationsHandler in stack ${stack.stackName}, found none`);
+  acknowledge(
+    handler,
+    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    'the role of aws-cdk-lib\'s BucketNotificationsHandler (the deploy-time Lambda that sets the bucket\'s S3 notification configuration) is created by CDK with the managed basic execution policy and cannot be replaced.',
+  );
+}

@@ -1,0 +1,71 @@
+// The whole system in one stack: data, notifications, identity, documents, the loan pipeline, the HTTP API and the
+// product seed. Environment-agnostic (no account/region), so the same template deploys to any commercial region and
+// to the China regions; ARNs are built with the AWS::Partition pseudo parameter, never a literal partition.
+
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { Api, type ApiThrottle } from './api';
+import { Data } from './data';
+import { Documents } from './documents';
+import { Identity } from './identity';
+import { Notifications } from './notifications';
+import { Pipeline } from './pipeline';
+import { ProductSeed } from './product-seed';
+
+export interface MicroloanStackProps extends StackProps {
+  /** `dev` deletes data and logs with the stack; any other stage retains them and protects the table and pool. */
+  readonly stage: string;
+  /** Subscribed to operations alerts when non-empty. */
+  readonly opsEmail?: string;
+  readonly cognitoFeaturePlan?: 'plus' | 'default';
+  readonly throttle?: ApiThrottle;
+  readonly corsOrigins?: string[];
+}
+
+export class MicroloanStack extends Stack {
+  public readonly stage: string;
+  public readonly data: Data;
+  public readonly notifications: Notifications;
+  public readonly identity: Identity;
+  public readonly documents: Documents;
+  public readonly pipeline: Pipeline;
+  public readonly api: Api;
+  public readonly productSeed: ProductSeed;
+
+  constructor(scope: Construct, id: string, props: MicroloanStackProps) {
+    super(scope, id, props);
+    this.stage = props.stage;
+    const retainData = props.stage !== 'dev';
+    const logRemovalPolicy = retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    this.data = new Data(this, 'Data', { retainData });
+    this.notifications = new Notifications(this, 'Notifications', { key: this.data.key, opsEmail: props.opsEmail });
+    this.identity = new Identity(this, 'Identity', { retainData, featurePlan: props.cognitoFeaturePlan });
+    this.documents = new Documents(this, 'Documents', { table: this.data.table, key: this.data.key, logRemovalPolicy });
+    this.pipeline = new Pipeline(this, 'Pipeline', {
+      table: this.data.table,
+      notifications: this.notifications,
+      logRemovalPolicy,
+    });
+    this.api = new Api(this, 'Api', {
+      table: this.data.table,
+      pipeline: this.pipeline,
+      documents: this.documents,
+      piiSecret: this.data.piiSecret,
+      key: this.data.key,
+      userPool: this.identity.userPool,
+      userPoolClient: this.identity.applicantClient,
+      logRemovalPolicy,
+      throttle: props.throttle,
+      corsOrigins: props.corsOrigins,
+    });
+    this.productSeed = new ProductSeed(this, 'ProductSeed', { table: this.data.table, logRemovalPolicy });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'base URL of the HTTP API' });
+    new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.identity.applicantClient.userPoolClientId });
+    new CfnOutput(this, 'StateMachineArn', { value: this.pipeline.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
+    new CfnOutput(this, 'DocumentsBucketName', { value: this.documents.bucket.bucketName });
+  }
+}

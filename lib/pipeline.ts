@@ -1,0 +1,100 @@
+// The loan pipeline: the Standard Step Functions workflow of statemachines/loan-pipeline.asl.json, with its
+// `${Placeholders}` filled from pipeline-substitutions.ts, and the Lambdas its task states invoke.
+
+import { ArnFormat, Aws, Stack, type RemovalPolicy } from 'aws-cdk-lib';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnStateMachine, DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { HouseFunction } from './house-function';
+import type { Notifications } from './notifications';
+import { acknowledge, nagRef } from './nag';
+import { PIPELINE_DEFINITION_FILE } from './paths';
+import { pipelineSubstitutions } from './pipeline-substitutions';
+
+export interface PipelineProps {
+  readonly table: Table;
+  /** Its operations topic hears of every step that failed for good. */
+  readonly notifications: Notifications;
+  readonly logRemovalPolicy: RemovalPolicy;
+}
+
+export class Pipeline extends Construct {
+  public readonly stateMachine: StateMachine;
+  public readonly markAssessingFunction: HouseFunction;
+  public readonly recordFailureFunction: HouseFunction;
+
+  constructor(scope: Construct, id: string, props: PipelineProps) {
+    super(scope, id);
+
+    this.markAssessingFunction = new HouseFunction(this, 'MarkAssessingFunction', {
+      handlerName: 'pipeline-mark-assessing',
+      description: 'pipeline task: SUBMITTED -> ASSESSING',
+      logRemovalPolicy: props.logRemovalPolicy,
+    }).bindTable(props.table, 'readWrite');
+
+    this.recordFailureFunction = new HouseFunction(this, 'RecordFailureFunction', {
+      handlerName: 'pipeline-record-failure',
+      description: 'pipeline catch: the application becomes FAILED and operations are alerted',
+      logRemovalPolicy: props.logRemovalPolicy,
+    })
+      .bindTable(props.table, 'readWrite')
+      .setConfig('OPS_TOPIC_ARN', props.notifications.opsTopic.topicArn);
+    props.notifications.grantPublish(props.notifications.opsTopic, this.recordFailureFunction);
+
+    const logGroup = new LogGroup(this, 'StateMachineLogGroup', {
+      retention: RetentionDays.THREE_MONTHS,
+      removalPolicy: props.logRemovalPolicy,
+    });
+
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromFile(PIPELINE_DEFINITION_FILE),
+      definitionSubstitutions: pipelineSubstitutions({
+        partition: Aws.PARTITION,
+        functionArns: {
+          'pipeline-mark-assessing': this.markAssessingFunction.functionArn,
+          'pipeline-record-failure': this.recordFailureFunction.functionArn,
+        },
+      }),
+      tracingEnabled: true,
+      logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
+    });
+
+    // The definition names the unqualified function ARNs, so the role may invoke exactly those (no `:*` versions).
+    this.stateMachine.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [this.markAssessingFunction.functionArn, this.recordFailureFunction.functionArn],
+      }),
+    );
+    acknowledge(
+      this.stateMachine,
+      'AwsSolutions-IAM5[Resource::*]',
+      'Step Functions logging (logs:CreateLogDelivery, logs:*LogDelivery*, logs:PutResourcePolicy, logs:DescribeResourcePolicies, logs:DescribeLogGroups) and X-Ray tracing (xray:PutTraceSegments, xray:GetSampling*) support no resource-level permissions; CDK adds them with "*".',
+    );
+  }
+
+  /**
+   * Lets `fn` stop executions of this state machine (and nothing else): states:StopExecution on
+   * `arn:<partition>:states:<region>:<account>:execution:<stateMachineName>:*`. Execution names are application ids,
+   * unknown until an application is submitted, hence the `*`.
+   */
+  public grantStopExecution(fn: HouseFunction): void {
+    const cfnStateMachine = this.stateMachine.node.defaultChild as CfnStateMachine;
+    const executions = Stack.of(this).formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${cfnStateMachine.attrName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['states:StopExecution'], resources: [executions] }));
+    fn.setConfig('STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
+    acknowledge(
+      fn.executionRole,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${nagRef(cfnStateMachine, 'Name')}:*]`,
+      'withdrawing stops the application\'s own execution, named by its application id, which is only known at run time; the grant is StopExecution on executions of this one state machine.',
+    );
+  }
+}

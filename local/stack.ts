@@ -1,0 +1,270 @@
+// The whole local stack in one call: DynamoDB Local with the table, the seeded products, the state machine runner, the
+// outbox, the clock, the token issuer and the HTTP server. `npm start` runs it; the e2e tests run it in-process.
+
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { homedir } from 'node:os';
+import { join, resolve, sep } from 'node:path';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import type { AppDeps } from '../functions/shared/deps';
+import type { Role } from '../functions/shared/http';
+import type { LocalClock } from './clock';
+import { createLowLevelClient, createTable, killStaleDynamoDb, LOCAL_TABLE_NAME, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
+import { readOrCreateSecret } from './files';
+import type { LocalTokenIssuer } from './jwt';
+import { createLocalLog } from './log';
+import type { LocalOutbox } from './outbox';
+import type { HealthReport } from './server';
+import type { LocalWorkflow } from './workflow';
+
+/**
+ * Everything else is imported while the JVM starts: the handlers, the AWS SDK and the state machine runner take about
+ * a second to load, DynamoDB Local about three to answer, and doing both at once shortens the time to ready.
+ */
+async function loadParts() {
+  const [clock, outbox, uploads, jwt, server, wiring, workflow, routes, products] = await Promise.all([
+    import('./clock'),
+    import('./outbox'),
+    import('./uploads'),
+    import('./jwt'),
+    import('./server'),
+    import('./wiring'),
+    import('./workflow'),
+    import('../functions/shared/routes'),
+    import('../functions/core/products'),
+  ]);
+  return { ...clock, ...outbox, ...uploads, ...jwt, ...server, ...wiring, ...workflow, ...routes, ...products };
+}
+
+const PIPELINE_DEFINITION = resolve(import.meta.dirname, '..', 'statemachines', 'loan-pipeline.asl.json');
+
+export interface LocalStackOptions {
+  /** HTTP port; 0 picks a free one (tests). Default 3000. */
+  port?: number;
+  /** Interface to listen on. Default 127.0.0.1 (the stack has no real authentication, so it stays on this machine). */
+  host?: string;
+  /** Where everything is kept between runs. Default `.local-data`. */
+  dataDir?: string;
+  /** Wipe the data folder first. */
+  fresh?: boolean;
+  /** DynamoDB Local's port. Default: a free one. */
+  dynamoPort?: number;
+  /** Keep DynamoDB in memory (tests that need no persistence). Default false. */
+  inMemoryDb?: boolean;
+  /** Only errors in the output (the stack's and the handlers'). */
+  quiet?: boolean;
+  /** Replaces the state machine's retry intervals (tests of failure paths); default: the definition's own. */
+  retryDelayMs?: number;
+}
+
+export interface LocalStack {
+  /** `http://localhost:<port>` */
+  url: string;
+  port: number;
+  dataDir: string;
+  tableName: string;
+  dynamoEndpoint: string;
+  clock: LocalClock;
+  outbox: LocalOutbox;
+  workflow: LocalWorkflow;
+  tokens: LocalTokenIssuer;
+  deps: AppDeps;
+  /** A bearer token, as `POST /_local/tokens` would return. */
+  mintToken(sub: string, roles?: Role[]): Promise<string>;
+  /** Resolves when no execution is running and no upload notification is in flight. */
+  idle(): Promise<void>;
+  /** Stops the server, the executions and DynamoDB Local (the Java process is gone when this resolves). */
+  stop(): Promise<void>;
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const log = createLocalLog(options.quiet);
+  const dataDir = resolve(options.dataDir ?? '.local-data');
+  if (options.fresh) {
+    killStaleDynamoDb(join(dataDir, 'dynamodb')); // before its pid file is wiped with the rest
+    wipe(dataDir);
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const secretsDir = join(dataDir, 'secrets');
+  const tableName = LOCAL_TABLE_NAME;
+
+  // The port is known once the server listens; URLs (token issuer, upload links) read it then.
+  let port = options.port ?? 3000;
+  const url = (): string => `http://localhost:${port}`;
+
+  const cleanups: (() => Promise<void>)[] = [];
+  const cleanUp = async (): Promise<void> => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      await cleanup().catch((error: unknown) => log.error('stopping a part of the local stack failed', error));
+    }
+  };
+
+  const parts = loadParts();
+  parts.catch(() => undefined); // awaited below; a failure there must not surface as an unhandled rejection first
+
+  try {
+    const dynamoStartedAt = Date.now();
+    const dynamo: DynamoDbLocal = await startDynamoDbLocal({
+      ...(options.dynamoPort !== undefined ? { port: options.dynamoPort } : {}),
+      inMemory: options.inMemoryDb ?? false,
+      dataDir: join(dataDir, 'dynamodb'),
+    });
+    cleanups.push(() => dynamo.stop());
+    const admin = createLowLevelClient(dynamo.endpoint);
+    cleanups.push(async () => admin.destroy());
+    const { created } = await createTable(admin, tableName);
+    const dynamoSeconds = ((Date.now() - dynamoStartedAt) / 1000).toFixed(1);
+    log.info(`DynamoDB Local on ${dynamo.endpoint} (answered in ${dynamoSeconds} s), table ${tableName} ${created ? 'created' : 'found'}`);
+    const {
+      LocalClock,
+      LocalOutbox,
+      LocalDocumentStorage,
+      LocalTokenIssuer,
+      LocalWorkflow,
+      createLocalServer,
+      createDocumentUploadedHandler,
+      createHttpHandlers,
+      createLocalDeps,
+      createScheduleRunners,
+      createTaskHandlers,
+      lateBoundWorkflow,
+      localPipelineSubstitutions,
+      API_ROUTES,
+      DEFAULT_PRODUCTS,
+    } = await parts;
+
+    const clock = new LocalClock(join(dataDir, 'clock.json'));
+    const outbox = new LocalOutbox(clock, join(dataDir, 'outbox.jsonl'));
+    const documents = new LocalDocumentStorage({ secret: readOrCreateSecret(join(secretsDir, 'uploads.key')), baseUrl: url, clock });
+    const workflowPort = lateBoundWorkflow();
+    const deps = createLocalDeps({
+      dynamoEndpoint: dynamo.endpoint,
+      tableName,
+      clock,
+      notifier: outbox,
+      documents,
+      workflow: workflowPort,
+      piiSecret: readOrCreateSecret(join(secretsDir, 'pii.key')),
+      quiet: options.quiet ?? false,
+    });
+    const taskHandlers = createTaskHandlers(deps);
+    const workflow = new LocalWorkflow({
+      definitionFile: PIPELINE_DEFINITION,
+      handlers: taskHandlers,
+      substitutions: localPipelineSubstitutions(taskHandlers),
+      journalFile: join(dataDir, 'executions.jsonl'),
+      ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
+      log,
+    });
+    workflowPort.bind(workflow);
+    cleanups.push(() => workflow.close());
+
+    const added = await deps.products.seed(DEFAULT_PRODUCTS);
+    if (added > 0) log.info(`seeded ${added} default products`);
+
+    const tokens = new LocalTokenIssuer({ secretFile: join(secretsDir, 'jwt.key'), issuer: () => `${url()}/_local` });
+    const documentUploaded = createDocumentUploadedHandler(deps);
+    const notifications = new Set<Promise<void>>();
+
+    let listening = false;
+    const health = async (): Promise<HealthReport> => {
+      // The ASL was rendered and validated when the workflow was built (the stack does not start otherwise); the
+      // runner is 'ok' while it accepts executions. DynamoDB is asked every time.
+      const report: Record<string, string> = {
+        dynamodb: 'ok',
+        stateMachine: workflow.accepting ? 'ok' : 'stopped',
+        api: listening ? 'ok' : 'not listening',
+      };
+      try {
+        await admin.send(new DescribeTableCommand({ TableName: tableName }), { abortSignal: AbortSignal.timeout(1500) });
+      } catch (error) {
+        report.dynamodb = `unavailable: ${error instanceof Error ? error.message : String(error)}`;
+      }
+      return { ok: Object.values(report).every((part) => part === 'ok'), parts: report };
+    };
+
+    const server = createLocalServer({
+      routes: API_ROUTES,
+      httpHandlers: createHttpHandlers(deps),
+      tokens,
+      outbox,
+      clock,
+      schedules: createScheduleRunners(deps),
+      health,
+      uploads: {
+        secret: readOrCreateSecret(join(secretsDir, 'uploads.key')),
+        uploadsDir: join(dataDir, 'uploads'),
+        clock,
+        log,
+        onUploaded: documentUploaded,
+        track: (work) => {
+          notifications.add(work);
+          void work.finally(() => notifications.delete(work));
+        },
+      },
+      log,
+    });
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', (error: NodeJS.ErrnoException) => {
+        reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} is in use; choose another with --port`) : error);
+      });
+      server.listen(port, options.host ?? '127.0.0.1', () => resolveListen());
+    });
+    listening = true;
+    port = (server.address() as AddressInfo).port;
+    // Stopped in reverse order: the server first (no request reaches a half-stopped stack), then upload
+    // notifications in flight, the executions, and DynamoDB Local last.
+    cleanups.push(async () => {
+      while (notifications.size > 0) await Promise.all([...notifications]);
+    });
+    cleanups.push(
+      () =>
+        new Promise<void>((resolveClose) => {
+          listening = false;
+          server.close(() => resolveClose());
+          server.closeIdleConnections();
+          // Requests still running get a moment to finish before their sockets are cut.
+          setTimeout(() => server.closeAllConnections(), 2000).unref();
+        }),
+    );
+
+    const resumed = workflow.resumeInterrupted();
+    if (resumed.length > 0) log.info(`resumed ${resumed.length} interrupted execution(s)`);
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url: url(),
+      port,
+      dataDir,
+      tableName,
+      dynamoEndpoint: dynamo.endpoint,
+      clock,
+      outbox,
+      workflow,
+      tokens,
+      deps,
+      mintToken: async (sub, roles) => (await tokens.mint({ sub, ...(roles ? { roles } : {}) })).token,
+      idle: async () => {
+        // Loop: finishing one kind of work (an upload notification, an execution) may start the other.
+        do {
+          await Promise.all([...notifications]);
+          await workflow.whenIdle();
+        } while (notifications.size > 0);
+      },
+      stop: () => (stopping ??= cleanUp()),
+    };
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+}
+
+/** `--fresh`: deletes the data folder, refusing folders that are obviously not one (/, home, the working directory). */
+function wipe(dataDir: string): void {
+  const cwd = process.cwd();
+  const forbidden = [resolve('/'), homedir(), cwd];
+  if (forbidden.includes(dataDir) || (cwd + sep).startsWith(dataDir + sep)) {
+    throw new Error(`refusing to wipe ${dataDir}: choose a dedicated data folder`);
+  }
+  if (existsSync(dataDir)) rmSync(dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,127 @@
+// The local stack's dependency wiring: the production-grade DynamoDB repositories and PII protector pointed at DynamoDB
+// Local, plus the local adapters (clock, outbox, uploads, state machine runner), handed to every handler's
+// createHandler exactly as production.ts hands the AWS adapters to them. No handler knows it runs locally.
+
+import type { S3Event } from 'aws-lambda';
+import { createDocumentClient } from '../functions/adapters/dynamodb/client';
+import { createApplicationRepository } from '../functions/adapters/dynamodb/application-repository';
+import { createIdempotencyStore } from '../functions/adapters/dynamodb/idempotency-store';
+import { createProductRepository } from '../functions/adapters/dynamodb/product-repository';
+import { ulidIds } from '../functions/adapters/ids';
+import { createPiiProtector } from '../functions/adapters/pii/aes-pii-protector';
+import type { DocumentStorage, Notifier, Workflow } from '../functions/core/ports';
+import type { AppDeps } from '../functions/shared/deps';
+import type { HttpHandler } from '../functions/shared/http';
+import { createLogger } from '../functions/shared/logger';
+import type { HttpHandlerName } from '../functions/shared/routes';
+import { pipelineSubstitutions, type PipelineTaskHandler } from '../lib/pipeline-substitutions';
+import * as documentUploaded from '../functions/handlers/document-uploaded';
+import * as openapi from '../functions/handlers/openapi';
+import * as pipelineMarkAssessing from '../functions/handlers/pipeline-mark-assessing';
+import * as pipelineRecordFailure from '../functions/handlers/pipeline-record-failure';
+import * as products from '../functions/handlers/products';
+import * as queryApplications from '../functions/handlers/query-applications';
+import * as requestDocumentUpload from '../functions/handlers/request-document-upload';
+import * as submitApplication from '../functions/handlers/submit-application';
+import * as withdrawApplication from '../functions/handlers/withdraw-application';
+import type { LocalClock } from './clock';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb';
+import { LOCAL_PARTITION, localFunctionArn, type TaskHandler } from './workflow';
+
+export interface LocalDepsInput {
+  dynamoEndpoint: string;
+  tableName: string;
+  clock: LocalClock;
+  notifier: Notifier;
+  documents: DocumentStorage;
+  /** Late-bound: the workflow runner needs the task handlers, which need these deps. */
+  workflow: Workflow;
+  piiSecret: string;
+  quiet?: boolean;
+}
+
+export function createLocalDeps(input: LocalDepsInput): AppDeps {
+  const doc = createDocumentClient({ region: LOCAL_REGION, endpoint: input.dynamoEndpoint, credentials: { ...LOCAL_CREDENTIALS } });
+  const logger = createLogger();
+  if (input.quiet) logger.setLogLevel('ERROR');
+  return {
+    clock: input.clock,
+    ids: ulidIds,
+    applications: createApplicationRepository(doc, input.tableName),
+    idempotency: createIdempotencyStore(doc, input.tableName, input.clock),
+    products: createProductRepository(doc, input.tableName),
+    workflow: input.workflow,
+    notifier: input.notifier,
+    documents: input.documents,
+    pii: createPiiProtector(async () => input.piiSecret),
+    logger,
+    settings: { idempotencyTtlHours: 24, uploadUrlTtlSeconds: 900 },
+  };
+}
+
+/** Every API handler by the name routes.ts uses; `satisfies` makes a new route without a handler a type error. */
+export function createHttpHandlers(deps: AppDeps): Record<HttpHandlerName, HttpHandler> {
+  return {
+    'submit-application': submitApplication.createHandler(own(deps)),
+    'query-applications': queryApplications.createHandler(own(deps)),
+    'withdraw-application': withdrawApplication.createHandler(own(deps)),
+    'request-document-upload': requestDocumentUpload.createHandler(own(deps)),
+    products: products.createHandler(own(deps)),
+    openapi: openapi.createHandler(own(deps)),
+  } satisfies Record<HttpHandlerName, HttpHandler>;
+}
+
+/**
+ * Each Lambda has its own logger in AWS; sharing one here would leak one handler's keys (function name, route, ids)
+ * into another's lines, because all of them run in this one process.
+ */
+function own(deps: AppDeps): AppDeps {
+  return { ...deps, logger: deps.logger.createChild() };
+}
+
+/**
+ * The state machine's Task handlers, by Lambda name. Typed by lib/pipeline-substitutions.ts, so a task placeholder
+ * added to the pipeline without a local handler is a type error here.
+ */
+export function createTaskHandlers(deps: AppDeps): Record<PipelineTaskHandler, TaskHandler> {
+  const markAssessing = pipelineMarkAssessing.createHandler(own(deps));
+  const recordFailure = pipelineRecordFailure.createHandler(own(deps));
+  return {
+    'pipeline-mark-assessing': (payload) => markAssessing(payload as pipelineMarkAssessing.PipelinePayload),
+    'pipeline-record-failure': (payload) => recordFailure(payload as pipelineRecordFailure.FailurePayload),
+  };
+}
+
+/** The loan pipeline's DefinitionSubstitutions with local values: the same map CDK fills with the real ARNs. */
+export function localPipelineSubstitutions(handlers: Record<PipelineTaskHandler, TaskHandler>): Record<string, string> {
+  const functionArns = Object.fromEntries(Object.keys(handlers).map((name) => [name, localFunctionArn(name)])) as Record<PipelineTaskHandler, string>;
+  return pipelineSubstitutions({ partition: LOCAL_PARTITION, functionArns });
+}
+
+export function createDocumentUploadedHandler(deps: AppDeps): (event: S3Event) => Promise<void> {
+  return documentUploaded.createHandler(own(deps));
+}
+
+/** A Workflow whose target is set later (see LocalDepsInput.workflow). */
+export function lateBoundWorkflow(): Workflow & { bind(target: Workflow): void } {
+  let target: Workflow | undefined;
+  const get = (): Workflow => {
+    if (!target) throw new Error('the local workflow is not ready yet');
+    return target;
+  };
+  return {
+    bind: (t) => {
+      target = t;
+    },
+    start: (applicationId, input) => get().start(applicationId, input),
+    stop: (applicationId, cause) => get().stop(applicationId, cause),
+  };
+}
+
+/**
+ * Handlers that EventBridge runs on a schedule in AWS, by the name `POST /_local/schedules/{name}/run` uses
+ * (`overdue-scan`, …). None exist yet; later issues add them here.
+ */
+export function createScheduleRunners(_deps: AppDeps): Map<string, () => Promise<unknown>> {
+  return new Map();
+}
