@@ -7,6 +7,16 @@ import { cnBirthDate, cnNationalIdProblem } from './national-id';
 import { CUSTOMER_TYPES, DOCUMENT_KINDS, INTEREST_METHODS, type Product } from './products';
 import type { FieldProblem } from './errors';
 
+// Plain messages for the generic cases, for every schema of this API (a schema's own message still wins).
+z.config({
+  customError: (issue) => {
+    if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
+    if (issue.code === 'invalid_type') return `must be ${issue.expected === 'object' || issue.expected === 'array' ? 'an' : 'a'} ${issue.expected}`;
+    if (issue.code === 'invalid_value' && issue.values.length > 1) return `must be one of ${issue.values.join(', ')}`;
+    return undefined;
+  },
+});
+
 export const CHANNELS = ['web', 'app', 'partner', 'branch'] as const;
 export const LANGUAGES = ['zh-CN', 'en'] as const;
 export const PURPOSES = [
