@@ -3,7 +3,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb';
-import { uniqueIdentity, validApplication } from '../support/applications';
+import { productBody, uniqueIdentity, validApplication } from '../support/applications';
 import { malformedCases } from '../support/malformed-bodies';
 import { bootStack, call, eventually, type E2eContext } from './support';
 
@@ -146,18 +146,15 @@ describe('products', () => {
   });
 
   it('are created by admins only', async () => {
-    const product = {
+    const product = productBody({
       productId: 'solar-pump',
       name: 'Solar pump loan',
       customerType: 'farmer',
-      currency: 'CNY',
       minAmount: { amount: '3000.00', currency: 'CNY' },
       maxAmount: { amount: '30000.00', currency: 'CNY' },
-      minTermMonths: 6,
       maxTermMonths: 18,
       method: 'flat',
-      frequency: 'monthly',
-    };
+    });
     expect((await call(ctx.url, 'POST', '/v1/products', { token: ops, body: product })).status).toBe(403);
     expect((await call(ctx.url, 'POST', '/v1/products', { token: admin, body: product })).status).toBe(201);
     const farmer = validApplication({ productId: 'solar-pump', customerType: 'farmer', loan: { amount: { amount: '2000.00', currency: 'CNY' }, termMonths: 12, purpose: 'agriculture' } });

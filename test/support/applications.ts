@@ -66,3 +66,20 @@ export function withValue(body: Record<string, unknown>, path: string, value: un
   else target[last] = value;
   return copy;
 }
+
+/** A POST /v1/products body: an individual CNY product of 2,000–50,000 over 6–24 months, unless overridden. */
+export function productBody(overrides: Record<string, unknown> = {}) {
+  return {
+    productId: 'green-energy',
+    name: 'Green energy loan',
+    customerType: 'individual',
+    currency: 'CNY',
+    minAmount: { amount: '2000.00', currency: 'CNY' },
+    maxAmount: { amount: '50000.00', currency: 'CNY' },
+    minTermMonths: 6,
+    maxTermMonths: 24,
+    method: 'equal_installments',
+    frequency: 'monthly',
+    ...overrides,
+  };
+}

@@ -1,6 +1,6 @@
 import { applicationSubmissionSchema, productProblems, productSchema, toFieldProblems } from '../../../functions/core/application-schema';
 import { DEFAULT_PRODUCTS, requiredDocuments } from '../../../functions/core/products';
-import { validApplication, withValue } from '../../support/applications';
+import { productBody, validApplication, withValue } from '../../support/applications';
 
 const personal = DEFAULT_PRODUCTS.find((p) => p.productId === 'personal-consumer')!;
 const agricultural = DEFAULT_PRODUCTS.find((p) => p.productId === 'agricultural')!;
@@ -52,18 +52,7 @@ describe('application submission schema', () => {
 });
 
 describe('product schema', () => {
-  const product = {
-    productId: 'green-energy',
-    name: 'Green energy loan',
-    customerType: 'individual',
-    currency: 'CNY',
-    minAmount: { amount: '2000.00', currency: 'CNY' },
-    maxAmount: { amount: '50000.00', currency: 'CNY' },
-    minTermMonths: 6,
-    maxTermMonths: 24,
-    method: 'equal_installments',
-    frequency: 'monthly',
-  };
+  const product = productBody();
 
   it('accepts a product and fills the defaults', () => {
     const parsed = productSchema.parse(product);

@@ -3,20 +3,11 @@ import { createHandler as createOpenApi } from '../../../functions/handlers/open
 import { createHandler as createSeed } from '../../../functions/handlers/seed-products';
 import { fakeDeps } from '../../support/fakes';
 import { httpEvent, lambdaContext, parse } from '../../support/events';
+import { productBody } from '../../support/applications';
 
-const product = {
-  productId: 'green-energy',
-  name: 'Green energy loan',
-  customerType: 'individual',
-  currency: 'CNY',
-  minAmount: { amount: '2000.00', currency: 'CNY' },
-  maxAmount: { amount: '50000.00', currency: 'CNY' },
-  minTermMonths: 6,
-  maxTermMonths: 24,
-  method: 'equal_installments',
-  frequency: 'monthly',
+const product = productBody({
   documentChecklist: [{ kind: 'proof_of_income', above: { amount: '10000.00', currency: 'CNY' } }],
-};
+});
 
 const post = (deps: ReturnType<typeof fakeDeps>, body: unknown, roles: string[]) =>
   createHandler(deps)(httpEvent({ method: 'POST', routePath: '/v1/products', sub: 'someone', roles, body }), lambdaContext);
