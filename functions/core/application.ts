@@ -4,6 +4,8 @@ import type { ApplicationStatus } from './lifecycle';
 import type { CustomerType, DocumentKind } from './products';
 import type { FieldProblem } from './errors';
 import { fromMinor } from './money';
+import type { AuditHead } from './audit';
+import type { Assessment } from './assessment';
 
 export interface TimelineEntry {
   at: string;
@@ -43,6 +45,10 @@ export interface Application {
   requiredDocuments: DocumentKind[];
   timeline: TimelineEntry[];
   failure?: FieldProblem | { step: string; message: string };
+  /** The credit assessment (score, band, reasons, model version), once the Score step has run. */
+  assessment?: Assessment;
+  /** The end of this application's audit chain; every write that appends events moves it. */
+  auditHead: AuditHead;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -77,6 +83,18 @@ export function toApplicationView(app: Application, documents: ApplicationDocume
         ...(d.receivedAt ? { receivedAt: d.receivedAt } : {}),
       })),
     },
+    ...(app.assessment ? { assessment: assessmentView(app.assessment) } : {}),
     timeline: app.timeline,
+  };
+}
+
+/** What applicants and staff see of an assessment: the score, its band and the reasons, not the model internals. */
+export function assessmentView(assessment: Assessment) {
+  return {
+    score: assessment.score,
+    band: assessment.band,
+    reasons: assessment.reasons.map(({ code, description }) => ({ code, description })),
+    modelVersion: assessment.modelVersion,
+    assessedAt: assessment.assessedAt,
   };
 }

@@ -2,6 +2,8 @@
 // They talk to the world only through ports, so they run the same on AWS, on the local stack and in unit tests.
 
 import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical-json';
+import { chain } from './audit';
 import type { Application, ApplicationDocument } from './application';
 import { toApplicationView } from './application';
 import type { ApplicationSubmission, DocumentUploadRequest } from './application-schema';
@@ -40,15 +42,6 @@ export interface StoredResponse {
 /** A stable hash of a JSON value: object keys sorted, so whitespace and key order do not matter. */
 export function requestHash(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex');
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /**
@@ -96,6 +89,13 @@ export async function submitApplication(
   const amount = toMinor(submission.loan.amount);
   const { applicant, guarantor, business } = submission;
 
+  const submitted = chain(undefined, at, [
+    {
+      actor: `applicant:${caller.subject}`,
+      action: 'application.submitted',
+      details: { productId: product.productId, channel: submission.channel, amountMinor: amount.minor, currency: amount.currency, termMonths: submission.loan.termMonths },
+    },
+  ]);
   const application: Application = {
     applicationId,
     ownerId: caller.subject,
@@ -130,6 +130,7 @@ export async function submitApplication(
     createdAt: at,
     updatedAt: at,
     version: 1,
+    auditHead: submitted.head,
   };
 
   const response = {
@@ -147,6 +148,7 @@ export async function submitApplication(
 
   await deps.applications.create({
     application,
+    audit: submitted.events,
     customer: {
       customerId: caller.subject,
       nationalIdHash: application.nationalIdHash,

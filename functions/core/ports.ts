@@ -1,6 +1,7 @@
 // The ports: what the use cases need from the outside world. Adapters implement them for AWS, the local stack and tests.
 
 import type { Application, ApplicationDocument } from './application';
+import type { AuditEntry, AuditEvent } from './audit';
 import type { ApplicationStatus } from './lifecycle';
 import type { Product } from './products';
 
@@ -30,6 +31,8 @@ export interface NewApplicationWrite {
   customer: CustomerRecord;
   /** Stored with the application in one transaction so that a replay finds the first response. */
   idempotency: IdempotencyRecord;
+  /** The first events of the audit chain (application.auditHead is where they end). */
+  audit: AuditEvent[];
 }
 
 export interface ApplicationRepository {
@@ -43,16 +46,26 @@ export interface ApplicationRepository {
   listByOwner(ownerId: string, limit: number, cursor?: string, status?: ApplicationStatus): Promise<Page<Application>>;
   listAll(limit: number, cursor?: string, status?: ApplicationStatus): Promise<Page<Application>>;
   /**
-   * Moves the application to `to` if its version is still `expectedVersion` and the move is legal; releases the open-
-   * application slot when `to` is an end state. Throws ConcurrentModificationError when the item changed meanwhile.
+   * Moves the application to `to` if its version is still the one read and the move is legal; releases the open-
+   * application slot when `to` is an end state. Appends a `status.changed` audit event, then `audit`, in the same
+   * write. Throws ConcurrentModificationError when the item changed meanwhile.
    */
   transition(input: {
     application: Application;
     to: ApplicationStatus;
     at: string;
     by: string;
-    changes?: Partial<Pick<Application, 'failure'>>;
+    changes?: Partial<Pick<Application, 'failure' | 'assessment'>>;
+    audit?: AuditEntry[];
   }): Promise<Application>;
+  /** Changes fields without a status change and appends audit events, under the same optimistic lock. */
+  annotate(input: {
+    application: Application;
+    at: string;
+    changes?: Partial<Pick<Application, 'failure' | 'assessment'>>;
+    audit: AuditEntry[];
+  }): Promise<Application>;
+  listAudit(applicationId: string): Promise<AuditEvent[]>;
   addDocument(applicationId: string, document: ApplicationDocument): Promise<void>;
   markDocumentReceived(applicationId: string, documentId: string, receivedAt: string): Promise<boolean>;
   listDocuments(applicationId: string): Promise<ApplicationDocument[]>;

@@ -10,6 +10,7 @@ import { GLOBAL_INDEXES, TTL_ATTRIBUTE } from '../../functions/adapters/dynamodb
 import type { Application } from '../../functions/core/application';
 import { ConcurrentModificationError, ConflictError, IllegalTransitionError, ValidationError } from '../../functions/core/errors';
 import type { IdempotencyRecord } from '../../functions/core/ports';
+import { GENESIS_HASH, verifyChain } from '../../functions/core/audit';
 import { DEFAULT_PRODUCTS } from '../../functions/core/products';
 
 const endpoint = process.env.TEST_DYNAMODB_ENDPOINT!;
@@ -45,6 +46,7 @@ function anApplication(overrides: Partial<Application> = {}): Application {
     createdAt: at,
     updatedAt: at,
     version: 1,
+    auditHead: { seq: 0, hash: GENESIS_HASH },
     ...overrides,
   };
 }
@@ -76,6 +78,7 @@ async function create(application: Application, key = `key-${application.applica
     application,
     customer: aCustomer(application),
     idempotency: aRecord(application.ownerId, key, application.applicationId),
+    audit: [],
   });
   return application;
 }
@@ -145,6 +148,30 @@ describe('application repository', () => {
     expect((await applications.get(application.applicationId))?.version).toBe(2);
   });
 
+  it('appends a hash-chained audit event with every change, in the same write', async () => {
+    const application = await create(anApplication());
+    const assessing = await applications.transition({ application, to: 'ASSESSING', at: '2026-11-29T08:01:00.000Z', by: 'pipeline' });
+    await applications.annotate({
+      application: assessing,
+      at: '2026-11-29T08:01:01.000Z',
+      changes: { failure: { step: 'score', message: 'test' } },
+      audit: [{ actor: 'pipeline', action: 'application.scored', details: { score: 701 } }],
+    });
+    const events = await applications.listAudit(application.applicationId);
+    expect(events.map((e) => [e.seq, e.action])).toEqual([[1, 'status.changed'], [2, 'application.scored']]);
+    expect(verifyChain(events)).toBe(true);
+    expect((await applications.get(application.applicationId))?.auditHead).toEqual({ seq: 2, hash: events[1]!.hash });
+  });
+
+  it('writes no audit event when the change itself is refused', async () => {
+    const application = await create(anApplication());
+    await applications.transition({ application, to: 'ASSESSING', at: '2026-11-29T08:01:00.000Z', by: 'pipeline' });
+    await expect(applications.annotate({ application, at: '2026-11-29T08:02:00.000Z', audit: [{ actor: 'x', action: 'y', details: {} }] })).rejects.toThrow(
+      ConcurrentModificationError,
+    );
+    expect(await applications.listAudit(application.applicationId)).toHaveLength(1);
+  });
+
   it('never applies an illegal transition', async () => {
     const application = await create(anApplication());
     await expect(applications.transition({ application, to: 'DISBURSED', at: '2026-11-29T08:01:00.000Z', by: 'x' })).rejects.toThrow(IllegalTransitionError);
@@ -192,7 +219,7 @@ describe('idempotency store', () => {
   it('ignores a record past its expiry even before TTL deletes it', async () => {
     const application = anApplication();
     const record = { ...aRecord('alice', 'expired-key-1', application.applicationId), expiresAtEpochSeconds: Math.floor(Date.parse('2026-11-29T07:00:00Z') / 1000) };
-    await applications.create({ application, customer: aCustomer(application), idempotency: record });
+    await applications.create({ application, customer: aCustomer(application), idempotency: record, audit: [] });
     expect(await idempotency.get('alice', 'expired-key-1')).toBeUndefined();
   });
 });

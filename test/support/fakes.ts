@@ -4,6 +4,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Application, ApplicationDocument } from '../../functions/core/application';
 import { ConcurrentModificationError, ConflictError } from '../../functions/core/errors';
+import { chain, type AuditEntry, type AuditEvent } from '../../functions/core/audit';
 import { assertTransition, isOpen } from '../../functions/core/lifecycle';
 import type {
   ApplicationRepository,
@@ -32,8 +33,9 @@ export class InMemoryApplications implements ApplicationRepository {
   readonly idempotencyRecords = new Map<string, IdempotencyRecord>();
   readonly documents = new Map<string, ApplicationDocument[]>();
   readonly customers = new Map<string, CustomerRecord>();
+  readonly audit = new Map<string, AuditEvent[]>();
 
-  async create({ application, customer, idempotency }: Parameters<ApplicationRepository['create']>[0]) {
+  async create({ application, customer, idempotency, audit }: Parameters<ApplicationRepository['create']>[0]) {
     if (this.openSlots.has(application.nationalIdHash)) throw new ConflictError('an open application already exists for this national ID');
     const idemKey = `${idempotency.ownerId}#${idempotency.key}`;
     if (this.idempotencyRecords.has(idemKey)) throw new ConcurrentModificationError('this Idempotency-Key changed meanwhile');
@@ -41,6 +43,11 @@ export class InMemoryApplications implements ApplicationRepository {
     this.openSlots.set(application.nationalIdHash, application.applicationId);
     this.idempotencyRecords.set(idemKey, structuredClone(idempotency));
     this.customers.set(customer.customerId, structuredClone(customer));
+    this.audit.set(application.applicationId, structuredClone(audit));
+  }
+
+  async listAudit(applicationId: string) {
+    return structuredClone(this.audit.get(applicationId) ?? []);
   }
 
   async getCustomer(customerId: string) {
@@ -67,22 +74,29 @@ export class InMemoryApplications implements ApplicationRepository {
     return this.page([...this.applications.values()].filter((a) => !status || a.status === status), limit, cursor);
   }
 
-  async transition({ application, to, at, by, changes = {} }: Parameters<ApplicationRepository['transition']>[0]) {
+  async transition({ application, to, at, by, changes = {}, audit = [] }: Parameters<ApplicationRepository['transition']>[0]) {
     assertTransition(application.status, to);
+    const next = this.write(application, at, changes, [{ actor: by, action: 'status.changed', details: { from: application.status, to } }, ...audit], {
+      status: to,
+      timeline: [...application.timeline, { at, status: to, by }],
+    });
+    if (!isOpen(to) && this.openSlots.get(next.nationalIdHash) === next.applicationId) this.openSlots.delete(next.nationalIdHash);
+    return next;
+  }
+
+  async annotate({ application, at, changes = {}, audit }: Parameters<ApplicationRepository['annotate']>[0]) {
+    return this.write(application, at, changes, audit, {});
+  }
+
+  private write(application: Application, at: string, changes: Partial<Application>, entries: AuditEntry[], statusChange: Partial<Application>) {
     const stored = this.applications.get(application.applicationId);
     if (!stored || stored.version !== application.version || stored.status !== application.status) {
       throw new ConcurrentModificationError(`application ${application.applicationId} changed meanwhile`);
     }
-    const next: Application = {
-      ...stored,
-      ...changes,
-      status: to,
-      updatedAt: at,
-      timeline: [...stored.timeline, { at, status: to, by }],
-      version: stored.version + 1,
-    };
+    const { events, head } = chain(stored.auditHead, at, entries);
+    const next: Application = { ...stored, ...changes, ...statusChange, updatedAt: at, version: stored.version + 1, auditHead: head };
     this.applications.set(next.applicationId, next);
-    if (!isOpen(to) && this.openSlots.get(next.nationalIdHash) === next.applicationId) this.openSlots.delete(next.nationalIdHash);
+    this.audit.set(next.applicationId, [...(this.audit.get(next.applicationId) ?? []), ...events]);
     return structuredClone(next);
   }
 

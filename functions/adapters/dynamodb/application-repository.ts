@@ -10,6 +10,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Application, ApplicationDocument } from '../../core/application';
+import { chain, type AuditEntry, type AuditEvent } from '../../core/audit';
 import { ConflictError, ConcurrentModificationError } from '../../core/errors';
 import { assertTransition, isOpen, type ApplicationStatus } from '../../core/lifecycle';
 import type { ApplicationRepository, CustomerRecord, NewApplicationWrite, Page } from '../../core/ports';
@@ -31,6 +32,107 @@ function toDocument(item: Record<string, unknown>): ApplicationDocument {
 }
 
 export function createApplicationRepository(doc: DynamoDBDocumentClient, tableName: string): ApplicationRepository {
+  function auditPut(applicationId: string, event: AuditEvent) {
+    return {
+      TableName: tableName,
+      Item: { ...keys.auditEvent(applicationId, event.seq), type: 'audit', ...event },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    };
+  }
+
+  async function queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  /**
+   * One conditional write for every change to an application: the fields, an optional status move, the audit events
+   * chained from the stored head, and (at an end state) the release of the person's open-application slot. The
+   * version condition makes a stale read fail as ConcurrentModificationError instead of overwriting.
+   */
+  async function write(
+    application: Application,
+    at: string,
+    change: {
+      status?: ApplicationStatus;
+      timelineEntry?: Application['timeline'][number];
+      changes: Partial<Application>;
+      audit: AuditEntry[];
+      releaseOpenSlot: boolean;
+    },
+  ): Promise<Application> {
+    const { events, head } = chain(application.auditHead, at, change.audit);
+    const names: Record<string, string> = { '#version': 'version', '#status': 'status' };
+    const values: Record<string, unknown> = {
+      ':expected': application.version,
+      ':next': application.version + 1,
+      ':from': application.status,
+      ':at': at,
+      ':head': head,
+    };
+    const sets = ['updatedAt = :at', '#version = :next', 'auditHead = :head'];
+    if (change.status) {
+      names['#timeline'] = 'timeline';
+      Object.assign(values, {
+        ':to': change.status,
+        ':entry': [change.timelineEntry],
+        ':gsi2pk': keys.statusPartition(change.status),
+      });
+      sets.push('#status = :to', '#timeline = list_append(#timeline, :entry)', 'GSI2PK = :gsi2pk');
+    }
+    for (const [field, value] of Object.entries(change.changes)) {
+      names[`#${field}`] = field;
+      values[`:${field}`] = value;
+      sets.push(`#${field} = :${field}`);
+    }
+    const transactItems: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+      {
+        Update: {
+          TableName: tableName,
+          Key: keys.application(application.applicationId),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: '#version = :expected AND #status = :from',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      },
+      ...events.map((event) => ({ Put: auditPut(application.applicationId, event) })),
+    ];
+    if (change.releaseOpenSlot) {
+      // Reaching an end frees the person to apply again, in the same write.
+      transactItems.push({
+        Delete: {
+          TableName: tableName,
+          Key: keys.openApplication(application.nationalIdHash),
+          ConditionExpression: 'attribute_not_exists(PK) OR applicationId = :id',
+          ExpressionAttributeValues: { ':id': application.applicationId },
+        },
+      });
+    }
+    try {
+      await doc.send(new TransactWriteCommand({ TransactItems: transactItems }));
+    } catch (error) {
+      if (cancellationReasons(error)?.includes('ConditionalCheckFailed')) {
+        throw new ConcurrentModificationError(`application ${application.applicationId} changed meanwhile`, { cause: error });
+      }
+      throw error;
+    }
+    return {
+      ...application,
+      ...change.changes,
+      ...(change.status ? { status: change.status, timeline: [...application.timeline, change.timelineEntry!] } : {}),
+      updatedAt: at,
+      version: application.version + 1,
+      auditHead: head,
+    };
+  }
+
   async function queryApplications(
     indexName: string,
     partitionAttribute: string,
@@ -61,7 +163,7 @@ export function createApplicationRepository(doc: DynamoDBDocumentClient, tableNa
   }
 
   return {
-    async create({ application, customer, idempotency }: NewApplicationWrite) {
+    async create({ application, customer, idempotency, audit }: NewApplicationWrite) {
       const { applicationId, ownerId, createdAt, status, nationalIdHash } = application;
       try {
         await doc.send(
@@ -105,6 +207,7 @@ export function createApplicationRepository(doc: DynamoDBDocumentClient, tableNa
                   ConditionExpression: 'attribute_not_exists(PK)',
                 },
               },
+              ...audit.map((event) => ({ Put: auditPut(applicationId, event) })),
             ],
           }),
         );
@@ -141,70 +244,30 @@ export function createApplicationRepository(doc: DynamoDBDocumentClient, tableNa
         : queryApplications('GSI3', 'GSI3PK', keys.allApplicationsPartition, limit, cursor);
     },
 
-    async transition({ application, to, at, by, changes = {} }) {
-      const from: ApplicationStatus = application.status;
-      assertTransition(from, to);
+    async transition({ application, to, at, by, changes = {}, audit = [] }) {
+      assertTransition(application.status, to);
       const entry = { at, status: to, by };
-      const statusKeys = keys.statusIndex(to, application.createdAt, application.applicationId);
-      const names: Record<string, string> = { '#status': 'status', '#timeline': 'timeline', '#version': 'version' };
-      const values: Record<string, unknown> = {
-        ':to': to,
-        ':from': from,
-        ':at': at,
-        ':entry': [entry],
-        ':expected': application.version,
-        ':next': application.version + 1,
-        ':gsi2pk': statusKeys.GSI2PK,
-      };
-      const sets = ['#status = :to', 'updatedAt = :at', '#timeline = list_append(#timeline, :entry)', '#version = :next', 'GSI2PK = :gsi2pk'];
-      for (const [field, value] of Object.entries(changes)) {
-        names[`#${field}`] = field;
-        values[`:${field}`] = value;
-        sets.push(`#${field} = :${field}`);
-      }
-      const update = {
-        TableName: tableName,
-        Key: keys.application(application.applicationId),
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: '#version = :expected AND #status = :from',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      };
-      try {
-        if (isOpen(to)) {
-          await doc.send(new UpdateCommand(update));
-        } else {
-          // Reaching an end frees the person to apply again: release their open-application slot in the same write.
-          await doc.send(
-            new TransactWriteCommand({
-              TransactItems: [
-                { Update: update },
-                {
-                  Delete: {
-                    TableName: tableName,
-                    Key: keys.openApplication(application.nationalIdHash),
-                    ConditionExpression: 'attribute_not_exists(PK) OR applicationId = :id',
-                    ExpressionAttributeValues: { ':id': application.applicationId },
-                  },
-                },
-              ],
-            }),
-          );
-        }
-      } catch (error) {
-        if (isConditionalCheckFailed(error) || cancellationReasons(error)?.includes('ConditionalCheckFailed')) {
-          throw new ConcurrentModificationError(`application ${application.applicationId} changed meanwhile`, { cause: error });
-        }
-        throw error;
-      }
-      return {
-        ...application,
-        ...changes,
+      return write(application, at, {
         status: to,
-        updatedAt: at,
-        timeline: [...application.timeline, entry],
-        version: application.version + 1,
-      };
+        timelineEntry: entry,
+        changes,
+        audit: [{ actor: by, action: 'status.changed', details: { from: application.status, to } }, ...audit],
+        releaseOpenSlot: !isOpen(to),
+      });
+    },
+
+    annotate({ application, at, changes = {}, audit }) {
+      return write(application, at, { changes, audit, releaseOpenSlot: false });
+    },
+
+    async listAudit(applicationId) {
+      const items = await queryAll({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.application(applicationId).PK, ':prefix': keys.auditPrefix },
+        ConsistentRead: true,
+      });
+      return items.map(({ PK: _pk, SK: _sk, type: _type, ...event }) => event as unknown as AuditEvent);
     },
 
     async addDocument(applicationId, document) {
@@ -239,21 +302,12 @@ export function createApplicationRepository(doc: DynamoDBDocumentClient, tableNa
 
     async listDocuments(applicationId) {
       const prefix = keys.applicationDocumentsPrefix(applicationId);
-      const items: Record<string, unknown>[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-            ExpressionAttributeValues: { ':pk': prefix.PK, ':prefix': prefix.SKPrefix },
-            ExclusiveStartKey: start,
-            ConsistentRead: true,
-          }),
-        );
-        items.push(...(page.Items ?? []));
-        start = page.LastEvaluatedKey;
-      } while (start);
+      const items = await queryAll({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': prefix.PK, ':prefix': prefix.SKPrefix },
+        ConsistentRead: true,
+      });
       return items.map(toDocument);
     },
   };

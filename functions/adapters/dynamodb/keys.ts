@@ -4,6 +4,8 @@ export const keys = {
   application: (applicationId: string) => ({ PK: `APP#${applicationId}`, SK: 'APP' }),
   applicationDocument: (applicationId: string, documentId: string) => ({ PK: `APP#${applicationId}`, SK: `DOC#${documentId}` }),
   applicationDocumentsPrefix: (applicationId: string) => ({ PK: `APP#${applicationId}`, SKPrefix: 'DOC#' }),
+  auditEvent: (applicationId: string, seq: number) => ({ PK: `APP#${applicationId}`, SK: `AUDIT#${String(seq).padStart(8, '0')}` }),
+  auditPrefix: 'AUDIT#',
   customer: (customerId: string) => ({ PK: `CUSTOMER#${customerId}`, SK: 'PROFILE' }),
   openApplication: (nationalIdHash: string) => ({ PK: `NATID#${nationalIdHash}`, SK: 'OPEN' }),
   idempotency: (ownerId: string, key: string) => ({ PK: `IDEMP#${ownerId}#${key}`, SK: 'IDEMP' }),

@@ -2,6 +2,7 @@
 // CreateTable both read it, so AWS and DynamoDB Local cannot drift apart. Access patterns:
 //   application by id ............ PK=APP#<id>            SK=APP
 //   documents of an application .. PK=APP#<id>            SK begins_with DOC#
+//   audit trail of an application PK=APP#<id>            SK=AUDIT#<seq, 8 digits>   (hash-chained, append-only)
 //   customer (sealed identity) .... PK=CUSTOMER#<subject>   SK=PROFILE
 //   open application of a person .. PK=NATID#<keyed hash>  SK=OPEN
 //   idempotency record ........... PK=IDEMP#<owner>#<key>  SK=IDEMP   (expires by TTL)

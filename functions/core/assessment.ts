@@ -1,0 +1,52 @@
+// The outcome of the Score step, stored on the application: the score on the calibrated scale, its band, the adverse
+// reasons, the model version, and the derived figures the decision policy reads.
+
+export type Band = 'A' | 'B' | 'C' | 'D';
+
+/** Score bands of the default policy (PRODUCT.md §3): A ≥ 720, B 660–719, C 600–659, D < 600. */
+export const DEFAULT_BAND_FLOORS: readonly { band: Band; minScore: number }[] = [
+  { band: 'A', minScore: 720 },
+  { band: 'B', minScore: 660 },
+  { band: 'C', minScore: 600 },
+  { band: 'D', minScore: Number.NEGATIVE_INFINITY },
+];
+
+export function bandOf(score: number, floors = DEFAULT_BAND_FLOORS): Band {
+  return floors.find((floor) => score >= floor.minScore)!.band;
+}
+
+export interface AssessmentReason {
+  code: string;
+  feature: string;
+  description: string;
+  pointsLost: number;
+}
+
+export interface Assessment {
+  score: number;
+  band: Band;
+  /** Probability of bad on the lender's expected bad-rate scale (calibrated). */
+  pd: number;
+  reasons: AssessmentReason[];
+  modelVersion: string;
+  bureau: {
+    reportId: string;
+    bureau: string;
+    creditHistory: string;
+    existingCredits: number;
+    maxDaysPastDueLast24Months: number;
+    currentDefault: boolean;
+    fraudFlag: boolean;
+    inquiriesLast6Months: number;
+  };
+  derived: {
+    ageYears: number;
+    ageAtMaturityYears: number;
+    estimatedInstallmentMinor: number;
+    debtToIncomeAfterLoan: number | null;
+    installmentShareOfIncome: number | null;
+  };
+  assessedAt: string;
+  /** Milliseconds the scoring itself took (bureau excluded), for the latency figures. */
+  scoringMillis: number;
+}
