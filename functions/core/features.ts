@@ -90,11 +90,11 @@ const INSTALLMENT_PLANS: Record<string, string> = { bank: 'A141', stores: 'A142'
 const HOUSING: Record<string, string> = { rent: 'A151', own: 'A152', free: 'A153' };
 const JOB: Record<string, string> = { none: 'A171', unskilled: 'A172', skilled: 'A173', management: 'A174' };
 
-/** Equal-installment (annuity) payment, rounded up to the minor unit. */
+/** Equal-installment (annuity) payment, rounded to the nearest minor unit. */
 export function annuityInstallmentMinor(principalMinor: number, annualRate: number, months: number): number {
   const r = annualRate / 12;
-  if (r === 0) return Math.ceil(principalMinor / months);
-  return Math.ceil((principalMinor * r) / (1 - (1 + r) ** -months));
+  if (r === 0) return Math.round(principalMinor / months);
+  return Math.round((principalMinor * r) / (1 - (1 + r) ** -months));
 }
 
 /** Years in the current job as the data's employment_since codes; no job at all is "unemployed" (A71). */
