@@ -1,0 +1,391 @@
+// The production credit bureau, over HTTPS, with a per-attempt timeout, retries with exponential backoff and full
+// jitter, and a circuit breaker (cockatiel). One breaker per adapter instance, i.e. per Lambda container.
+//
+// Wire format (the bureau's API v1; the bureau's JSON is snake_case, its request body as below):
+//
+//   POST {baseUrl}/v1/reports
+//   authorization: Bearer <API key>        the key comes from Secrets Manager in AWS
+//   idempotency-key: <applicationId>       a repeated key returns the first report and is billed once
+//   content-type: application/json
+//   { "nationalId": "…", "fullName": "…", "dateOfBirth": "YYYY-MM-DD", "reference": "<applicationId>" }
+//
+//   200 { "report_id": "CRR-20261129-000123",
+//         "reference": "<applicationId>",                       must echo the request's reference
+//         "file": { "credit_history": "PAID_DULY_TILL_NOW",     NO_CREDITS | ALL_PAID_DULY | PAID_DULY_TILL_NOW |
+//                                                               PAST_DELAYS | CRITICAL_ACCOUNT
+//                   "open_credit_lines": 2,
+//                   "monthly_obligations": { "amount_minor": 120000, "currency": "CNY" } | null,
+//                   "max_dpd_24m": 0, "in_default": false, "hard_inquiries_6m": 1 },
+//         "alerts": ["FRAUD_SUSPECTED"],                        any of FRAUD_ALERT_CODES sets fraudFlag
+//         "score": { "value": 712 } | null }                    the bureau's own 0–1000 score
+//   404 { "error": "subject_not_found", "report_id"?: "…" }    no file on this person → a thin-file report
+//   429 (Retry-After honoured up to maxDelayMs), 5xx          transient: retried, then BureauUnavailableError
+//   any other status                                           BureauRequestRejectedError, not retried
+//
+// Unknown extra fields are ignored; a missing or mistyped field is a BureauResponseError, never an undefined value.
+// Neither the request's identity data nor the response body ever appears in an error, a cause or an event.
+
+import {
+  circuitBreaker,
+  CircuitState,
+  ConsecutiveBreaker,
+  DelegateBackoff,
+  ExponentialBackoff,
+  fullJitterGenerator,
+  handleWhen,
+  isBrokenCircuitError,
+  retry,
+  timeout,
+  TimeoutStrategy,
+  wrap,
+  type IBackoff,
+  type IRetryBackoffContext,
+} from 'cockatiel';
+import { z } from 'zod';
+import {
+  BureauRequestRejectedError,
+  BureauResponseError,
+  BureauUnavailableError,
+  bureauReportSchema,
+  thinFileReport,
+  type BureauReport,
+  type BureauRequest,
+  type BureauUnavailableReason,
+  type CreditBureau,
+  type CreditHistory,
+} from '../../core/bureau';
+import type { Clock } from '../../core/ports';
+import { systemClock } from '../clock';
+
+export interface HttpBureauOptions {
+  /** e.g. https://api.bureau.example; https is required except for loopback hosts (tests, a local fake). */
+  baseUrl: string;
+  /** The API key, read when needed (Secrets Manager with caching in AWS). */
+  apiKey: () => Promise<string>;
+  /** The report's `bureau` field; defaults to the base URL's host. */
+  bureauName?: string;
+  /** Per attempt, headers and body included. Default 3000. */
+  timeoutMs?: number;
+  /** HTTP requests per pull, the first included. Default 3. */
+  maxAttempts?: number;
+  /** The first retry waits a random time in [0, baseDelayMs), the next in [0, 2·baseDelayMs), … Default 200. */
+  baseDelayMs?: number;
+  /** Cap of one backoff delay, and of a honoured Retry-After. Default 2000. */
+  maxDelayMs?: number;
+  circuit?: {
+    /** Failed attempts in a row (timeouts, network errors, 5xx, 429) that open the circuit. Default 5. */
+    consecutiveFailures?: number;
+    /** How long the circuit stays open before one probe request may go through. Default 30000. */
+    halfOpenAfterMs?: number;
+  };
+  fetch?: typeof fetch;
+  clock?: Clock;
+  /** Telemetry (log or metric); never carries identity data. */
+  onEvent?: (event: HttpBureauEvent) => void;
+}
+
+export type HttpBureauEvent =
+  | { type: 'retry'; attempt: number; delayMs: number; reason: BureauUnavailableReason; status?: number }
+  | { type: 'circuit_open' }
+  | { type: 'circuit_half_open' }
+  | { type: 'circuit_closed' };
+
+export type CircuitStateName = 'closed' | 'open' | 'half_open' | 'isolated';
+
+export interface HttpBureau extends CreditBureau {
+  /** The breaker's state, for health checks and tests. */
+  readonly circuitState: CircuitStateName;
+}
+
+/** Alerts that set `fraudFlag`: a suspected fraud, a reported identity theft, or a name that does not match the ID. */
+export const FRAUD_ALERT_CODES = ['FRAUD_SUSPECTED', 'IDENTITY_THEFT', 'IDENTITY_MISMATCH'] as const;
+
+const WIRE_CREDIT_HISTORY = {
+  NO_CREDITS: 'no_credits',
+  ALL_PAID_DULY: 'all_paid_duly',
+  PAID_DULY_TILL_NOW: 'paid_duly_till_now',
+  PAST_DELAYS: 'past_delays',
+  CRITICAL_ACCOUNT: 'critical_account',
+} as const satisfies Record<string, CreditHistory>;
+const WIRE_CREDIT_HISTORY_CODES = Object.keys(WIRE_CREDIT_HISTORY) as (keyof typeof WIRE_CREDIT_HISTORY)[];
+
+const count = z.int().nonnegative();
+
+/** The bureau's 200 body. */
+export const wireReportSchema = z.object({
+  report_id: z.string().min(1).max(128),
+  reference: z.string(),
+  file: z.object({
+    credit_history: z.enum(WIRE_CREDIT_HISTORY_CODES as [keyof typeof WIRE_CREDIT_HISTORY, ...(keyof typeof WIRE_CREDIT_HISTORY)[]]),
+    open_credit_lines: count,
+    monthly_obligations: z.object({ amount_minor: count, currency: z.string().regex(/^[A-Z]{3}$/) }).nullable(),
+    max_dpd_24m: count,
+    in_default: z.boolean(),
+    hard_inquiries_6m: count,
+  }),
+  alerts: z.array(z.string()),
+  score: z.object({ value: z.int().min(0).max(1000) }).nullable(),
+});
+export type WireReport = z.infer<typeof wireReportSchema>;
+
+const notFoundSchema = z.object({ error: z.literal('subject_not_found'), report_id: z.string().min(1).max(128).optional() });
+
+/** An attempt that may succeed if tried again. Internal: callers only ever see BureauUnavailableError. */
+class TransientFailure extends Error {
+  constructor(
+    readonly reason: BureauUnavailableReason,
+    message: string,
+    readonly status?: number,
+    readonly retryAfterMs?: number,
+    cause?: unknown,
+  ) {
+    super(message, cause === undefined ? undefined : { cause });
+  }
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+export function createHttpBureau(options: HttpBureauOptions): HttpBureau {
+  const timeoutMs = positiveInt('timeoutMs', options.timeoutMs ?? 3000);
+  const maxAttempts = positiveInt('maxAttempts', options.maxAttempts ?? 3);
+  const baseDelayMs = nonNegativeInt('baseDelayMs', options.baseDelayMs ?? 200);
+  const maxDelayMs = nonNegativeInt('maxDelayMs', options.maxDelayMs ?? 2000);
+  const consecutiveFailures = positiveInt('circuit.consecutiveFailures', options.circuit?.consecutiveFailures ?? 5);
+  const halfOpenAfterMs = nonNegativeInt('circuit.halfOpenAfterMs', options.circuit?.halfOpenAfterMs ?? 30_000);
+  const endpoint = reportsEndpoint(options.baseUrl);
+  const bureauName = options.bureauName ?? endpoint.host;
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const clock = options.clock ?? systemClock;
+  const emit = options.onEvent ?? (() => undefined);
+
+  const transient = handleWhen((error) => error instanceof TransientFailure);
+  const exponential = new ExponentialBackoff({ generator: fullJitterGenerator, initialDelay: baseDelayMs, maxDelay: maxDelayMs });
+  // Full jitter from cockatiel's exponential backoff; a 429's Retry-After (capped) is a lower bound.
+  const backoff = new DelegateBackoff<IRetryBackoffContext<unknown>, IBackoff<unknown>>((context, previous) => {
+    const next = previous ? previous.next(context) : exponential.next();
+    const error = 'error' in context.result ? context.result.error : undefined;
+    const retryAfterMs = error instanceof TransientFailure ? Math.min(error.retryAfterMs ?? 0, maxDelayMs) : 0;
+    return { delay: Math.max(next.duration, retryAfterMs), state: next };
+  });
+  const retryPolicy = retry(transient, { maxAttempts: maxAttempts - 1, backoff }); // cockatiel counts retries
+  const breaker = circuitBreaker(transient, { halfOpenAfter: halfOpenAfterMs, breaker: new ConsecutiveBreaker(consecutiveFailures) });
+  const attemptTimeout = timeout(timeoutMs, TimeoutStrategy.Cooperative);
+  // Each attempt goes through the breaker, so every failed attempt counts; an open circuit is not retried here.
+  const policy = wrap(retryPolicy, breaker, attemptTimeout);
+
+  retryPolicy.onRetry((event) => {
+    const error = 'error' in event ? event.error : undefined;
+    if (error instanceof TransientFailure) {
+      emit({ type: 'retry', attempt: event.attempt, delayMs: event.delay, reason: error.reason, ...(error.status ? { status: error.status } : {}) });
+    }
+  });
+  breaker.onBreak(() => emit({ type: 'circuit_open' }));
+  breaker.onHalfOpen(() => emit({ type: 'circuit_half_open' }));
+  breaker.onReset(() => emit({ type: 'circuit_closed' }));
+
+  async function attempt(request: BureauRequest, apiKey: string, signal: AbortSignal): Promise<BureauReport> {
+    const interrupted = (cause: unknown) =>
+      signal.aborted
+        ? new TransientFailure('timeout', `no answer within ${timeoutMs} ms`)
+        : new TransientFailure('network', 'network error', undefined, undefined, sanitizedCause(cause));
+    let response: Response;
+    try {
+      response = await fetchImpl(endpoint, {
+        method: 'POST',
+        headers: {
+          accept: 'application/json',
+          'content-type': 'application/json',
+          authorization: `Bearer ${apiKey}`,
+          'idempotency-key': request.applicationId,
+        },
+        body: JSON.stringify({
+          nationalId: request.nationalId,
+          fullName: request.fullName,
+          dateOfBirth: request.dateOfBirth,
+          reference: request.applicationId,
+        }),
+        redirect: 'manual',
+        signal,
+      });
+    } catch (error) {
+      throw interrupted(error);
+    }
+    const { status } = response;
+    if (response.ok || status === 404) {
+      let body: string;
+      try {
+        body = await response.text();
+      } catch (error) {
+        throw interrupted(error);
+      }
+      return status === 404 ? notFound(body, request) : toReport(body, status, request);
+    }
+    await response.body?.cancel().catch(() => undefined);
+    if (status === 429) {
+      throw new TransientFailure('rate_limited', 'rate limited (HTTP 429)', status, retryAfterMs(response.headers.get('retry-after'), clock));
+    }
+    if (status >= 500) throw new TransientFailure('server_error', `HTTP ${status}`, status);
+    throw new BureauRequestRejectedError(
+      `credit bureau refused the request with HTTP ${status}${status === 401 || status === 403 ? '; check the API key' : ''}`,
+      { status },
+    );
+  }
+
+  function notFound(body: string, request: BureauRequest): BureauReport {
+    const parsed = notFoundSchema.safeParse(parseJsonOrUndefined(body));
+    // A 404 without the bureau's "subject_not_found" body is a wrong URL, not a thin file.
+    if (!parsed.success) throw new BureauRequestRejectedError('credit bureau answered HTTP 404 without subject_not_found; check the base URL', { status: 404 });
+    return thinFileReport({
+      reportId: parsed.data.report_id ?? `no-file-${request.applicationId}`,
+      bureau: bureauName,
+      pulledAt: clock.now().toISOString(),
+      reference: request.applicationId,
+    });
+  }
+
+  function toReport(body: string, status: number, request: BureauRequest): BureauReport {
+    const json = parseJsonOrUndefined(body);
+    if (json === undefined) {
+      throw new BureauResponseError(`credit bureau answered HTTP ${status} with a body that is not JSON`, { problem: 'invalid_json', status });
+    }
+    const parsed = wireReportSchema.safeParse(json);
+    if (!parsed.success) throw schemaMismatch(parsed.error, status);
+    const wire = parsed.data;
+    if (wire.reference !== request.applicationId) {
+      throw new BureauResponseError('credit bureau answered with the report of another reference', { problem: 'reference_mismatch', status });
+    }
+    const report = bureauReportSchema.safeParse(mapWireReport(wire, bureauName, clock.now().toISOString()));
+    if (!report.success) throw schemaMismatch(report.error, status);
+    return report.data;
+  }
+
+  return {
+    get circuitState(): CircuitStateName {
+      return CIRCUIT_STATE_NAMES[breaker.state];
+    },
+
+    async report(request: BureauRequest): Promise<BureauReport> {
+      let apiKey: string;
+      try {
+        apiKey = await options.apiKey();
+      } catch (error) {
+        throw new BureauUnavailableError('credit bureau unavailable: could not read the API key', { reason: 'credentials', attempts: 0, cause: error });
+      }
+      let attempts = 0;
+      try {
+        return await policy.execute(({ signal }) => {
+          attempts += 1;
+          return attempt(request, apiKey, signal);
+        });
+      } catch (error) {
+        if (error instanceof TransientFailure) {
+          throw new BureauUnavailableError(`credit bureau unavailable: ${error.message} (${attemptsText(attempts)})`, {
+            reason: error.reason,
+            attempts,
+            ...(error.status ? { status: error.status } : {}),
+            ...(error.cause !== undefined ? { cause: error.cause } : {}),
+          });
+        }
+        if (isBrokenCircuitError(error)) {
+          // The breaker refused before the attempt function ran: count only requests actually sent.
+          throw new BureauUnavailableError(`credit bureau unavailable: circuit open after repeated failures (${attemptsText(attempts)})`, {
+            reason: 'circuit_open',
+            attempts,
+          });
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+/** Pure: the bureau's wire report as a BureauReport (not yet validated). */
+export function mapWireReport(wire: WireReport, bureau: string, pulledAt: string): BureauReport {
+  return {
+    reportId: wire.report_id,
+    bureau,
+    pulledAt,
+    subject: { reference: wire.reference, fileFound: true },
+    creditHistory: WIRE_CREDIT_HISTORY[wire.file.credit_history],
+    existingCredits: wire.file.open_credit_lines,
+    totalMonthlyDebtPayments: wire.file.monthly_obligations
+      ? { minor: wire.file.monthly_obligations.amount_minor, currency: wire.file.monthly_obligations.currency }
+      : null,
+    maxDaysPastDueLast24Months: wire.file.max_dpd_24m,
+    currentDefault: wire.file.in_default,
+    fraudFlag: wire.alerts.some((alert) => (FRAUD_ALERT_CODES as readonly string[]).includes(alert)),
+    inquiriesLast6Months: wire.file.hard_inquiries_6m,
+    bureauScore: wire.score?.value ?? null,
+  };
+}
+
+const CIRCUIT_STATE_NAMES: Record<CircuitState, CircuitStateName> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half_open',
+  [CircuitState.Isolated]: 'isolated',
+};
+
+function schemaMismatch(error: z.ZodError, status: number): BureauResponseError {
+  // Paths and issue codes only: zod messages may quote the received values.
+  const issues = error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.code}`);
+  return new BureauResponseError(`credit bureau answered HTTP ${status} with an unexpected body (${issues.slice(0, 5).join('; ')})`, {
+    problem: 'schema_mismatch',
+    status,
+    issues,
+  });
+}
+
+function parseJsonOrUndefined(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return undefined; // the SyntaxError quotes the body: never kept
+  }
+}
+
+/** A network error's cause, reduced to its name, message and code (they name the host, never the request). */
+function sanitizedCause(error: unknown): unknown {
+  if (!(error instanceof Error)) return undefined;
+  const inner = error.cause instanceof Error ? error.cause : undefined;
+  const code = inner && 'code' in inner && typeof inner.code === 'string' ? inner.code : undefined;
+  const summary = new Error(inner ? `${error.message}: ${inner.message}` : error.message);
+  summary.name = error.name;
+  return code ? Object.assign(summary, { code }) : summary;
+}
+
+/** Retry-After as milliseconds from now: delta-seconds or an HTTP date. */
+export function retryAfterMs(header: string | null, clock: Clock): number | undefined {
+  if (!header) return undefined;
+  const trimmed = header.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - clock.now().getTime());
+}
+
+function reportsEndpoint(baseUrl: string): URL {
+  let url: URL;
+  try {
+    url = new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+  } catch {
+    throw new Error(`bureau baseUrl must be an absolute URL, got "${baseUrl}"`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))) {
+    throw new Error(`bureau baseUrl must use https (plain http only for a loopback host), got "${baseUrl}"`);
+  }
+  return new URL('v1/reports', url);
+}
+
+function positiveInt(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`bureau ${name} must be a positive integer, got ${value}`);
+  return value;
+}
+
+function nonNegativeInt(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`bureau ${name} must be a non-negative integer, got ${value}`);
+  return value;
+}
+
+function attemptsText(attempts: number): string {
+  return attempts === 1 ? '1 attempt' : `${attempts} attempts`;
+}
