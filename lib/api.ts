@@ -18,14 +18,12 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { IKey } from 'aws-cdk-lib/aws-kms';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { API_ROUTES, type HttpHandlerName } from '../functions/shared/routes';
 import type { Documents } from './documents';
 import type { Pipeline } from './pipeline';
 import { HouseFunction } from './house-function';
-import { grantKeyViaService } from './key-grants';
+import type { Data } from './data';
 import { acknowledge } from './nag';
 
 export interface ApiThrottle {
@@ -38,9 +36,8 @@ export interface ApiProps {
   readonly table: Table;
   readonly pipeline: Pipeline;
   readonly documents: Documents;
-  readonly piiSecret: ISecret;
-  /** The data key that encrypts the PII secret. */
-  readonly key: IKey;
+  /** Its PII secret is read by the handlers that seal applicant data. */
+  readonly data: Data;
   readonly userPool: IUserPool;
   readonly userPoolClient: IUserPoolClient;
   readonly logRemovalPolicy: RemovalPolicy;
@@ -161,11 +158,7 @@ function grantHandler(handler: HttpHandlerName, fn: HouseFunction, props: ApiPro
       fn.bindTable(props.table, 'readWrite');
       fn.setConfig('STATE_MACHINE_ARN', props.pipeline.stateMachine.stateMachineArn);
       props.pipeline.stateMachine.grantStartExecution(fn);
-      fn.setConfig('PII_SECRET_ARN', props.piiSecret.secretArn);
-      props.piiSecret.grantRead(fn);
-      // Secret.grantRead puts kms:Decrypt in the key policy with an amazonaws.com-only ViaService condition, which
-      // does not match in the China regions; this identity-policy grant holds in every partition.
-      grantKeyViaService(props.key, fn, 'secretsmanager', 'kms:Decrypt');
+      props.data.grantPiiSecretRead(fn);
       return;
     case 'query-applications':
       fn.bindTable(props.table, 'read');

@@ -44,6 +44,10 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
     stage,
     description: `Microloan Approval (${stage}): loan intake, assessment, review, disbursement and servicing`,
     opsEmail: stringContext(app, 'microloan:opsEmail', ''),
+    bureau: {
+      baseUrl: stringContext(app, 'microloan:bureauBaseUrl', ''),
+      apiKeySecretArn: stringContext(app, 'microloan:bureauApiKeySecretArn', ''),
+    },
     cognitoFeaturePlan: featurePlan,
   });
   Tags.of(stack).add('project', 'microloan-approval');

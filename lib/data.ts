@@ -13,6 +13,8 @@ import {
   TTL_ATTRIBUTE,
 } from '../functions/adapters/dynamodb/table-definition';
 import { acknowledge } from './nag';
+import type { HouseFunction } from './house-function';
+import { grantKeyViaService } from './key-grants';
 
 export interface DataProps {
   /** Keep the table, key and secret (and protect the table from deletion) when the stack is deleted. */
@@ -69,5 +71,14 @@ export class Data extends Construct {
       'AwsSolutions-SMG4',
       'the secret keys the national-ID look-up hashes stored in the table; an automatic rotation would orphan every stored hash, so it is rotated by a planned re-keying migration instead of Secrets Manager rotation.',
     );
+  }
+
+  /** Lets `fn` read the PII key material (PII_SECRET_ARN), in every partition. */
+  public grantPiiSecretRead(fn: HouseFunction): void {
+    fn.setConfig('PII_SECRET_ARN', this.piiSecret.secretArn);
+    this.piiSecret.grantRead(fn);
+    // Secret.grantRead puts kms:Decrypt in the key policy with an amazonaws.com-only ViaService condition, which
+    // does not match in the China regions; this identity-policy grant holds in every partition.
+    grantKeyViaService(this.key, fn, 'secretsmanager', 'kms:Decrypt');
   }
 }

@@ -76,6 +76,8 @@ export class HouseFunction extends NodejsFunction {
       bundling: {
         format: OutputFormat.ESM,
         minify: true,
+        // Error class names are what Step Functions' Retry/Catch match (ConcurrentModificationError, …): keep them.
+        keepNames: true,
         sourceMap: true,
         sourcesContent: false,
         target: 'node24',

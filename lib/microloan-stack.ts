@@ -9,7 +9,7 @@ import { Data } from './data';
 import { Documents } from './documents';
 import { Identity } from './identity';
 import { Notifications } from './notifications';
-import { Pipeline } from './pipeline';
+import { Pipeline, type BureauSettings } from './pipeline';
 import { ProductSeed } from './product-seed';
 
 export interface MicroloanStackProps extends StackProps {
@@ -20,6 +20,8 @@ export interface MicroloanStackProps extends StackProps {
   readonly cognitoFeaturePlan?: 'plus' | 'default';
   readonly throttle?: ApiThrottle;
   readonly corsOrigins?: string[];
+  /** @default the sandbox bureau */
+  readonly bureau?: BureauSettings;
 }
 
 export class MicroloanStack extends Stack {
@@ -44,6 +46,8 @@ export class MicroloanStack extends Stack {
     this.documents = new Documents(this, 'Documents', { table: this.data.table, key: this.data.key, logRemovalPolicy });
     this.pipeline = new Pipeline(this, 'Pipeline', {
       table: this.data.table,
+      data: this.data,
+      bureau: props.bureau ?? { baseUrl: '', apiKeySecretArn: '' },
       notifications: this.notifications,
       logRemovalPolicy,
     });
@@ -51,8 +55,7 @@ export class MicroloanStack extends Stack {
       table: this.data.table,
       pipeline: this.pipeline,
       documents: this.documents,
-      piiSecret: this.data.piiSecret,
-      key: this.data.key,
+      data: this.data,
       userPool: this.identity.userPool,
       userPoolClient: this.identity.applicantClient,
       logRemovalPolicy,

@@ -6,6 +6,7 @@
 /** The task handlers that the pipeline invokes, by the placeholder that holds each one's function ARN. */
 export const PIPELINE_TASK_PLACEHOLDERS = {
   MarkAssessingFunctionArn: 'pipeline-mark-assessing',
+  ScoreFunctionArn: 'pipeline-score',
   RecordFailureFunctionArn: 'pipeline-record-failure',
 } as const;
 

@@ -1,7 +1,8 @@
 // The loan pipeline: the Standard Step Functions workflow of statemachines/loan-pipeline.asl.json, with its
 // `${Placeholders}` filled from pipeline-substitutions.ts, and the Lambdas its task states invoke.
 
-import { ArnFormat, Aws, Stack, type RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, Stack, type RemovalPolicy } from 'aws-cdk-lib';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -9,12 +10,23 @@ import { CfnStateMachine, DefinitionBody, LogLevel, StateMachine, StateMachineTy
 import { Construct } from 'constructs';
 import { HouseFunction } from './house-function';
 import type { Notifications } from './notifications';
+import type { Data } from './data';
 import { acknowledge, nagRef } from './nag';
 import { PIPELINE_DEFINITION_FILE } from './paths';
 import { pipelineSubstitutions } from './pipeline-substitutions';
 
+export interface BureauSettings {
+  /** The credit bureau's API base URL; empty: the sandbox bureau answers (a sandbox or UAT stage). */
+  readonly baseUrl: string;
+  /** The Secrets Manager secret holding the bureau API key (required with baseUrl). */
+  readonly apiKeySecretArn: string;
+}
+
 export interface PipelineProps {
   readonly table: Table;
+  /** The Score task opens the sealed applicant identity to pull the bureau report. */
+  readonly data: Data;
+  readonly bureau: BureauSettings;
   /** Its operations topic hears of every step that failed for good. */
   readonly notifications: Notifications;
   readonly logRemovalPolicy: RemovalPolicy;
@@ -23,6 +35,7 @@ export interface PipelineProps {
 export class Pipeline extends Construct {
   public readonly stateMachine: StateMachine;
   public readonly markAssessingFunction: HouseFunction;
+  public readonly scoreFunction: HouseFunction;
   public readonly recordFailureFunction: HouseFunction;
 
   constructor(scope: Construct, id: string, props: PipelineProps) {
@@ -33,6 +46,21 @@ export class Pipeline extends Construct {
       description: 'pipeline task: SUBMITTED -> ASSESSING',
       logRemovalPolicy: props.logRemovalPolicy,
     }).bindTable(props.table, 'readWrite');
+
+    // A bureau pull may take three attempts of up to 3 s each plus backoff: well above the house 10 s.
+    this.scoreFunction = new HouseFunction(this, 'ScoreFunction', {
+      handlerName: 'pipeline-score',
+      description: 'pipeline task: bureau report, features and scorecard -> assessment',
+      timeout: Duration.seconds(30),
+      logRemovalPolicy: props.logRemovalPolicy,
+    }).bindTable(props.table, 'readWrite');
+    props.data.grantPiiSecretRead(this.scoreFunction);
+    if (props.bureau.baseUrl) {
+      if (!props.bureau.apiKeySecretArn) throw new Error('microloan:bureauApiKeySecretArn is required with microloan:bureauBaseUrl');
+      this.scoreFunction.setConfig('BUREAU_BASE_URL', props.bureau.baseUrl);
+      this.scoreFunction.setConfig('BUREAU_API_KEY_SECRET_ARN', props.bureau.apiKeySecretArn);
+      Secret.fromSecretCompleteArn(this, 'BureauApiKey', props.bureau.apiKeySecretArn).grantRead(this.scoreFunction);
+    }
 
     this.recordFailureFunction = new HouseFunction(this, 'RecordFailureFunction', {
       handlerName: 'pipeline-record-failure',
@@ -55,6 +83,7 @@ export class Pipeline extends Construct {
         partition: Aws.PARTITION,
         functionArns: {
           'pipeline-mark-assessing': this.markAssessingFunction.functionArn,
+          'pipeline-score': this.scoreFunction.functionArn,
           'pipeline-record-failure': this.recordFailureFunction.functionArn,
         },
       }),
@@ -66,7 +95,7 @@ export class Pipeline extends Construct {
     this.stateMachine.addToRolePolicy(
       new PolicyStatement({
         actions: ['lambda:InvokeFunction'],
-        resources: [this.markAssessingFunction.functionArn, this.recordFailureFunction.functionArn],
+        resources: [this.markAssessingFunction.functionArn, this.scoreFunction.functionArn, this.recordFailureFunction.functionArn],
       }),
     );
     acknowledge(

@@ -19,6 +19,9 @@ import * as documentUploaded from '../functions/handlers/document-uploaded';
 import * as openapi from '../functions/handlers/openapi';
 import * as pipelineMarkAssessing from '../functions/handlers/pipeline-mark-assessing';
 import * as pipelineRecordFailure from '../functions/handlers/pipeline-record-failure';
+import * as pipelineScore from '../functions/handlers/pipeline-score';
+import { createSandboxBureau } from '../functions/adapters/bureau/sandbox-bureau';
+import { createShippedScorer } from '../functions/adapters/scorecard/shipped-scorer';
 import * as products from '../functions/handlers/products';
 import * as queryApplications from '../functions/handlers/query-applications';
 import * as requestDocumentUpload from '../functions/handlers/request-document-upload';
@@ -54,6 +57,9 @@ export function createLocalDeps(input: LocalDepsInput): AppDeps {
     notifier: input.notifier,
     documents: input.documents,
     pii: createPiiProtector(async () => input.piiSecret),
+    // One sandbox per process: it counts pulls per application for its "fails, then succeeds" test identity.
+    bureau: createSandboxBureau({ clock: input.clock }),
+    scorer: createShippedScorer(),
     logger,
     settings: { idempotencyTtlHours: 24, uploadUrlTtlSeconds: 900 },
   };
@@ -85,9 +91,11 @@ function own(deps: AppDeps): AppDeps {
  */
 export function createTaskHandlers(deps: AppDeps): Record<PipelineTaskHandler, TaskHandler> {
   const markAssessing = pipelineMarkAssessing.createHandler(own(deps));
+  const score = pipelineScore.createHandler(own(deps));
   const recordFailure = pipelineRecordFailure.createHandler(own(deps));
   return {
     'pipeline-mark-assessing': (payload) => markAssessing(payload as pipelineMarkAssessing.PipelinePayload),
+    'pipeline-score': (payload) => score(payload as pipelineScore.ScorePayload),
     'pipeline-record-failure': (payload) => recordFailure(payload as pipelineRecordFailure.FailurePayload),
   };
 }

@@ -1,7 +1,10 @@
 // From an application (API.md) and a bureau report to the scorecard's features. The shipped model was trained on the
-// UCI German credit data, so each feature is expressed in that data's codes (see ../shared/data/README.md). Every
-// mapping choice is written down here, next to the code that makes it.
+// UCI German credit data, so each feature is expressed in that data's codes (see ../shared/data/README.md). Where the
+// original codebook is wrong, the codes are read as Grömping (2019) corrected them (credit history, existing credits,
+// people maintained); the one place where we depart from her reading (installment burden) says why. Every mapping
+// choice is written down here, next to the code that makes it.
 
+import { germanCreditHistoryCode, type CreditHistory } from './bureau';
 import { ageOn } from './dates';
 
 /** The application fields the mapping reads (the non-PII `profile` stored at intake, plus age and loan terms). */
@@ -30,7 +33,7 @@ export interface FeatureInput {
 
 /** What the bureau report contributes (functions/core/bureau.ts has the full report). */
 export interface BureauFeatures {
-  creditHistory: 'no_credits' | 'all_paid_duly' | 'paid_duly_till_now' | 'past_delays' | 'critical_account';
+  creditHistory: CreditHistory;
   existingCredits: number;
   /** Monthly payments on debts the bureau knows of, in the application's currency; 0 when it reports none. */
   monthlyDebtPaymentsMinor: number;
@@ -71,13 +74,6 @@ export interface MappedFeatures {
 }
 
 const CHECKING: Record<string, string> = { negative: 'A11', positive_low: 'A12', positive_high: 'A13', none: 'A14' };
-const CREDIT_HISTORY: Record<BureauFeatures['creditHistory'], string> = {
-  no_credits: 'A30',
-  all_paid_duly: 'A31',
-  paid_duly_till_now: 'A32',
-  past_delays: 'A33',
-  critical_account: 'A34',
-};
 // The German data has no agriculture purpose; a farm loan is a business investment (A49). Vacation (A47) never occurs.
 const PURPOSE: Record<string, string> = {
   car_new: 'A40', car_used: 'A41', furniture: 'A42', electronics: 'A43', appliances: 'A44', repairs: 'A45',
@@ -120,6 +116,14 @@ function installmentRateCode(share: number | null): number {
   return 4;
 }
 
+/** Credits including the one applied for, coded as in the data: 1 (one), 2 (2–3), 3 (4–5), 4 (6 or more). */
+function existingCreditsCode(credits: number): number {
+  if (credits <= 1) return 1;
+  if (credits <= 3) return 2;
+  if (credits <= 5) return 3;
+  return 4;
+}
+
 /** Years at the present address, coded as in the data: 1 (< 1 year), 2 (1–4), 3 (4–7), 4 (≥ 7). */
 function residenceSinceCode(years: number): number {
   if (years < 1) return 1;
@@ -141,7 +145,7 @@ export function mapFeatures(input: FeatureInput, bureau: BureauFeatures, setting
   const row: FeatureRow = {
     checking_status: CHECKING[input.finances.checkingAccount] ?? null,
     duration_months: input.termMonths,
-    credit_history: CREDIT_HISTORY[bureau.creditHistory],
+    credit_history: germanCreditHistoryCode(bureau.creditHistory),
     purpose: PURPOSE[input.purpose] ?? 'A410',
     credit_amount: Math.round(input.amountMinor / settings.minorUnitsPerTrainingUnit),
     savings: SAVINGS[input.finances.savings] ?? null,
@@ -153,12 +157,11 @@ export function mapFeatures(input: FeatureInput, bureau: BureauFeatures, setting
     age_years: ageYears,
     other_installment_plans: INSTALLMENT_PLANS[input.finances.otherInstallmentPlans] ?? null,
     housing: HOUSING[input.household.housing] ?? null,
-    // The data counts credits at the bank including the one applied for (its minimum is 1), capped at 4.
-    existing_credits: Math.min(4, 1 + Math.max(bureau.existingCredits, input.finances.existingLoansWithUs)),
+    existing_credits: existingCreditsCode(1 + Math.max(bureau.existingCredits, input.finances.existingLoansWithUs)),
     // Self-employed applicants belong to the data's "management / self-employed / highly qualified" class.
     job: input.employment.status === 'self_employed' ? 'A174' : (JOB[input.employment.occupation] ?? null),
-    // The data only distinguishes 1 and 2 or more people to maintain; the applicant is one of them.
-    num_dependents: input.household.dependents >= 1 ? 2 : 1,
+    // People the applicant maintains, coded 1 (0–2) or 2 (3 or more).
+    num_dependents: input.household.dependents >= 3 ? 2 : 1,
     telephone: input.hasPhone ? 'A192' : 'A191',
     debt_to_income: debtToIncome === null ? null : round4(debtToIncome),
     age_at_maturity: round4(ageYears + input.termMonths / 12),

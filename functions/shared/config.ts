@@ -11,6 +11,9 @@ const configSchema = z.object({
   REVIEW_TOPIC_ARN: z.string().startsWith('arn:').optional(),
   OPS_TOPIC_ARN: z.string().startsWith('arn:').optional(),
   PII_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  /** The credit bureau's API; when absent the sandbox bureau answers (a sandbox or UAT stage). */
+  BUREAU_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  BUREAU_API_KEY_SECRET_ARN: z.string().startsWith('arn:').optional(),
   IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().positive().default(24),
 });
 

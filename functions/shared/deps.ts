@@ -13,6 +13,8 @@ import type {
   ProductRepository,
   Workflow,
 } from '../core/ports';
+import type { CreditBureau } from '../core/bureau';
+import type { Scorer } from '../core/scoring';
 
 export interface AppDeps {
   clock: Clock;
@@ -24,6 +26,8 @@ export interface AppDeps {
   notifier: Notifier;
   documents: DocumentStorage;
   pii: PiiProtector;
+  bureau: CreditBureau;
+  scorer: Scorer;
   logger: Logger;
   settings: { idempotencyTtlHours: number; uploadUrlTtlSeconds: number };
 }

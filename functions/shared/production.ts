@@ -16,6 +16,10 @@ import { createS3DocumentStorage } from '../adapters/aws/s3-document-storage';
 import { createPiiProtector } from '../adapters/pii/aes-pii-protector';
 import { systemClock } from '../adapters/clock';
 import { ulidIds } from '../adapters/ids';
+import { createHttpBureau } from '../adapters/bureau/http-bureau';
+import { createSandboxBureau } from '../adapters/bureau/sandbox-bureau';
+import { createShippedScorer } from '../adapters/scorecard/shipped-scorer';
+import type { CreditBureau } from '../core/bureau';
 import { lambdaConfig, required } from './config';
 import { createLogger } from './logger';
 import type { AppDeps } from './deps';
@@ -51,6 +55,20 @@ export const pii = /* @__PURE__ */ once(() =>
     return secret;
   }),
 );
+export const bureau = /* @__PURE__ */ once((): CreditBureau => {
+  const baseUrl = config().BUREAU_BASE_URL;
+  if (!baseUrl) return createSandboxBureau();
+  const keyArn = required(config(), 'BUREAU_API_KEY_SECRET_ARN');
+  return createHttpBureau({
+    baseUrl,
+    apiKey: async () => {
+      const key = await getSecret(keyArn, { maxAge: 300 });
+      if (typeof key !== 'string') throw new Error('the bureau API key secret must be a string');
+      return key;
+    },
+  });
+});
+export const scorer = /* @__PURE__ */ once(() => createShippedScorer());
 export const settings = /* @__PURE__ */ once((): AppDeps['settings'] => ({ idempotencyTtlHours: config().IDEMPOTENCY_TTL_HOURS, uploadUrlTtlSeconds: 900 }));
 
 /**

@@ -32,6 +32,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
 /** Lambdas that are not behind the API. */
 export type TaskHandlerName =
   | 'pipeline-mark-assessing' // Step Functions task: SUBMITTED → ASSESSING
+  | 'pipeline-score' // Step Functions task: bureau report, features, scorecard → assessment on the application
   | 'pipeline-record-failure' // Step Functions catch: → FAILED and an operations alert
   | 'document-uploaded' // S3 ObjectCreated on the documents bucket: marks the document received
   | 'seed-products'; // CloudFormation custom resource: seeds the default products on first deploy

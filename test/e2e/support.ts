@@ -14,7 +14,8 @@ export interface E2eContext {
 
 export async function bootStack(): Promise<E2eContext> {
   const dataDir = mkdtempSync(join(tmpdir(), 'microloan-e2e-'));
-  const stack = await startLocalStack({ port: 0, dataDir, fresh: true, inMemoryDb: true, quiet: true });
+  // Retry waits of the state machine shortened to 10 ms, so retried steps do not slow the suite down.
+  const stack = await startLocalStack({ port: 0, dataDir, fresh: true, inMemoryDb: true, quiet: true, retryDelayMs: 10 });
   return {
     stack,
     url: stack.url,

@@ -33,7 +33,7 @@ import {
   type Resources,
 } from './support';
 
-const TASK_HANDLERS: HandlerName[] = ['pipeline-mark-assessing', 'pipeline-record-failure', 'document-uploaded', 'seed-products'];
+const TASK_HANDLERS: HandlerName[] = ['pipeline-mark-assessing', 'pipeline-score', 'pipeline-record-failure', 'document-uploaded', 'seed-products'];
 const ALL_HANDLERS: HandlerName[] = [...new Set([...API_ROUTES.map((r) => r.handler), ...TASK_HANDLERS])];
 
 let app: App;
@@ -168,7 +168,8 @@ describe('lambdas', () => {
 
     for (const handler of ALL_HANDLERS) {
       const props = resources[fnId(handler)]!.Properties!;
-      const longRunning = handler === 'document-uploaded' || handler === 'seed-products';
+      // The Score task waits for the bureau (up to three attempts of 3 s and backoff).
+      const longRunning = handler === 'document-uploaded' || handler === 'seed-products' || handler === 'pipeline-score';
       expect(props).toMatchObject({
         Runtime: 'nodejs24.x',
         Handler: 'index.handler',
@@ -201,6 +202,13 @@ describe('lambdas', () => {
     }
   });
 
+  test('keep class names, because Step Functions retries match error names such as ConcurrentModificationError', () => {
+    for (const handler of ['pipeline-mark-assessing', 'pipeline-score'] as HandlerName[]) {
+      const bundle = readText(path.join(assetDirectory(app, resources[fnId(handler)]!.Properties!.Code.S3Key), 'index.mjs'));
+      expect(bundle).toMatch(/"ConcurrentModificationError"/);
+    }
+  });
+
   test('get exactly the settings of config.ts that they use', () => {
     const env = (handler: HandlerName) => Object.keys(resources[fnId(handler)]!.Properties!.Environment.Variables).filter((k) => !(k in COMMON_ENVIRONMENT)).sort();
     expect(env('submit-application')).toEqual(['PII_SECRET_ARN', 'STATE_MACHINE_ARN', 'TABLE_NAME']);
@@ -211,6 +219,8 @@ describe('lambdas', () => {
     expect(env('openapi')).toEqual([]);
     expect(env('document-uploaded')).toEqual(['TABLE_NAME']);
     expect(env('pipeline-mark-assessing')).toEqual(['TABLE_NAME']);
+    // No bureau URL in cdk.json: the sandbox bureau answers, so no bureau settings.
+    expect(env('pipeline-score')).toEqual(['PII_SECRET_ARN', 'TABLE_NAME']);
     expect(env('pipeline-record-failure')).toEqual(['OPS_TOPIC_ARN', 'TABLE_NAME']);
     expect(env('seed-products')).toEqual(['TABLE_NAME']);
   });
@@ -295,6 +305,7 @@ describe('pipeline', () => {
     expect(props.DefinitionSubstitutions).toEqual({
       Partition: { Ref: 'AWS::Partition' },
       MarkAssessingFunctionArn: { 'Fn::GetAtt': [fnId('pipeline-mark-assessing'), 'Arn'] },
+      ScoreFunctionArn: { 'Fn::GetAtt': [fnId('pipeline-score'), 'Arn'] },
       RecordFailureFunctionArn: { 'Fn::GetAtt': [fnId('pipeline-record-failure'), 'Arn'] },
     });
     for (const [placeholder, handler] of Object.entries(PIPELINE_TASK_PLACEHOLDERS)) {
@@ -308,7 +319,7 @@ describe('pipeline', () => {
     }
   });
 
-  test('renders to a definition that invokes the two task functions, in any partition', () => {
+  test('renders to a definition that invokes the task functions, in any partition', () => {
     const definition = readText(PIPELINE_DEFINITION_FILE);
     const rendered = JSON.parse(
       renderDefinition(
@@ -317,6 +328,7 @@ describe('pipeline', () => {
           partition: 'aws-cn',
           functionArns: {
             'pipeline-mark-assessing': 'arn:aws-cn:lambda:cn-north-1:111122223333:function:mark',
+            'pipeline-score': 'arn:aws-cn:lambda:cn-north-1:111122223333:function:score',
             'pipeline-record-failure': 'arn:aws-cn:lambda:cn-north-1:111122223333:function:fail',
           },
         }),
@@ -327,18 +339,23 @@ describe('pipeline', () => {
     expect(tasks.map((t) => t.Parameters?.FunctionName).sort()).toEqual([
       'arn:aws-cn:lambda:cn-north-1:111122223333:function:fail',
       'arn:aws-cn:lambda:cn-north-1:111122223333:function:mark',
+      'arn:aws-cn:lambda:cn-north-1:111122223333:function:score',
     ]);
     expect(() => renderDefinition('{"a":"${Unknown}"}', {})).toThrow(/Unknown/);
   });
 
-  test('may invoke exactly the two task functions', () => {
+  test('may invoke exactly the task functions', () => {
     const machine = stack.pipeline.stateMachine;
     const statements = statementsOfRole(resources, logicalId(machine.role.node.defaultChild as CfnRole));
     const invoke = statements.filter((s) => actionsOf([s]).includes('lambda:InvokeFunction'));
-    expect(invoke.flatMap((s) => ([] as unknown[]).concat(s.Resource))).toEqual([
-      { 'Fn::GetAtt': [fnId('pipeline-mark-assessing'), 'Arn'] },
-      { 'Fn::GetAtt': [fnId('pipeline-record-failure'), 'Arn'] },
-    ]);
+    expect(invoke.flatMap((s) => ([] as unknown[]).concat(s.Resource))).toEqual(
+      expect.arrayContaining([
+        { 'Fn::GetAtt': [fnId('pipeline-mark-assessing'), 'Arn'] },
+        { 'Fn::GetAtt': [fnId('pipeline-score'), 'Arn'] },
+        { 'Fn::GetAtt': [fnId('pipeline-record-failure'), 'Arn'] },
+      ]),
+    );
+    expect(invoke.flatMap((s) => ([] as unknown[]).concat(s.Resource))).toHaveLength(3);
   });
 });
 
@@ -351,9 +368,9 @@ describe('least privilege', () => {
     }
   });
 
-  test('only submit-application starts executions, reads the PII secret', () => {
+  test('only submit-application starts executions; only it and the Score task read the PII secret', () => {
     expect(rolesAllowing(resources, 'states:StartExecution')).toEqual([roleId('submit-application')]);
-    expect(rolesAllowing(resources, 'secretsmanager:GetSecretValue')).toEqual([roleId('submit-application')]);
+    expect(rolesAllowing(resources, 'secretsmanager:GetSecretValue').sort()).toEqual([roleId('submit-application'), roleId('pipeline-score')].sort());
     const start = statementsOfRole(resources, roleId('submit-application')).find((s) => actionsOf([s]).includes('states:StartExecution'))!;
     expect(start.Resource).toEqual({ Ref: logicalId(stack.pipeline.stateMachine.node.defaultChild as any) });
   });

@@ -19,6 +19,9 @@ import type {
 import { DEFAULT_PRODUCTS, type Product } from '../../functions/core/products';
 import { createPiiProtector } from '../../functions/adapters/pii/aes-pii-protector';
 import type { AppDeps } from '../../functions/shared/deps';
+import type { Scorer } from '../../functions/core/scoring';
+import type { FeatureRow } from '../../functions/core/features';
+import { createSandboxBureau } from '../../functions/adapters/bureau/sandbox-bureau';
 
 export class FixedClock implements Clock {
   constructor(public current = new Date('2026-11-29T08:00:00.000Z')) {}
@@ -169,14 +172,30 @@ export class RecordingNotifier {
   }
 }
 
+/** A scorer that records what it was given and answers a set score (tests of the Score step's plumbing). */
+export class FixedScorer implements Scorer {
+  readonly modelVersion = 'test-model-1';
+  readonly rows: FeatureRow[] = [];
+  constructor(public result = 700) {}
+  score(row: FeatureRow) {
+    this.rows.push(row);
+    return {
+      score: this.result,
+      pd: 0.03,
+      reasons: [{ code: 'RC01', feature: 'checking_status', pointsLost: 12.5, description: { en: 'Checking account balance is low', 'zh-CN': '支票账户余额偏低' } }],
+    };
+  }
+}
+
 let counter = 0;
 
 /** A full set of fake dependencies; tests override what they look at. */
 export function fakeDeps() {
   const store = new InMemoryApplications();
   const idempotency: IdempotencyStore = { get: (ownerId, key) => store.idempotencyRecord(ownerId, key) };
+  const clock = new FixedClock();
   const deps = {
-    clock: new FixedClock(),
+    clock,
     ids: { next: () => `01TEST${String(++counter).padStart(20, '0')}` },
     applications: store,
     idempotency,
@@ -189,6 +208,8 @@ export function fakeDeps() {
       },
     },
     pii: createPiiProtector(async () => 'unit-test-secret-unit-test-secret-unit-test-secret'),
+    bureau: createSandboxBureau({ clock }),
+    scorer: new FixedScorer(),
     logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
     settings: { idempotencyTtlHours: 24, uploadUrlTtlSeconds: 900 },
   };

@@ -1,7 +1,7 @@
 // The sandbox credit bureau for the local stack and tests: deterministic, no network. Any valid CN resident ID gets a
 // clean report (existing credits paid duly till now, no flags) unless it is one of the test identities below, which,
 // like a payment provider's test cards, produce a documented report or a documented failure
-// (docs/sandbox-identities.md lists them for people; tests read SANDBOX_IDENTITIES).
+// (the README lists them for people; tests read SANDBOX_IDENTITIES and check the README).
 //
 // The test IDs are valid resident IDs (region 310104, Shanghai Xuhui; sequence 901–910; ISO 7064 MOD 11-2 check
 // character computed, never typed), so intake accepts them; their birth dates are adults' and must be sent as the

@@ -144,8 +144,8 @@ describe('sandbox credit bureau', () => {
     ).rejects.toMatchObject({ name: 'BureauRequestRejectedError', status: 422 });
   });
 
-  it('is listed in docs/sandbox-identities.md, each ID with its birth date', () => {
-    const doc = readFileSync(join(process.cwd(), 'docs', 'sandbox-identities.md'), 'utf8');
+  it('is listed in the README, each ID with its birth date', () => {
+    const doc = readFileSync(join(process.cwd(), 'README.md'), 'utf8');
     for (const identity of SANDBOX_IDENTITIES) {
       const row = doc.split('\n').find((line) => line.includes(`\`${identity.nationalId}\``));
       expect(row).toBeDefined();

@@ -31,7 +31,7 @@ describe('application → German credit features', () => {
     expect(row).toEqual({
       checking_status: 'A12',
       duration_months: 12,
-      credit_history: 'A32',
+      credit_history: 'A33', // existing credits paid duly till now (corrected codes)
       purpose: 'A43',
       credit_amount: 2000, // 8,000.00 CNY at 4 CNY per 1994 DM
       savings: 'A62',
@@ -43,9 +43,9 @@ describe('application → German credit features', () => {
       age_years: 36,
       other_installment_plans: 'A143',
       housing: 'A152',
-      existing_credits: 2,
+      existing_credits: 2, // the bureau's one credit and this loan: 2-3 credits
       job: 'A173',
-      num_dependents: 2,
+      num_dependents: 1, // one dependent: 0-2 people
       telephone: 'A192',
       debt_to_income: 0.1156,
       age_at_maturity: 37,
@@ -70,10 +70,17 @@ describe('application → German credit features', () => {
     expect(share(0)).toBe(4);
   });
 
-  it('takes credit history and existing credits from the bureau', () => {
-    expect(mapFeatures(input, { ...cleanBureau, creditHistory: 'critical_account' }).row.credit_history).toBe('A34');
-    expect(mapFeatures(input, { ...cleanBureau, existingCredits: 7 }).row.existing_credits).toBe(4);
-    expect(mapFeatures(input, { ...cleanBureau, existingCredits: 0 }).row.existing_credits).toBe(1);
+  it('takes credit history and existing credits from the bureau, in the corrected codes', () => {
+    const history = (creditHistory: BureauFeatures['creditHistory']) => mapFeatures(input, { ...cleanBureau, creditHistory }).row.credit_history;
+    const histories: BureauFeatures['creditHistory'][] = ['past_delays', 'critical_account', 'no_credits', 'paid_duly_till_now', 'all_paid_duly'];
+    expect(histories.map(history)).toEqual(['A30', 'A31', 'A32', 'A33', 'A34']);
+    const credits = (existingCredits: number) => mapFeatures(input, { ...cleanBureau, existingCredits }).row.existing_credits;
+    expect([0, 1, 2, 3, 4, 5, 9].map(credits)).toEqual([1, 2, 2, 3, 3, 4, 4]);
+  });
+
+  it('codes people maintained as 0-2 or 3 and more', () => {
+    const dependents = (n: number) => mapFeatures({ ...input, household: { ...input.household, dependents: n } }, cleanBureau).row.num_dependents;
+    expect([0, 2, 3, 6].map(dependents)).toEqual([1, 1, 2, 2]);
   });
 
   it('maps employment, guarantors and purposes the data lacks', () => {

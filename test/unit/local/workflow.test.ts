@@ -13,8 +13,11 @@ function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'workflow-'));
 }
 
+/** The pipeline's Score step answered by a stand-in unless a test gives its own (these tests are about the runner). */
+const scoreStandIn: TaskHandler = async () => ({ status: 'ASSESSING', score: 700, band: 'B' });
+
 function pipeline(handlers: Record<string, TaskHandler>, extra: { journalFile?: string; retryDelayMs?: number } = {}) {
-  return new LocalWorkflow({ definitionFile: PIPELINE, handlers, log, retryDelayMs: 0, ...extra });
+  return new LocalWorkflow({ definitionFile: PIPELINE, handlers: { 'pipeline-score': scoreStandIn, ...handlers }, log, retryDelayMs: 0, ...extra });
 }
 
 describe('placeholders', () => {
@@ -25,15 +28,17 @@ describe('placeholders', () => {
 
   it('builds the CDK substitution map with local function ARNs', () => {
     const handler = async () => null;
-    expect(localPipelineSubstitutions({ 'pipeline-mark-assessing': handler, 'pipeline-record-failure': handler })).toEqual({
+    expect(localPipelineSubstitutions({ 'pipeline-mark-assessing': handler, 'pipeline-score': handler, 'pipeline-record-failure': handler })).toEqual({
       Partition: 'aws',
       MarkAssessingFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:microloan-local-pipeline-mark-assessing',
+      ScoreFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:microloan-local-pipeline-score',
       RecordFailureFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:microloan-local-pipeline-record-failure',
     });
   });
 
   it('refuses the pipeline when a placeholder has no value', () => {
     expect(() => pipeline({ 'pipeline-mark-assessing': async () => ({ status: 'ASSESSING' }) })).toThrow(/RecordFailureFunctionArn/);
+    expect(() => new LocalWorkflow({ definitionFile: PIPELINE, log, handlers: { 'pipeline-mark-assessing': scoreStandIn, 'pipeline-record-failure': scoreStandIn } })).toThrow(/ScoreFunctionArn/);
   });
 });
 
@@ -51,7 +56,11 @@ describe('the loan pipeline on the local runner', () => {
     expect(workflow.status('01APP')).toBe('RUNNING');
     const outcome = await workflow.waitFor('01APP');
     expect(calls).toEqual([{ applicationId: '01APP', executionName: '01APP' }]);
-    expect(outcome).toEqual({ name: '01APP', status: 'SUCCEEDED', output: { applicationId: '01APP', assessing: { status: 'ASSESSING' } } });
+    expect(outcome).toEqual({
+      name: '01APP',
+      status: 'SUCCEEDED',
+      output: { applicationId: '01APP', assessing: { status: 'ASSESSING' }, assessment: { status: 'ASSESSING', score: 700, band: 'B' } },
+    });
     expect(workflow.status('01APP')).toBe('SUCCEEDED');
   });
 
@@ -78,6 +87,7 @@ describe('the loan pipeline on the local runner', () => {
       definitionFile: PIPELINE,
       log,
       handlers: {
+        'pipeline-score': scoreStandIn,
         'pipeline-mark-assessing': async () => {
           attempts += 1;
           if (attempts === 1) throw new ConcurrentModificationError('changed');

@@ -1,0 +1,31 @@
+// The scorecard shipped with the code (models/german-credit/model.json, trained by `npm run model:train`), compiled
+// once per process. The JSON is bundled into the Lambda, so scoring needs no I/O.
+
+import shippedModel from '../../../models/german-credit/model.json';
+import { compileScorecard, scoreRow } from '../../core/scorecard/score';
+import type { ScorecardModel } from '../../core/scorecard/types';
+import type { Scorer } from '../../core/scoring';
+
+export function createScorecardScorer(model: ScorecardModel): Scorer {
+  const compiled = compileScorecard(model);
+  return {
+    modelVersion: model.version,
+    score(row) {
+      const result = scoreRow(compiled, row);
+      return {
+        score: result.score,
+        pd: result.pd,
+        reasons: result.reasons.map((reason) => ({
+          code: reason.code,
+          feature: reason.feature,
+          pointsLost: reason.pointsLost,
+          description: { en: reason.en, 'zh-CN': reason.zhCN },
+        })),
+      };
+    },
+  };
+}
+
+export function createShippedScorer(): Scorer {
+  return createScorecardScorer(shippedModel as unknown as ScorecardModel);
+}

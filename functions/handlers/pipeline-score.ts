@@ -1,0 +1,34 @@
+// Step Functions task: pull the bureau report, score the application with the shipped scorecard, store the assessment.
+
+import { scoreApplication, type ScoreOutcome } from '../core/scoring';
+import type { AppDeps } from '../shared/deps';
+import { lazyHandler } from '../shared/production';
+import * as production from '../shared/production';
+
+type Deps = Pick<AppDeps, 'applications' | 'bureau' | 'pii' | 'clock' | 'scorer' | 'logger'>;
+
+export interface ScorePayload {
+  applicationId: string;
+  executionName?: string;
+}
+
+export function createHandler(deps: Deps) {
+  return async (payload: ScorePayload): Promise<ScoreOutcome> => {
+    deps.logger.appendKeys({ applicationId: payload.applicationId, executionName: payload.executionName });
+    const started = performance.now();
+    const result = await scoreApplication(deps, payload.applicationId);
+    deps.logger.info('application scored', { ...result, modelVersion: deps.scorer.modelVersion, taskMillis: Math.round(performance.now() - started) });
+    return result;
+  };
+}
+
+export const handler = lazyHandler((): ((payload: ScorePayload, context: unknown) => Promise<ScoreOutcome>) =>
+  createHandler({
+    applications: production.applications(),
+    bureau: production.bureau(),
+    pii: production.pii(),
+    clock: production.clock(),
+    scorer: production.scorer(),
+    logger: production.logger(),
+  }),
+);
