@@ -123,6 +123,8 @@ export function lateBoundWorkflow(): Workflow & { bind(target: Workflow): void }
     },
     start: (applicationId, input) => get().start(applicationId, input),
     stop: (applicationId, cause) => get().stop(applicationId, cause),
+    sendTaskSuccess: (taskToken, output) => get().sendTaskSuccess(taskToken, output),
+    sendTaskFailure: (taskToken, error, cause) => get().sendTaskFailure(taskToken, error, cause),
   };
 }
 

@@ -21,6 +21,7 @@ import {
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
 import type { Workflow } from '../functions/core/ports';
+import { TaskTokenGoneError } from '../functions/core/errors';
 import { renderDefinition } from '../lib/pipeline-substitutions';
 import { appendJsonLine, readJsonLines } from './files';
 import type { LocalLog } from './log';
@@ -305,7 +306,8 @@ export class LocalWorkflow implements Workflow {
 
   private takeToken(token: string): PendingToken {
     const pending = this.tokens.get(token);
-    if (!pending) throw namedError('TaskDoesNotExist', `no task is waiting for token ${token}`);
+    // What Step Functions answers as TaskDoesNotExist / TaskTimedOut, as the port's domain error.
+    if (!pending) throw new TaskTokenGoneError('this task is no longer waiting for an answer');
     this.tokens.delete(token);
     return pending;
   }

@@ -48,3 +48,6 @@ export class IllegalTransitionError extends ConflictError {
 
 /** A dependency is briefly unavailable; the request was not (or not fully) carried out and may be retried. */
 export class TemporarilyUnavailableError extends DomainError {}
+
+/** A task token that no longer waits: answered already, timed out, or its execution ended. */
+export class TaskTokenGoneError extends ConflictError {}

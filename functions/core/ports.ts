@@ -97,6 +97,13 @@ export interface ProductRepository {
 export interface Workflow {
   start(applicationId: string, input: Record<string, unknown>): Promise<{ started: boolean }>;
   stop(applicationId: string, cause: string): Promise<void>;
+  /**
+   * Resumes a task waiting with `.waitForTaskToken`. Throws TaskTokenGoneError when the token is no longer waiting
+   * (answered already, timed out, execution stopped).
+   */
+  sendTaskSuccess(taskToken: string, output: Record<string, unknown>): Promise<void>;
+  /** Fails a waiting task with `error` (matched by the state's Retry/Catch). Throws TaskTokenGoneError likewise. */
+  sendTaskFailure(taskToken: string, error: string, cause: string): Promise<void>;
 }
 
 export interface Notification {

@@ -3,7 +3,7 @@
 
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Application, ApplicationDocument } from '../../functions/core/application';
-import { ConcurrentModificationError, ConflictError } from '../../functions/core/errors';
+import { ConcurrentModificationError, ConflictError, TaskTokenGoneError } from '../../functions/core/errors';
 import { chain, type AuditEntry, type AuditEvent } from '../../functions/core/audit';
 import { assertTransition, isOpen } from '../../functions/core/lifecycle';
 import type {
@@ -162,6 +162,19 @@ export class RecordingWorkflow implements Workflow {
   }
   async stop(applicationId: string) {
     this.stopped.push(applicationId);
+  }
+  readonly answers: { taskToken: string; output?: unknown; error?: string }[] = [];
+  /** Tokens the fake treats as no longer waiting. */
+  readonly goneTokens = new Set<string>();
+  async sendTaskSuccess(taskToken: string, output: Record<string, unknown>) {
+    if (this.goneTokens.has(taskToken)) throw new TaskTokenGoneError('this task is no longer waiting for an answer');
+    this.goneTokens.add(taskToken);
+    this.answers.push({ taskToken, output });
+  }
+  async sendTaskFailure(taskToken: string, error: string) {
+    if (this.goneTokens.has(taskToken)) throw new TaskTokenGoneError('this task is no longer waiting for an answer');
+    this.goneTokens.add(taskToken);
+    this.answers.push({ taskToken, error });
   }
 }
 

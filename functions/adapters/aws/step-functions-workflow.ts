@@ -4,11 +4,29 @@
 import {
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
+  InvalidToken,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
+  TaskDoesNotExist,
+  TaskTimedOut,
 } from '@aws-sdk/client-sfn';
+import { TaskTokenGoneError } from '../../core/errors';
 import type { Workflow } from '../../core/ports';
+
+/** The answers Step Functions gives for a token that no longer waits, as one domain error. */
+async function answering(send: () => Promise<unknown>): Promise<void> {
+  try {
+    await send();
+  } catch (error) {
+    if (error instanceof TaskDoesNotExist || error instanceof TaskTimedOut || error instanceof InvalidToken) {
+      throw new TaskTokenGoneError('this task is no longer waiting for an answer', { cause: error });
+    }
+    throw error;
+  }
+}
 
 export function createStepFunctionsWorkflow(client: SFNClient, stateMachineArn: string): Workflow {
   // arn:<partition>:states:<region>:<account>:stateMachine:<name> → …:execution:<name>:<executionName>
@@ -23,6 +41,14 @@ export function createStepFunctionsWorkflow(client: SFNClient, stateMachineArn: 
         if (error instanceof ExecutionAlreadyExists) return { started: false };
         throw error;
       }
+    },
+
+    sendTaskSuccess(taskToken, output) {
+      return answering(() => client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) })));
+    },
+
+    sendTaskFailure(taskToken, error, cause) {
+      return answering(() => client.send(new SendTaskFailureCommand({ taskToken, error, cause })));
     },
 
     async stop(applicationId, cause) {

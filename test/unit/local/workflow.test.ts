@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ConcurrentModificationError } from '../../../functions/core/errors';
+import { ConcurrentModificationError, TaskTokenGoneError } from '../../../functions/core/errors';
 import { functionArnPlaceholder, LocalWorkflow, type TaskHandler } from '../../../local/workflow';
 import { localPipelineSubstitutions } from '../../../local/wiring';
 import { PIPELINE_TASK_PLACEHOLDERS } from '../../../lib/pipeline-substitutions';
@@ -234,7 +234,7 @@ describe('task tokens and nested states', () => {
     expect(workflow.pendingTaskTokens('01REVIEW')).toEqual(tokens);
     await workflow.sendTaskSuccess(tokens[0]!, { decision: 'APPROVE' });
     expect(await workflow.waitFor('01REVIEW')).toMatchObject({ status: 'SUCCEEDED', output: [{ decision: 'APPROVE' }] });
-    await expect(workflow.sendTaskSuccess(tokens[0]!, {})).rejects.toThrow(/no task is waiting/);
+    await expect(workflow.sendTaskSuccess(tokens[0]!, {})).rejects.toThrow(TaskTokenGoneError);
   });
 
   it('fails the token task with the error SendTaskFailure names', async () => {
