@@ -22,6 +22,8 @@ import { Construct } from 'constructs';
 import { API_ROUTES, type HttpHandlerName } from '../functions/shared/routes';
 import type { Documents } from './documents';
 import type { Pipeline } from './pipeline';
+import type { Notifications } from './notifications';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { HouseFunction } from './house-function';
 import type { Data } from './data';
 import { acknowledge } from './nag';
@@ -38,6 +40,7 @@ export interface ApiProps {
   readonly documents: Documents;
   /** Its PII secret is read by the handlers that seal applicant data. */
   readonly data: Data;
+  readonly notifications: Notifications;
   readonly userPool: IUserPool;
   readonly userPoolClient: IUserPoolClient;
   readonly logRemovalPolicy: RemovalPolicy;
@@ -52,6 +55,10 @@ export interface ApiProps {
  * here, reviewed like any other cdk-nag acknowledgement.
  */
 export const PUBLIC_ROUTE_REASONS: Readonly<Record<string, string>> = {
+  'GET /v1/reviews/{reviewId}':
+    'the reviewer opens the link from the approval e-mail without signing in (PRODUCT.md 2.5): the HMAC signature over review id, reviewer and expiry is the credential, checked by the handler against the stored review; GET changes nothing.',
+  'POST /v1/reviews/{reviewId}/decision':
+    'the decision form of the signed review link: the same HMAC-signed credential, single use (a conditional write), expiring; no session exists for reviewers arriving from e-mail.',
   'GET /openapi.json':
     'GET /openapi.json is public by design (API.md: no login): it serves the OpenAPI description of the API, generated from the validation schemas, and reads no data.',
 };
@@ -161,6 +168,7 @@ function grantHandler(handler: HttpHandlerName, fn: HouseFunction, props: ApiPro
       props.data.grantPiiSecretRead(fn);
       return;
     case 'query-applications':
+    case 'application-audit':
       fn.bindTable(props.table, 'read');
       return;
     case 'withdraw-application':
@@ -172,9 +180,26 @@ function grantHandler(handler: HttpHandlerName, fn: HouseFunction, props: ApiPro
       props.documents.grantUpload(fn);
       return;
     case 'products':
+    case 'policy':
       fn.bindTable(props.table, 'readWrite');
       return;
     case 'openapi':
+      return;
+    case 'review-queue':
+      fn.bindTable(props.table, 'read');
+      return;
+    case 'reviewers':
+      // Adding a reviewer subscribes their e-mail to the review topic with a filter policy on reviewerId.
+      fn.bindTable(props.table, 'readWrite');
+      fn.setConfig('REVIEW_TOPIC_ARN', props.notifications.reviewTopic.topicArn);
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['sns:Subscribe'], resources: [props.notifications.reviewTopic.topicArn] }));
+      return;
+    case 'review-page':
+      // Shows the case (the applicant's name, masked ID), records the decision and resumes the pipeline.
+      fn.bindTable(props.table, 'readWrite');
+      props.data.grantPiiSecretRead(fn);
+      props.data.grantReviewLinkSecretRead(fn);
+      props.pipeline.grantTaskResponse(fn);
       return;
     default: {
       const unknown: never = handler;

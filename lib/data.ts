@@ -29,6 +29,8 @@ export class Data extends Construct {
   public readonly table: Table;
   /** 64 random characters; the PII adapter derives its encryption and hashing keys from it. */
   public readonly piiSecret: Secret;
+  /** Signs the reviewers' links (HMAC over review id, reviewer and expiry). */
+  public readonly reviewLinkSecret: Secret;
 
   constructor(scope: Construct, id: string, props: DataProps) {
     super(scope, id);
@@ -66,11 +68,29 @@ export class Data extends Construct {
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
       removalPolicy,
     });
+    this.reviewLinkSecret = new Secret(this, 'ReviewLinkSecret', {
+      description: 'microloan-approval review link signing key (HMAC-SHA256)',
+      encryptionKey: this.key,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy,
+    });
+    acknowledge(
+      this.reviewLinkSecret,
+      'AwsSolutions-SMG4',
+      'rotating the link key invalidates every review link already e-mailed; reviewers would have to be sent new links, so it is rotated as a planned change, not automatically.',
+    );
     acknowledge(
       this.piiSecret,
       'AwsSolutions-SMG4',
       'the secret keys the national-ID look-up hashes stored in the table; an automatic rotation would orphan every stored hash, so it is rotated by a planned re-keying migration instead of Secrets Manager rotation.',
     );
+  }
+
+  /** Lets `fn` read the review link signing key (REVIEW_LINK_SECRET_ARN), in every partition. */
+  public grantReviewLinkSecretRead(fn: HouseFunction): void {
+    fn.setConfig('REVIEW_LINK_SECRET_ARN', this.reviewLinkSecret.secretArn);
+    this.reviewLinkSecret.grantRead(fn);
+    grantKeyViaService(this.key, fn, 'secretsmanager', 'kms:Decrypt');
   }
 
   /** Lets `fn` read the PII key material (PII_SECRET_ARN), in every partition. */

@@ -10,6 +10,7 @@ import { Documents } from './documents';
 import { Identity } from './identity';
 import { Notifications } from './notifications';
 import { Pipeline, type BureauSettings } from './pipeline';
+import { Schedules } from './schedules';
 import { ProductSeed } from './product-seed';
 
 export interface MicroloanStackProps extends StackProps {
@@ -33,6 +34,7 @@ export class MicroloanStack extends Stack {
   public readonly pipeline: Pipeline;
   public readonly api: Api;
   public readonly productSeed: ProductSeed;
+  public readonly schedules: Schedules;
 
   constructor(scope: Construct, id: string, props: MicroloanStackProps) {
     super(scope, id, props);
@@ -56,12 +58,24 @@ export class MicroloanStack extends Stack {
       pipeline: this.pipeline,
       documents: this.documents,
       data: this.data,
+      notifications: this.notifications,
       userPool: this.identity.userPool,
       userPoolClient: this.identity.applicantClient,
       logRemovalPolicy,
       throttle: props.throttle,
       corsOrigins: props.corsOrigins,
     });
+    this.schedules = new Schedules(this, 'Schedules', {
+      table: this.data.table,
+      data: this.data,
+      notifications: this.notifications,
+      pipeline: this.pipeline,
+      logRemovalPolicy,
+    });
+    // Review links point at the API; the functions that write them learn its URL once the API exists.
+    for (const fn of [this.pipeline.requestReviewFunction, this.api.functions.get('review-page')!, this.schedules.reviewSlaFunction]) {
+      fn.setConfig('PUBLIC_BASE_URL', this.api.url);
+    }
     this.productSeed = new ProductSeed(this, 'ProductSeed', { table: this.data.table, logRemovalPolicy });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'base URL of the HTTP API' });

@@ -4,9 +4,11 @@
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { HouseFunction } from './house-function';
 import { Construct } from 'constructs';
 import { grantKeyViaService } from './key-grants';
+import { acknowledge } from './nag';
 
 export interface NotificationsProps {
   /** Encrypts every topic. */
@@ -36,6 +38,21 @@ export class Notifications extends Construct {
       if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(opsEmail)) throw new Error(`microloan:opsEmail is not an e-mail address: '${opsEmail}'`);
       this.opsTopic.addSubscription(new EmailSubscription(opsEmail));
     }
+  }
+
+  /**
+   * Lets `fn` send applicant messages: e-mail through the applicant topic (APPLICANT_TOPIC_ARN) and SMS straight to
+   * a phone number, which SNS allows only with sns:Publish on "*" (a phone number is no resource).
+   */
+  public grantApplicantMessages(fn: HouseFunction): void {
+    fn.setConfig('APPLICANT_TOPIC_ARN', this.applicantTopic.topicArn);
+    this.grantPublish(this.applicantTopic, fn);
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'], conditions: { Bool: { 'aws:SecureTransport': 'true' } } }));
+    acknowledge(
+      fn.executionRole,
+      'AwsSolutions-IAM5[Resource::*]',
+      'sns:Publish to a phone number (SMS to the applicant) has no resource to name, so SNS requires "*"; X-Ray PutTraceSegments/PutTelemetryRecords likewise support no resource-level permissions.',
+    );
   }
 
   /**

@@ -7,6 +7,9 @@
 export const PIPELINE_TASK_PLACEHOLDERS = {
   MarkAssessingFunctionArn: 'pipeline-mark-assessing',
   ScoreFunctionArn: 'pipeline-score',
+  DecideFunctionArn: 'pipeline-decide',
+  RequestReviewFunctionArn: 'pipeline-request-review',
+  ConcludeFunctionArn: 'pipeline-conclude',
   RecordFailureFunctionArn: 'pipeline-record-failure',
 } as const;
 

@@ -36,6 +36,9 @@ export class Pipeline extends Construct {
   public readonly stateMachine: StateMachine;
   public readonly markAssessingFunction: HouseFunction;
   public readonly scoreFunction: HouseFunction;
+  public readonly decideFunction: HouseFunction;
+  public readonly requestReviewFunction: HouseFunction;
+  public readonly concludeFunction: HouseFunction;
   public readonly recordFailureFunction: HouseFunction;
 
   constructor(scope: Construct, id: string, props: PipelineProps) {
@@ -62,6 +65,27 @@ export class Pipeline extends Construct {
       Secret.fromSecretCompleteArn(this, 'BureauApiKey', props.bureau.apiKeySecretArn).grantRead(this.scoreFunction);
     }
 
+    // Decide and Conclude tell the applicant (SMS to the phone, e-mail through the applicant topic): they open the
+    // sealed contact details, read the policy and products, and publish.
+    const applicantNotifier = (id: string, handlerName: 'pipeline-decide' | 'pipeline-conclude', description: string) => {
+      const fn = new HouseFunction(this, id, { handlerName, description, logRemovalPolicy: props.logRemovalPolicy }).bindTable(props.table, 'readWrite');
+      props.data.grantPiiSecretRead(fn);
+      props.notifications.grantApplicantMessages(fn);
+      return fn;
+    };
+    this.decideFunction = applicantNotifier('DecideFunction', 'pipeline-decide', 'pipeline task: the decision policy -> approve, decline or review');
+    this.concludeFunction = applicantNotifier('ConcludeFunction', 'pipeline-conclude', 'pipeline tasks after review: conclude or request information');
+
+    this.requestReviewFunction = new HouseFunction(this, 'RequestReviewFunction', {
+      handlerName: 'pipeline-request-review',
+      description: 'pipeline task with a token: assign the reviewer, store the token, e-mail the signed link',
+      logRemovalPolicy: props.logRemovalPolicy,
+    })
+      .bindTable(props.table, 'readWrite')
+      .setConfig('REVIEW_TOPIC_ARN', props.notifications.reviewTopic.topicArn);
+    props.notifications.grantPublish(props.notifications.reviewTopic, this.requestReviewFunction);
+    props.data.grantReviewLinkSecretRead(this.requestReviewFunction);
+
     this.recordFailureFunction = new HouseFunction(this, 'RecordFailureFunction', {
       handlerName: 'pipeline-record-failure',
       description: 'pipeline catch: the application becomes FAILED and operations are alerted',
@@ -84,6 +108,9 @@ export class Pipeline extends Construct {
         functionArns: {
           'pipeline-mark-assessing': this.markAssessingFunction.functionArn,
           'pipeline-score': this.scoreFunction.functionArn,
+          'pipeline-decide': this.decideFunction.functionArn,
+          'pipeline-request-review': this.requestReviewFunction.functionArn,
+          'pipeline-conclude': this.concludeFunction.functionArn,
           'pipeline-record-failure': this.recordFailureFunction.functionArn,
         },
       }),
@@ -95,7 +122,14 @@ export class Pipeline extends Construct {
     this.stateMachine.addToRolePolicy(
       new PolicyStatement({
         actions: ['lambda:InvokeFunction'],
-        resources: [this.markAssessingFunction.functionArn, this.scoreFunction.functionArn, this.recordFailureFunction.functionArn],
+        resources: [
+          this.markAssessingFunction.functionArn,
+          this.scoreFunction.functionArn,
+          this.decideFunction.functionArn,
+          this.requestReviewFunction.functionArn,
+          this.concludeFunction.functionArn,
+          this.recordFailureFunction.functionArn,
+        ],
       }),
     );
     acknowledge(
@@ -103,6 +137,11 @@ export class Pipeline extends Construct {
       'AwsSolutions-IAM5[Resource::*]',
       'Step Functions logging (logs:CreateLogDelivery, logs:*LogDelivery*, logs:PutResourcePolicy, logs:DescribeResourcePolicies, logs:DescribeLogGroups) and X-Ray tracing (xray:PutTraceSegments, xray:GetSampling*) support no resource-level permissions; CDK adds them with "*".',
     );
+  }
+
+  /** Lets `fn` answer the review task tokens of this state machine (states:SendTaskSuccess / SendTaskFailure). */
+  public grantTaskResponse(fn: HouseFunction): void {
+    this.stateMachine.grantTaskResponse(fn);
   }
 
   /**

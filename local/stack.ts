@@ -22,7 +22,7 @@ import type { LocalWorkflow } from './workflow';
  * a second to load, DynamoDB Local about three to answer, and doing both at once shortens the time to ready.
  */
 async function loadParts() {
-  const [clock, outbox, uploads, jwt, server, wiring, workflow, routes, products] = await Promise.all([
+  const [clock, outbox, uploads, jwt, server, wiring, workflow, routes, products, reviewerSubscriptions] = await Promise.all([
     import('./clock'),
     import('./outbox'),
     import('./uploads'),
@@ -32,8 +32,9 @@ async function loadParts() {
     import('./workflow'),
     import('../functions/shared/routes'),
     import('../functions/core/products'),
+    import('./reviewer-subscriptions'),
   ]);
-  return { ...clock, ...outbox, ...uploads, ...jwt, ...server, ...wiring, ...workflow, ...routes, ...products };
+  return { ...clock, ...outbox, ...uploads, ...jwt, ...server, ...wiring, ...workflow, ...routes, ...products, ...reviewerSubscriptions };
 }
 
 const PIPELINE_DEFINITION = resolve(import.meta.dirname, '..', 'statemachines', 'loan-pipeline.asl.json');
@@ -118,6 +119,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const {
       LocalClock,
       LocalOutbox,
+      LocalReviewerSubscriptions,
+      defaultRecipients,
       LocalDocumentStorage,
       LocalTokenIssuer,
       LocalWorkflow,
@@ -134,7 +137,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     } = await parts;
 
     const clock = new LocalClock(join(dataDir, 'clock.json'));
-    const outbox = new LocalOutbox(clock, join(dataDir, 'outbox.jsonl'));
+    // The review topic fans out by its subscriptions' filter policies (reviewerId), as SNS does.
+    const subscriptions = new LocalReviewerSubscriptions(join(dataDir, 'subscriptions.jsonl'));
+    const outbox = new LocalOutbox(clock, join(dataDir, 'outbox.jsonl'), (notification) => {
+      const subscribed = notification.topic === 'review' ? subscriptions.recipients(notification) : [];
+      return subscribed.length > 0 ? subscribed : defaultRecipients(notification);
+    });
     const documents = new LocalDocumentStorage({ secret: readOrCreateSecret(join(secretsDir, 'uploads.key')), baseUrl: url, clock });
     const workflowPort = lateBoundWorkflow();
     const deps = createLocalDeps({
@@ -145,6 +153,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       documents,
       workflow: workflowPort,
       piiSecret: readOrCreateSecret(join(secretsDir, 'pii.key')),
+      reviewLinkSecret: readOrCreateSecret(join(secretsDir, 'review-links.key')),
+      publicBaseUrl: url,
+      subscriptions,
       quiet: options.quiet ?? false,
     });
     const taskHandlers = createTaskHandlers(deps);
@@ -161,6 +172,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const added = await deps.products.seed(DEFAULT_PRODUCTS);
     if (added > 0) log.info(`seeded ${added} default products`);
+    const { DEFAULT_POLICY } = await import('../functions/core/policy');
+    if (await deps.policies.seed(DEFAULT_POLICY)) log.info(`seeded the default decision policy (version ${DEFAULT_POLICY.version})`);
 
     const tokens = new LocalTokenIssuer({ secretFile: join(secretsDir, 'jwt.key'), issuer: () => `${url()}/_local` });
     const documentUploaded = createDocumentUploadedHandler(deps);

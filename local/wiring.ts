@@ -7,6 +7,16 @@ import { createDocumentClient } from '../functions/adapters/dynamodb/client';
 import { createApplicationRepository } from '../functions/adapters/dynamodb/application-repository';
 import { createIdempotencyStore } from '../functions/adapters/dynamodb/idempotency-store';
 import { createProductRepository } from '../functions/adapters/dynamodb/product-repository';
+import { createPolicyRepository } from '../functions/adapters/dynamodb/policy-repository';
+import { createReviewerRepository } from '../functions/adapters/dynamodb/reviewer-repository';
+import { createReviewRepository } from '../functions/adapters/dynamodb/review-repository';
+import { createReviewLinks } from '../functions/core/review-links';
+import type { ReviewerSubscriptions } from '../functions/core/reviews';
+import * as pipelineRequestReview from '../functions/handlers/pipeline-request-review';
+import * as reviewPage from '../functions/handlers/review-page';
+import * as reviewQueue from '../functions/handlers/review-queue';
+import * as reviewers from '../functions/handlers/reviewers';
+import * as reviewSla from '../functions/handlers/review-sla';
 import { ulidIds } from '../functions/adapters/ids';
 import { createPiiProtector } from '../functions/adapters/pii/aes-pii-protector';
 import type { DocumentStorage, Notifier, Workflow } from '../functions/core/ports';
@@ -20,9 +30,13 @@ import * as openapi from '../functions/handlers/openapi';
 import * as pipelineMarkAssessing from '../functions/handlers/pipeline-mark-assessing';
 import * as pipelineRecordFailure from '../functions/handlers/pipeline-record-failure';
 import * as pipelineScore from '../functions/handlers/pipeline-score';
+import * as pipelineDecide from '../functions/handlers/pipeline-decide';
+import * as pipelineConclude from '../functions/handlers/pipeline-conclude';
+import * as applicationAudit from '../functions/handlers/application-audit';
 import { createSandboxBureau } from '../functions/adapters/bureau/sandbox-bureau';
 import { createShippedScorer } from '../functions/adapters/scorecard/shipped-scorer';
 import * as products from '../functions/handlers/products';
+import * as policy from '../functions/handlers/policy';
 import * as queryApplications from '../functions/handlers/query-applications';
 import * as requestDocumentUpload from '../functions/handlers/request-document-upload';
 import * as submitApplication from '../functions/handlers/submit-application';
@@ -40,6 +54,12 @@ export interface LocalDepsInput {
   /** Late-bound: the workflow runner needs the task handlers, which need these deps. */
   workflow: Workflow;
   piiSecret: string;
+  /** Signs review links (locally a random secret in the data folder, like the PII key). */
+  reviewLinkSecret: string;
+  /** The stack's URL, where review links point; known once the server listens. */
+  publicBaseUrl: () => string;
+  /** Records reviewer subscriptions; the outbox routes review emails by them. */
+  subscriptions: ReviewerSubscriptions;
   quiet?: boolean;
 }
 
@@ -53,6 +73,7 @@ export function createLocalDeps(input: LocalDepsInput): AppDeps {
     applications: createApplicationRepository(doc, input.tableName),
     idempotency: createIdempotencyStore(doc, input.tableName, input.clock),
     products: createProductRepository(doc, input.tableName),
+    policies: createPolicyRepository(doc, input.tableName, input.clock),
     workflow: input.workflow,
     notifier: input.notifier,
     documents: input.documents,
@@ -61,6 +82,10 @@ export function createLocalDeps(input: LocalDepsInput): AppDeps {
     bureau: createSandboxBureau({ clock: input.clock }),
     scorer: createShippedScorer(),
     logger,
+    reviewers: createReviewerRepository(doc, input.tableName),
+    reviews: createReviewRepository(doc, input.tableName),
+    reviewLinks: createReviewLinks({ key: async () => input.reviewLinkSecret, publicBaseUrl: input.publicBaseUrl }),
+    subscriptions: input.subscriptions,
     settings: { idempotencyTtlHours: 24, uploadUrlTtlSeconds: 900 },
   };
 }
@@ -72,7 +97,12 @@ export function createHttpHandlers(deps: AppDeps): Record<HttpHandlerName, HttpH
     'query-applications': queryApplications.createHandler(own(deps)),
     'withdraw-application': withdrawApplication.createHandler(own(deps)),
     'request-document-upload': requestDocumentUpload.createHandler(own(deps)),
+    'application-audit': applicationAudit.createHandler(own(deps)),
     products: products.createHandler(own(deps)),
+    policy: policy.createHandler(own(deps)),
+    reviewers: reviewers.createHandler(own(deps)),
+    'review-page': reviewPage.createHandler(own(deps)),
+    'review-queue': reviewQueue.createHandler(own(deps)),
     openapi: openapi.createHandler(own(deps)),
   } satisfies Record<HttpHandlerName, HttpHandler>;
 }
@@ -92,10 +122,16 @@ function own(deps: AppDeps): AppDeps {
 export function createTaskHandlers(deps: AppDeps): Record<PipelineTaskHandler, TaskHandler> {
   const markAssessing = pipelineMarkAssessing.createHandler(own(deps));
   const score = pipelineScore.createHandler(own(deps));
+  const decide = pipelineDecide.createHandler(own(deps));
+  const conclude = pipelineConclude.createHandler(own(deps));
   const recordFailure = pipelineRecordFailure.createHandler(own(deps));
+  const requestReview = pipelineRequestReview.createHandler(own(deps));
   return {
+    'pipeline-request-review': (payload) => requestReview(payload as pipelineRequestReview.RequestReviewPayload),
     'pipeline-mark-assessing': (payload) => markAssessing(payload as pipelineMarkAssessing.PipelinePayload),
     'pipeline-score': (payload) => score(payload as pipelineScore.ScorePayload),
+    'pipeline-decide': (payload) => decide(payload as pipelineDecide.DecidePayload),
+    'pipeline-conclude': (payload) => conclude(payload as pipelineConclude.ConcludePayload),
     'pipeline-record-failure': (payload) => recordFailure(payload as pipelineRecordFailure.FailurePayload),
   };
 }
@@ -130,8 +166,8 @@ export function lateBoundWorkflow(): Workflow & { bind(target: Workflow): void }
 
 /**
  * Handlers that EventBridge runs on a schedule in AWS, by the name `POST /_local/schedules/{name}/run` uses
- * (`overdue-scan`, …). None exist yet; later issues add them here.
+ * (`review-sla`, `overdue-scan`, …).
  */
-export function createScheduleRunners(_deps: AppDeps): Map<string, () => Promise<unknown>> {
-  return new Map();
+export function createScheduleRunners(deps: AppDeps): Map<string, () => Promise<unknown>> {
+  return new Map<string, () => Promise<unknown>>([['review-sla', reviewSla.createHandler(own(deps))]]);
 }

@@ -36,6 +36,7 @@ const ACCOUNT = '000000000000';
 export const LOCAL_STATE_MACHINE_NAME = 'microloan-local-loan-pipeline';
 const STATE_MACHINE_ARN = `arn:${PARTITION}:states:${REGION}:${ACCOUNT}:stateMachine:${LOCAL_STATE_MACHINE_NAME}`;
 const TASK_TOKEN_SENTINEL = '__local_task_token__';
+const TIMEOUT_PARAMETER = '__timeoutSeconds';
 /** Node timers cannot exceed 2^31-1 ms; AWS's default for a Task without TimeoutSeconds is far longer. */
 const LONGEST_TIMER_SECONDS = 2_000_000;
 
@@ -99,6 +100,7 @@ export interface LocalWorkflowOptions {
 type TaskState = { Type: 'Task'; Resource: string; Parameters?: unknown; TimeoutSeconds?: number; TimeoutSecondsPath?: string };
 
 export class LocalWorkflow implements Workflow {
+  private readonly statesEnteredByExecution = new Map<string, string[]>();
   readonly definition: StateMachineDefinition;
   private readonly machine: StateMachine;
   private readonly handlerByArn = new Map<string, string>();
@@ -124,6 +126,12 @@ export class LocalWorkflow implements Workflow {
     const text = renderDefinition(readFileSync(options.definitionFile, 'utf8'), options.substitutions ?? defaults);
     this.definition = JSON.parse(text) as StateMachineDefinition;
     for (const [stateName, state] of taskStates(this.definition)) {
+      if (state.TimeoutSecondsPath) {
+        // aws-local-stepfunctions reads TimeoutSecondsPath from the task's input after Parameters, AWS from the
+        // state's input: carry the value through Parameters under a name the handler never sees.
+        state.Parameters = { ...(state.Parameters as Record<string, unknown>), [`${TIMEOUT_PARAMETER}.$`]: state.TimeoutSecondsPath };
+        state.TimeoutSecondsPath = `$.${TIMEOUT_PARAMETER}`;
+      }
       this.taskOverrides[stateName] = this.taskOverride(stateName, state);
       if (options.retryDelayMs !== undefined) this.retryOverrides[stateName] = options.retryDelayMs;
     }
@@ -192,6 +200,11 @@ export class LocalWorkflow implements Workflow {
     while (this.running.size > 0) await Promise.all([...this.running.values()].map((r) => r.done));
   }
 
+  /** The names of the states an execution has entered so far, in order (its history). */
+  statesEntered(name: string): string[] {
+    return [...(this.statesEnteredByExecution.get(name) ?? [])];
+  }
+
   /** Task tokens waiting for an answer (for tests and later issues' callbacks). */
   pendingTaskTokens(executionName?: string): string[] {
     return [...this.tokens].filter(([, p]) => executionName === undefined || p.executionName === executionName).map(([t]) => t);
@@ -235,6 +248,12 @@ export class LocalWorkflow implements Workflow {
         Task: { Token: TASK_TOKEN_SENTINEL },
       },
     });
+    // The states each execution enters, as Step Functions bills them (state transitions) and shows in its history.
+    const entered: string[] = [];
+    this.statesEnteredByExecution.set(name, entered);
+    void (async () => {
+      for await (const event of execution.eventLogs) if (event.type === 'StateEntered') entered.push(event.state.name);
+    })().catch(() => undefined);
     const done = execution.result.then(
       (output): ExecutionOutcome => ({ name, status: 'SUCCEEDED', output }),
       (error: unknown): ExecutionOutcome => {
@@ -254,6 +273,8 @@ export class LocalWorkflow implements Workflow {
     );
     const tracked = done.then((outcome) => {
       this.running.delete(name);
+      // A token of an ended execution waits for nothing: answering it is TaskTokenGoneError, as in AWS.
+      for (const [token, pending] of this.tokens) if (pending.executionName === name) this.tokens.delete(token);
       this.outcomes.set(name, outcome);
       this.journal({ event: 'ended', name, at: new Date().toISOString(), status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}) });
       return outcome;
@@ -272,7 +293,7 @@ export class LocalWorkflow implements Workflow {
       // The runner's default task timeout is 60 s; a token task in AWS waits as long as it takes.
       state.TimeoutSeconds = LONGEST_TIMER_SECONDS;
     }
-    return async (input) => {
+    const invoke = async (input: unknown): Promise<unknown> => {
       const { FunctionName, Payload } = (input ?? {}) as { FunctionName?: unknown; Payload?: unknown };
       const handlerName = typeof FunctionName === 'string' ? this.handlerByArn.get(FunctionName.replace(/:(\$LATEST|\d+)$/, '')) : undefined;
       const handler = handlerName ? this.options.handlers[handlerName] : undefined;
@@ -301,6 +322,12 @@ export class LocalWorkflow implements Workflow {
       }
       if (wait) return toJson(await Promise.race([wait, this.closing.promise]));
       return { ExecutedVersion: '$LATEST', Payload: toJson(result ?? null), StatusCode: 200 };
+    };
+    return (input) => {
+      const invocation = invoke(input);
+      // The runner stops awaiting a task that timed out; its later rejection must not become an unhandled one.
+      invocation.catch(() => undefined);
+      return invocation;
     };
   }
 

@@ -6,6 +6,8 @@ import type { FieldProblem } from './errors';
 import { fromMinor } from './money';
 import type { AuditHead } from './audit';
 import type { Assessment } from './assessment';
+import type { Decision } from './decision';
+import type { Offer } from './offer';
 
 export interface TimelineEntry {
   at: string;
@@ -47,6 +49,12 @@ export interface Application {
   failure?: FieldProblem | { step: string; message: string };
   /** The credit assessment (score, band, reasons, model version), once the Score step has run. */
   assessment?: Assessment;
+  /** What the policy (and later the reviewers) decided. */
+  decision?: Decision;
+  /** The offer made with an approval. */
+  offer?: Offer;
+  /** Applicant notifications already sent, by kind (approved, declined, …): each is sent once. */
+  notified?: string[];
   /** The end of this application's audit chain; every write that appends events moves it. */
   auditHead: AuditHead;
   createdAt: string;
@@ -54,7 +62,12 @@ export interface Application {
   version: number;
 }
 
-export function toApplicationView(app: Application, documents: ApplicationDocument[]) {
+/** Review levels approved so far (derived from the reviews by the caller). */
+export interface ReviewProgress {
+  levelsDone: number;
+}
+
+export function toApplicationView(app: Application, documents: ApplicationDocument[], progress?: ReviewProgress) {
   const received = [...new Set(documents.filter((d) => d.status === 'RECEIVED').map((d) => d.kind))];
   return {
     applicationId: app.applicationId,
@@ -84,6 +97,24 @@ export function toApplicationView(app: Application, documents: ApplicationDocume
       })),
     },
     ...(app.assessment ? { assessment: assessmentView(app.assessment) } : {}),
+    ...(app.decision
+      ? {
+          decision: {
+            outcome: app.decision.outcome,
+            score: app.decision.score,
+            band: app.decision.band,
+            reasons: app.decision.reasons,
+            policyVersion: app.decision.policyVersion,
+            modelVersion: app.decision.modelVersion,
+            decidedAt: app.decision.decidedAt,
+            decidedBy: app.decision.decidedBy,
+          },
+        }
+      : {}),
+    ...(app.decision && app.decision.levelsRequired > 0
+      ? { review: { levelsRequired: app.decision.levelsRequired, levelsDone: progress?.levelsDone ?? 0 } }
+      : {}),
+    ...(app.offer ? { offer: app.offer } : {}),
     timeline: app.timeline,
   };
 }

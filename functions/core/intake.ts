@@ -27,6 +27,7 @@ import type {
   Workflow,
 } from './ports';
 import { requiredDocuments, type Product } from './products';
+import type { ReviewRepository } from './reviews';
 
 export interface Caller {
   subject: string;
@@ -184,9 +185,18 @@ export async function readableApplication(applications: ApplicationRepository, c
   return application;
 }
 
-export async function getApplicationView(deps: { applications: ApplicationRepository }, caller: Caller, applicationId: string) {
+export async function getApplicationView(
+  deps: { applications: ApplicationRepository; reviews: Pick<ReviewRepository, 'listByApplication'> },
+  caller: Caller,
+  applicationId: string,
+) {
   const application = await readableApplication(deps.applications, caller, applicationId);
-  return toApplicationView(application, await deps.applications.listDocuments(applicationId));
+  const documents = await deps.applications.listDocuments(applicationId);
+  if (!application.decision || application.decision.levelsRequired === 0) return toApplicationView(application, documents);
+  // Levels done: the levels a reviewer approved (a later round at the same level counts once).
+  const reviews = await deps.reviews.listByApplication(applicationId);
+  const approvedLevels = new Set(reviews.filter((review) => review.decision?.decision === 'APPROVE').map((review) => review.level));
+  return toApplicationView(application, documents, { levelsDone: approvedLevels.size });
 }
 
 export function toApplicationSummary(application: Application) {

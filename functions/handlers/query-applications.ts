@@ -7,7 +7,7 @@ import { BadRequestError, httpHandler, isStaff, json, pageParams, pathParam, pri
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'applications' | 'logger'>;
+type Deps = Pick<AppDeps, 'applications' | 'reviews' | 'logger'>;
 
 export function createHandler(deps: Deps): HttpHandler {
   return httpHandler(deps.logger, async (event) => {
@@ -26,4 +26,6 @@ export function createHandler(deps: Deps): HttpHandler {
   });
 }
 
-export const handler = lazyHandler(() => createHandler({ applications: production.applications(), logger: production.logger() }));
+export const handler = lazyHandler(() =>
+  createHandler({ applications: production.applications(), reviews: production.reviews(), logger: production.logger() }),
+);

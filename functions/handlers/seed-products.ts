@@ -1,22 +1,24 @@
-// CloudFormation custom resource: seeds the default products (PRODUCT.md §3) when the stack is created or updated.
-// Products an admin has edited are never overwritten.
+// CloudFormation custom resource: seeds the default products and the default decision policy (version 1) (PRODUCT.md
+// §3) when the stack is created or updated. Products an admin has edited, and policy versions, are never overwritten.
 
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { DEFAULT_PRODUCTS } from '../core/products';
+import { DEFAULT_POLICY } from '../core/policy';
 import type { AppDeps } from '../shared/deps';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'products' | 'logger'>;
+type Deps = Pick<AppDeps, 'products' | 'policies' | 'logger'>;
 
 export function createHandler(deps: Deps) {
   return async (event: CloudFormationCustomResourceEvent): Promise<{ PhysicalResourceId: string; Data: { added: number } }> => {
     const added = event.RequestType === 'Delete' ? 0 : await deps.products.seed(DEFAULT_PRODUCTS);
-    deps.logger.info('default products seeded', { requestType: event.RequestType, added });
+    const policySeeded = event.RequestType === 'Delete' ? false : await deps.policies.seed(DEFAULT_POLICY);
+    deps.logger.info('default products seeded', { requestType: event.RequestType, added, policySeeded });
     return { PhysicalResourceId: 'default-products', Data: { added } };
   };
 }
 
 export const handler = lazyHandler((): ((event: CloudFormationCustomResourceEvent, context: unknown) => Promise<{ PhysicalResourceId: string; Data: { added: number } }>) =>
-  createHandler({ products: production.products(), logger: production.logger() }),
+  createHandler({ products: production.products(), policies: production.policies(), logger: production.logger() }),
 );

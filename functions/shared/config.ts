@@ -11,6 +11,10 @@ const configSchema = z.object({
   REVIEW_TOPIC_ARN: z.string().startsWith('arn:').optional(),
   OPS_TOPIC_ARN: z.string().startsWith('arn:').optional(),
   PII_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  /** The Secrets Manager secret (a random string) that signs review links (functions/core/review-links.ts). */
+  REVIEW_LINK_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  /** The public base URL of the API (the review links in emails point there), e.g. https://api.lender.example */
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** The credit bureau's API; when absent the sandbox bureau answers (a sandbox or UAT stage). */
   BUREAU_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   BUREAU_API_KEY_SECRET_ARN: z.string().startsWith('arn:').optional(),

@@ -15,6 +15,8 @@ import type {
 } from '../core/ports';
 import type { CreditBureau } from '../core/bureau';
 import type { Scorer } from '../core/scoring';
+import type { PolicyRepository } from '../core/policy';
+import type { ReviewLinks, ReviewRepository, ReviewerRepository, ReviewerSubscriptions } from '../core/reviews';
 
 export interface AppDeps {
   clock: Clock;
@@ -22,6 +24,8 @@ export interface AppDeps {
   applications: ApplicationRepository;
   idempotency: IdempotencyStore;
   products: ProductRepository;
+  /** The decision policy, versioned (GET/PUT /v1/policy; read by Decide). */
+  policies: PolicyRepository;
   workflow: Workflow;
   notifier: Notifier;
   documents: DocumentStorage;
@@ -29,5 +33,13 @@ export interface AppDeps {
   bureau: CreditBureau;
   scorer: Scorer;
   logger: Logger;
+  /** Reviewers by level, with their workload (GET/POST /v1/reviewers). */
+  reviewers: ReviewerRepository;
+  /** Reviews: one per level and round, decided once from the signed link. */
+  reviews: ReviewRepository;
+  /** Signs and checks review links; knows the public base URL. */
+  reviewLinks: ReviewLinks;
+  /** Subscribes a reviewer's email to the review topic (filter policy on reviewerId). */
+  subscriptions: ReviewerSubscriptions;
   settings: { idempotencyTtlHours: number; uploadUrlTtlSeconds: number };
 }

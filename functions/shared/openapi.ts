@@ -3,6 +3,8 @@
 
 import { z } from 'zod';
 import { applicationSubmissionSchema, documentUploadRequestSchema, productSchema } from '../core/application-schema';
+import { policyDraftSchema } from '../core/policy';
+import { newReviewerSchema, reviewDecisionSchema } from '../core/review-schemas';
 import { API_ROUTES } from './routes';
 
 const problemSchema = {
@@ -21,12 +23,17 @@ const REQUEST_BODIES: Record<string, string> = {
   'POST /v1/applications': 'ApplicationSubmission',
   'POST /v1/applications/{applicationId}/documents': 'DocumentUploadRequest',
   'POST /v1/products': 'Product',
+  'PUT /v1/policy': 'PolicyDraft',
+  'POST /v1/reviewers': 'NewReviewer',
+  'POST /v1/reviews/{reviewId}/decision': 'ReviewDecision',
 };
 
 const SUCCESS: Record<string, string> = {
   'POST /v1/applications': '202',
   'POST /v1/applications/{applicationId}/documents': '201',
   'POST /v1/products': '201',
+  'PUT /v1/policy': '201',
+  'POST /v1/reviewers': '201',
 };
 
 export function buildOpenApiDocument() {
@@ -61,6 +68,9 @@ export function buildOpenApiDocument() {
         ApplicationSubmission: schema(applicationSubmissionSchema),
         DocumentUploadRequest: schema(documentUploadRequestSchema),
         Product: schema(productSchema),
+        PolicyDraft: schema(policyDraftSchema),
+        NewReviewer: schema(newReviewerSchema),
+        ReviewDecision: schema(reviewDecisionSchema),
         Problem: problemSchema,
       },
     },

@@ -10,6 +10,11 @@ import { createDocumentClient } from '../adapters/dynamodb/client';
 import { createApplicationRepository } from '../adapters/dynamodb/application-repository';
 import { createIdempotencyStore } from '../adapters/dynamodb/idempotency-store';
 import { createProductRepository } from '../adapters/dynamodb/product-repository';
+import { createPolicyRepository } from '../adapters/dynamodb/policy-repository';
+import { createReviewerRepository } from '../adapters/dynamodb/reviewer-repository';
+import { createReviewRepository } from '../adapters/dynamodb/review-repository';
+import { createSnsReviewerSubscriptions } from '../adapters/aws/sns-reviewer-subscriptions';
+import { createReviewLinks } from '../core/review-links';
 import { createStepFunctionsWorkflow } from '../adapters/aws/step-functions-workflow';
 import { createSnsNotifier } from '../adapters/aws/sns-notifier';
 import { createS3DocumentStorage } from '../adapters/aws/s3-document-storage';
@@ -38,6 +43,7 @@ export const logger = /* @__PURE__ */ once(() => createLogger());
 export const applications = /* @__PURE__ */ once(() => createApplicationRepository(documentClient(), config().TABLE_NAME));
 export const idempotency = /* @__PURE__ */ once(() => createIdempotencyStore(documentClient(), config().TABLE_NAME));
 export const products = /* @__PURE__ */ once(() => createProductRepository(documentClient(), config().TABLE_NAME));
+export const policies = /* @__PURE__ */ once(() => createPolicyRepository(documentClient(), config().TABLE_NAME, systemClock));
 export const workflow = /* @__PURE__ */ once(() => createStepFunctionsWorkflow(new SFNClient({}), required(config(), 'STATE_MACHINE_ARN')));
 export const notifier = /* @__PURE__ */ once(() =>
   createSnsNotifier(new SNSClient({}), {
@@ -69,6 +75,21 @@ export const bureau = /* @__PURE__ */ once((): CreditBureau => {
   });
 });
 export const scorer = /* @__PURE__ */ once(() => createShippedScorer());
+export const reviewers = /* @__PURE__ */ once(() => createReviewerRepository(documentClient(), config().TABLE_NAME));
+export const reviews = /* @__PURE__ */ once(() => createReviewRepository(documentClient(), config().TABLE_NAME));
+export const reviewLinks = /* @__PURE__ */ once(() =>
+  createReviewLinks({
+    // Cached by Powertools for 5 minutes.
+    key: async () => {
+      const secret = await getSecret(required(config(), 'REVIEW_LINK_SECRET_ARN'), { maxAge: 300 });
+      if (typeof secret !== 'string') throw new Error('the review link secret must be a string');
+      return secret;
+    },
+    // Read when a link is built (RequestReview, the SLA check), so the page Lambda, which only verifies, needs none.
+    publicBaseUrl: () => required(config(), 'PUBLIC_BASE_URL'),
+  }),
+);
+export const subscriptions = /* @__PURE__ */ once(() => createSnsReviewerSubscriptions(new SNSClient({}), required(config(), 'REVIEW_TOPIC_ARN')));
 export const settings = /* @__PURE__ */ once((): AppDeps['settings'] => ({ idempotencyTtlHours: config().IDEMPOTENCY_TTL_HOURS, uploadUrlTtlSeconds: 900 }));
 
 /**

@@ -6,7 +6,12 @@ export type HttpHandlerName =
   | 'query-applications'
   | 'withdraw-application'
   | 'request-document-upload'
+  | 'application-audit'
   | 'products'
+  | 'policy'
+  | 'reviewers'
+  | 'review-page'
+  | 'review-queue'
   | 'openapi';
 
 export interface ApiRoute {
@@ -24,8 +29,17 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/v1/applications/{applicationId}', handler: 'query-applications', auth: 'user' },
   { method: 'POST', path: '/v1/applications/{applicationId}/withdraw', handler: 'withdraw-application', auth: 'user' },
   { method: 'POST', path: '/v1/applications/{applicationId}/documents', handler: 'request-document-upload', auth: 'user' },
+  { method: 'GET', path: '/v1/applications/{applicationId}/audit', handler: 'application-audit', auth: 'user' },
   { method: 'GET', path: '/v1/products', handler: 'products', auth: 'user' },
   { method: 'POST', path: '/v1/products', handler: 'products', auth: 'user' },
+  { method: 'GET', path: '/v1/policy', handler: 'policy', auth: 'user' },
+  { method: 'PUT', path: '/v1/policy', handler: 'policy', auth: 'user' },
+  { method: 'GET', path: '/v1/reviewers', handler: 'reviewers', auth: 'user' },
+  { method: 'POST', path: '/v1/reviewers', handler: 'reviewers', auth: 'user' },
+  { method: 'GET', path: '/v1/reviews', handler: 'review-queue', auth: 'user' },
+  // The reviewer's link from the approval email: no login, the HMAC-signed link is the credential.
+  { method: 'GET', path: '/v1/reviews/{reviewId}', handler: 'review-page', auth: 'none' },
+  { method: 'POST', path: '/v1/reviews/{reviewId}/decision', handler: 'review-page', auth: 'none' },
   { method: 'GET', path: '/openapi.json', handler: 'openapi', auth: 'none' },
 ];
 
@@ -33,8 +47,12 @@ export const API_ROUTES: readonly ApiRoute[] = [
 export type TaskHandlerName =
   | 'pipeline-mark-assessing' // Step Functions task: SUBMITTED → ASSESSING
   | 'pipeline-score' // Step Functions task: bureau report, features, scorecard → assessment on the application
+  | 'pipeline-decide' // Step Functions task: the decision policy → APPROVED / DECLINED / PENDING_REVIEW
+  | 'pipeline-request-review' // Step Functions task with a token: assign a reviewer, store the token, email the link
+  | 'pipeline-conclude' // Step Functions tasks after review: conclude (approved / declined / expired), request-info
   | 'pipeline-record-failure' // Step Functions catch: → FAILED and an operations alert
   | 'document-uploaded' // S3 ObjectCreated on the documents bucket: marks the document received
-  | 'seed-products'; // CloudFormation custom resource: seeds the default products on first deploy
+  | 'seed-products' // CloudFormation custom resource: seeds the default products on first deploy
+  | 'review-sla'; // EventBridge every 15 minutes: remind, escalate, expire reviews; deliver late decisions
 
 export type HandlerName = HttpHandlerName | TaskHandlerName;

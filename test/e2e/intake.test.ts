@@ -69,11 +69,15 @@ describe('an applicant submits and follows an application', () => {
     applicationId = response.json.applicationId;
   });
 
-  it('reaches ASSESSING through the state machine', async () => {
-    const read = await eventually(() => view(alice, applicationId), (r) => r.json?.status === 'ASSESSING');
+  it('is assessed and, small and strong, approved by the state machine', async () => {
+    const read = await eventually(() => view(alice, applicationId), (r) => r.json?.status === 'APPROVED');
     expect(read.status).toBe(200);
-    expect(read.json.status).toBe('ASSESSING');
-    expect(read.json.timeline.map((t: { status: string; by: string }) => `${t.status}/${t.by}`)).toEqual(['SUBMITTED/applicant', 'ASSESSING/pipeline']);
+    expect(read.json.status).toBe('APPROVED');
+    expect(read.json.timeline.map((t: { status: string; by: string }) => `${t.status}/${t.by}`)).toEqual([
+      'SUBMITTED/applicant',
+      'ASSESSING/pipeline',
+      'APPROVED/policy',
+    ]);
   });
 
   it('replays the first response for a retried request and creates nothing new', async () => {
@@ -103,7 +107,7 @@ describe('an applicant submits and follows an application', () => {
     const bobsList = await call(ctx.url, 'GET', '/v1/applications', { token: bob });
     expect(bobsList.json.items).toEqual([]);
     expect((await view(ops, applicationId)).status).toBe(200);
-    const staffList = await call(ctx.url, 'GET', '/v1/applications?status=ASSESSING', { token: ops });
+    const staffList = await call(ctx.url, 'GET', '/v1/applications?status=APPROVED', { token: ops });
     expect(staffList.json.items.map((a: { applicationId: string }) => a.applicationId)).toContain(applicationId);
   });
 

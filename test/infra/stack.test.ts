@@ -33,7 +33,17 @@ import {
   type Resources,
 } from './support';
 
-const TASK_HANDLERS: HandlerName[] = ['pipeline-mark-assessing', 'pipeline-score', 'pipeline-record-failure', 'document-uploaded', 'seed-products'];
+const TASK_HANDLERS: HandlerName[] = [
+  'pipeline-mark-assessing',
+  'pipeline-score',
+  'pipeline-decide',
+  'pipeline-request-review',
+  'pipeline-conclude',
+  'pipeline-record-failure',
+  'review-sla',
+  'document-uploaded',
+  'seed-products',
+];
 const ALL_HANDLERS: HandlerName[] = [...new Set([...API_ROUTES.map((r) => r.handler), ...TASK_HANDLERS])];
 
 let app: App;
@@ -175,7 +185,8 @@ describe('lambdas', () => {
         Handler: 'index.handler',
         Architectures: ['arm64'],
         MemorySize: 512,
-        Timeout: longRunning ? 30 : 10,
+        // The SLA check walks every review due in one run.
+        Timeout: handler === 'review-sla' ? 60 : longRunning ? 30 : 10,
         TracingConfig: { Mode: 'Active' },
         LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
       });
@@ -306,6 +317,9 @@ describe('pipeline', () => {
       Partition: { Ref: 'AWS::Partition' },
       MarkAssessingFunctionArn: { 'Fn::GetAtt': [fnId('pipeline-mark-assessing'), 'Arn'] },
       ScoreFunctionArn: { 'Fn::GetAtt': [fnId('pipeline-score'), 'Arn'] },
+      DecideFunctionArn: { 'Fn::GetAtt': [fnId('pipeline-decide'), 'Arn'] },
+      RequestReviewFunctionArn: { 'Fn::GetAtt': [fnId('pipeline-request-review'), 'Arn'] },
+      ConcludeFunctionArn: { 'Fn::GetAtt': [fnId('pipeline-conclude'), 'Arn'] },
       RecordFailureFunctionArn: { 'Fn::GetAtt': [fnId('pipeline-record-failure'), 'Arn'] },
     });
     for (const [placeholder, handler] of Object.entries(PIPELINE_TASK_PLACEHOLDERS)) {
@@ -329,16 +343,25 @@ describe('pipeline', () => {
           functionArns: {
             'pipeline-mark-assessing': 'arn:aws-cn:lambda:cn-north-1:111122223333:function:mark',
             'pipeline-score': 'arn:aws-cn:lambda:cn-north-1:111122223333:function:score',
+            'pipeline-decide': 'arn:aws-cn:lambda:cn-north-1:111122223333:function:decide',
+            'pipeline-request-review': 'arn:aws-cn:lambda:cn-north-1:111122223333:function:review',
+            'pipeline-conclude': 'arn:aws-cn:lambda:cn-north-1:111122223333:function:conclude',
             'pipeline-record-failure': 'arn:aws-cn:lambda:cn-north-1:111122223333:function:fail',
           },
         }),
       ),
     ) as { States: Record<string, { Type: string; Resource?: string; Parameters?: { FunctionName?: string } }> };
     const tasks = Object.values(rendered.States).filter((s) => s.Type === 'Task');
-    expect(tasks.map((t) => t.Resource)).toEqual(tasks.map(() => 'arn:aws-cn:states:::lambda:invoke'));
-    expect(tasks.map((t) => t.Parameters?.FunctionName).sort()).toEqual([
+    // Every task is a Lambda invocation in the aws-cn partition; only RequestReview waits for a task token.
+    expect(tasks.map((t) => t.Resource).sort()).toEqual(
+      tasks.map((t) => (t.Parameters?.FunctionName?.endsWith(':review') ? 'arn:aws-cn:states:::lambda:invoke.waitForTaskToken' : 'arn:aws-cn:states:::lambda:invoke')).sort(),
+    );
+    expect([...new Set(tasks.map((t) => t.Parameters?.FunctionName))].sort()).toEqual([
+      'arn:aws-cn:lambda:cn-north-1:111122223333:function:conclude',
+      'arn:aws-cn:lambda:cn-north-1:111122223333:function:decide',
       'arn:aws-cn:lambda:cn-north-1:111122223333:function:fail',
       'arn:aws-cn:lambda:cn-north-1:111122223333:function:mark',
+      'arn:aws-cn:lambda:cn-north-1:111122223333:function:review',
       'arn:aws-cn:lambda:cn-north-1:111122223333:function:score',
     ]);
     expect(() => renderDefinition('{"a":"${Unknown}"}', {})).toThrow(/Unknown/);
@@ -348,14 +371,10 @@ describe('pipeline', () => {
     const machine = stack.pipeline.stateMachine;
     const statements = statementsOfRole(resources, logicalId(machine.role.node.defaultChild as CfnRole));
     const invoke = statements.filter((s) => actionsOf([s]).includes('lambda:InvokeFunction'));
-    expect(invoke.flatMap((s) => ([] as unknown[]).concat(s.Resource))).toEqual(
-      expect.arrayContaining([
-        { 'Fn::GetAtt': [fnId('pipeline-mark-assessing'), 'Arn'] },
-        { 'Fn::GetAtt': [fnId('pipeline-score'), 'Arn'] },
-        { 'Fn::GetAtt': [fnId('pipeline-record-failure'), 'Arn'] },
-      ]),
+    const pipelineTasks: HandlerName[] = ['pipeline-mark-assessing', 'pipeline-score', 'pipeline-decide', 'pipeline-request-review', 'pipeline-conclude', 'pipeline-record-failure'];
+    expect(invoke.flatMap((s) => ([] as unknown[]).concat(s.Resource)).map((r) => JSON.stringify(r)).sort()).toEqual(
+      pipelineTasks.map((h) => JSON.stringify({ 'Fn::GetAtt': [fnId(h), 'Arn'] })).sort(),
     );
-    expect(invoke.flatMap((s) => ([] as unknown[]).concat(s.Resource))).toHaveLength(3);
   });
 });
 
@@ -368,11 +387,38 @@ describe('least privilege', () => {
     }
   });
 
-  test('only submit-application starts executions; only it and the Score task read the PII secret', () => {
+  /** Roles allowed `action` on exactly this resource reference. */
+  const rolesAllowingOn = (action: string, resource: unknown) =>
+    rolesAllowing(resources, action).filter((role) =>
+      statementsOfRole(resources, role).some((st) => actionsOf([st]).includes(action) && ([] as unknown[]).concat(st.Resource).some((r) => JSON.stringify(r) === JSON.stringify(resource))),
+    );
+  const refOf = (construct: { node: { defaultChild?: unknown } }) => ({ Ref: logicalId(construct.node.defaultChild as any) });
+  const roles = (...handlers: HandlerName[]) => handlers.map(roleId).sort();
+
+  test('only submit-application starts executions, on this state machine', () => {
     expect(rolesAllowing(resources, 'states:StartExecution')).toEqual([roleId('submit-application')]);
-    expect(rolesAllowing(resources, 'secretsmanager:GetSecretValue').sort()).toEqual([roleId('submit-application'), roleId('pipeline-score')].sort());
     const start = statementsOfRole(resources, roleId('submit-application')).find((s) => actionsOf([s]).includes('states:StartExecution'))!;
     expect(start.Resource).toEqual({ Ref: logicalId(stack.pipeline.stateMachine.node.defaultChild as any) });
+  });
+
+  test('the PII secret is read only where applicant identity is sealed or opened; the link key only where links are made or checked', () => {
+    expect(rolesAllowingOn('secretsmanager:GetSecretValue', refOf(stack.data.piiSecret))).toEqual(
+      roles('submit-application', 'pipeline-score', 'pipeline-decide', 'pipeline-conclude', 'review-page'),
+    );
+    expect(rolesAllowingOn('secretsmanager:GetSecretValue', refOf(stack.data.reviewLinkSecret))).toEqual(roles('pipeline-request-review', 'review-page', 'review-sla'));
+    expect(rolesAllowing(resources, 'secretsmanager:GetSecretValue')).toEqual(
+      roles('submit-application', 'pipeline-score', 'pipeline-decide', 'pipeline-conclude', 'review-page', 'pipeline-request-review', 'review-sla'),
+    );
+  });
+
+  test('only the review page and the SLA check answer task tokens', () => {
+    expect(rolesAllowing(resources, 'states:SendTaskSuccess')).toEqual(roles('review-page', 'review-sla'));
+    expect(rolesAllowing(resources, 'states:SendTaskFailure')).toEqual(roles('review-page', 'review-sla'));
+  });
+
+  test('only the reviewers API subscribes, and only to the review topic', () => {
+    expect(rolesAllowing(resources, 'sns:Subscribe')).toEqual(roles('reviewers'));
+    expect(rolesAllowingOn('sns:Subscribe', refOf(stack.notifications.reviewTopic))).toEqual(roles('reviewers'));
   });
 
   test('only withdraw-application stops executions, and only this state machine\'s', () => {
@@ -391,14 +437,22 @@ describe('least privilege', () => {
     expect(JSON.stringify(put.Resource)).toMatch(/"\/applications\/\*"/);
   });
 
-  test('only pipeline-record-failure publishes, to the operations topic, with the key through SNS', () => {
-    expect(rolesAllowing(resources, 'sns:Publish')).toEqual([roleId('pipeline-record-failure')]);
-    const statements = statementsOfRole(resources, roleId('pipeline-record-failure'));
-    const publish = statements.find((s) => actionsOf([s]).includes('sns:Publish'))!;
-    expect(publish.Resource).toEqual({ Ref: logicalId(stack.notifications.opsTopic.node.defaultChild as any) });
-    expect(statements).toContainEqual(
-      expect.objectContaining({ Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Condition: { StringLike: { 'kms:ViaService': expect.anything() } } }),
-    );
+  test('each topic has its own publishers, with the key through SNS; direct SMS only where applicants are told', () => {
+    expect(rolesAllowingOn('sns:Publish', refOf(stack.notifications.opsTopic))).toEqual(roles('pipeline-record-failure', 'review-sla'));
+    expect(rolesAllowingOn('sns:Publish', refOf(stack.notifications.reviewTopic))).toEqual(roles('pipeline-request-review', 'review-sla'));
+    expect(rolesAllowingOn('sns:Publish', refOf(stack.notifications.applicantTopic))).toEqual(roles('pipeline-decide', 'pipeline-conclude'));
+    expect(rolesAllowingOn('sns:Publish', '*')).toEqual(roles('pipeline-decide', 'pipeline-conclude'));
+    for (const handler of ['pipeline-record-failure', 'pipeline-request-review', 'pipeline-decide'] as HandlerName[]) {
+      expect(statementsOfRole(resources, roleId(handler))).toContainEqual(
+        expect.objectContaining({ Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Condition: { StringLike: { 'kms:ViaService': expect.anything() } } }),
+      );
+    }
+  });
+
+  test('the review SLA check runs every 15 minutes through EventBridge Scheduler', () => {
+    const [, schedule] = resourcesOfType('AWS::Scheduler::Schedule')[0]!;
+    expect(schedule.Properties).toMatchObject({ ScheduleExpression: 'rate(15 minutes)', State: 'ENABLED' });
+    expect(JSON.stringify(schedule.Properties!.Target.Arn)).toContain(fnId('review-sla'));
   });
 
   test('openapi may only write its logs and traces', () => {
@@ -415,7 +469,8 @@ describe('least privilege', () => {
     for (const [, r] of resourcesOfType('AWS::IAM::Policy')) {
       for (const statement of r.Properties!.PolicyDocument.Statement) {
         if (!([] as unknown[]).concat(statement.Resource).includes('*')) continue;
-        for (const action of actionsOf([statement])) expect(action).toMatch(resourceless);
+        // sns:Publish to a phone number (SMS) has no resource; only the applicant notifiers have it (tested above).
+        for (const action of actionsOf([statement]).filter((a) => a !== 'sns:Publish')) expect(action).toMatch(resourceless);
       }
     }
   });

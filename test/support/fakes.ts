@@ -17,11 +17,14 @@ import type {
   Workflow,
 } from '../../functions/core/ports';
 import { DEFAULT_PRODUCTS, type Product } from '../../functions/core/products';
+import { DEFAULT_POLICY, type Policy, type PolicyDraft, type PolicyRepository } from '../../functions/core/policy';
+import { NotFoundError } from '../../functions/core/errors';
 import { createPiiProtector } from '../../functions/adapters/pii/aes-pii-protector';
 import type { AppDeps } from '../../functions/shared/deps';
 import type { Scorer } from '../../functions/core/scoring';
 import type { FeatureRow } from '../../functions/core/features';
 import { createSandboxBureau } from '../../functions/adapters/bureau/sandbox-bureau';
+import { fakeReviewDeps } from './review-fakes';
 
 export class FixedClock implements Clock {
   constructor(public current = new Date('2026-11-29T08:00:00.000Z')) {}
@@ -147,6 +150,47 @@ export class InMemoryProducts implements ProductRepository {
   }
 }
 
+/** Policy versions in memory, version 1 (the default) seeded: never overwritten, each publish the next version. */
+export class InMemoryPolicies implements PolicyRepository {
+  readonly versions = new Map<number, Policy>([[DEFAULT_POLICY.version, structuredClone(DEFAULT_POLICY)]]);
+  /** Publishes that lose the race to another one (ConcurrentModificationError), for tests of the retry. */
+  conflictsToSimulate = 0;
+  private newest() {
+    return Math.max(0, ...this.versions.keys());
+  }
+  async current() {
+    const policy = this.versions.get(this.newest());
+    if (!policy) throw new NotFoundError('no decision policy has been published');
+    return structuredClone(policy);
+  }
+  async get(version: number) {
+    const policy = this.versions.get(version);
+    return policy ? structuredClone(policy) : undefined;
+  }
+  async list() {
+    return [...this.versions.values()]
+      .sort((a, b) => b.version - a.version)
+      .map(({ version, createdAt, createdBy, description }) => ({ version, createdAt, createdBy, description }));
+  }
+  async publish(draft: PolicyDraft, by: string, at: string) {
+    const { version: _v, createdAt: _c, createdBy: _b, ...rules } = structuredClone(draft) as PolicyDraft & Partial<Policy>;
+    const version = this.newest() + 1;
+    if (this.conflictsToSimulate > 0) {
+      this.conflictsToSimulate -= 1;
+      this.versions.set(version, { ...structuredClone(this.versions.get(this.newest()) ?? DEFAULT_POLICY), version, createdAt: at, createdBy: 'another-admin' });
+      throw new ConcurrentModificationError(`policy version ${version} changed meanwhile`);
+    }
+    const policy: Policy = { version, createdAt: at, createdBy: by, ...rules };
+    this.versions.set(version, policy);
+    return structuredClone(policy);
+  }
+  async seed(policy: Policy) {
+    if (this.versions.has(policy.version)) return false;
+    this.versions.set(policy.version, structuredClone(policy));
+    return true;
+  }
+}
+
 export class RecordingWorkflow implements Workflow {
   readonly started: string[] = [];
   readonly stopped: string[] = [];
@@ -213,6 +257,7 @@ export function fakeDeps() {
     applications: store,
     idempotency,
     products: new InMemoryProducts(),
+    policies: new InMemoryPolicies(),
     workflow: new RecordingWorkflow(),
     notifier: new RecordingNotifier(),
     documents: {
@@ -224,6 +269,7 @@ export function fakeDeps() {
     bureau: createSandboxBureau({ clock }),
     scorer: new FixedScorer(),
     logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
+    ...fakeReviewDeps(),
     settings: { idempotencyTtlHours: 24, uploadUrlTtlSeconds: 900 },
   };
   return deps satisfies AppDeps;

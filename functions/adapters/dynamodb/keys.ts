@@ -10,6 +10,10 @@ export const keys = {
   openApplication: (nationalIdHash: string) => ({ PK: `NATID#${nationalIdHash}`, SK: 'OPEN' }),
   idempotency: (ownerId: string, key: string) => ({ PK: `IDEMP#${ownerId}#${key}`, SK: 'IDEMP' }),
   product: (productId: string) => ({ PK: `PRODUCT#${productId}`, SK: 'PRODUCT' }),
+  // Decision policy versions (policy-repository.ts): one partition, newest first by the zero-padded version.
+  policyVersion: (version: number) => ({ PK: 'POLICY', SK: `V#${String(version).padStart(10, '0')}` }),
+  policyPartition: 'POLICY',
+  policyVersionPrefix: 'V#',
   ownerIndex: (ownerId: string, createdAt: string, applicationId: string) => ({
     GSI1PK: `OWNER#${ownerId}`,
     GSI1SK: `${createdAt}#${applicationId}`,
@@ -27,4 +31,16 @@ export const keys = {
     GSI3SK: `${createdAt}#${applicationId}`,
   }),
   allApplicationsPartition: 'APPLICATIONS',
+  // Human review (review-repository.ts, reviewer-repository.ts)
+  reviewer: (reviewerId: string) => ({ PK: `REVIEWER#${reviewerId}`, SK: 'REVIEWER' }),
+  reviewerEmail: (emailHash: string) => ({ PK: `REVIEWEREMAIL#${emailHash}`, SK: 'EMAIL' }),
+  reviewersIndex: (level: number, reviewerId: string) => ({ GSI1PK: 'REVIEWERS', GSI1SK: `L${level}#${reviewerId}` }),
+  reviewersPartition: 'REVIEWERS',
+  reviewersLevelPrefix: (level: number) => `L${level}#`,
+  review: (reviewId: string) => ({ PK: `REVIEW#${reviewId}`, SK: 'REVIEW' }),
+  applicationReview: (applicationId: string, reviewId: string) => ({ PK: `APP#${applicationId}`, SK: `REVIEW#${reviewId}` }),
+  applicationReviewsPrefix: (applicationId: string) => ({ PK: `APP#${applicationId}`, SKPrefix: 'REVIEW#' }),
+  reviewTaskToken: (tokenHash: string) => ({ PK: `REVIEWTOKEN#${tokenHash}`, SK: 'TOKEN' }),
+  reviewSlaIndex: (dueAt: string, reviewId: string) => ({ GSI2PK: 'REVIEWS#ATTENTION', GSI2SK: `${dueAt}#${reviewId}` }),
+  reviewSlaPartition: 'REVIEWS#ATTENTION',
 };

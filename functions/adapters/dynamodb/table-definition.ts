@@ -7,10 +7,21 @@
 //   open application of a person .. PK=NATID#<keyed hash>  SK=OPEN
 //   idempotency record ........... PK=IDEMP#<owner>#<key>  SK=IDEMP   (expires by TTL)
 //   product by id ................ PK=PRODUCT#<id>        SK=PRODUCT
+//   decision policy versions ..... PK=POLICY              SK=V#<version, 10 digits>   (never overwritten; the current
+//                                  one is the newest: Query ScanIndexForward=false, Limit 1)
 //   an owner's applications ....... GSI1 PK=OWNER#<owner>  SK=<createdAt>#<id>
 //   all products ................. GSI1 PK=PRODUCTS        SK=<id>
 //   applications by status ....... GSI2 PK=APPSTATUS#<s>   SK=<createdAt>#<id>
 //   all applications (staff) ..... GSI3 PK=APPLICATIONS    SK=<createdAt>#<id>
+//   reviewer by id ............... PK=REVIEWER#<id>       SK=REVIEWER   (openReviews: the workload counter)
+//   reviewer email (unique) ...... PK=REVIEWEREMAIL#<sha256 of the lower-cased email>  SK=EMAIL
+//   reviewers (by level) ......... GSI1 PK=REVIEWERS       SK=L<level>#<id>
+//   review by id ................. PK=REVIEW#<id>         SK=REVIEW
+//   reviews of an application .... PK=APP#<id>            SK begins_with REVIEW#   (pointers; the reviews by id)
+//   review by task token ......... PK=REVIEWTOKEN#<sha256 of the token>  SK=TOKEN  (one review per token)
+//   reviews needing attention .... GSI2 PK=REVIEWS#ATTENTION  SK=<next SLA instant>#<id>  (sparse: only pending
+//                                  reviews and answers not yet delivered to the pipeline; the staff queue and the
+//                                  review-SLA schedule read it, never the table)
 
 export const TABLE_KEYS = { partitionKey: 'PK', sortKey: 'SK' } as const;
 

@@ -1,7 +1,7 @@
 // The scorecard shipped with the code (models/german-credit/model.json, trained by `npm run model:train`), compiled
 // once per process. The JSON is bundled into the Lambda, so scoring needs no I/O.
 
-import shippedModel from '../../../models/german-credit/model.json';
+import shippedModel from '../../../models/german-credit/model.json' with { type: 'json' };
 import { compileScorecard, scoreRow } from '../../core/scorecard/score';
 import type { ScorecardModel } from '../../core/scorecard/types';
 import type { Scorer } from '../../core/scoring';

@@ -13,11 +13,17 @@ function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'workflow-'));
 }
 
-/** The pipeline's Score step answered by a stand-in unless a test gives its own (these tests are about the runner). */
+/** The pipeline's later steps answered by stand-ins unless a test gives its own (these tests are about the runner). */
 const scoreStandIn: TaskHandler = async () => ({ status: 'ASSESSING', score: 700, band: 'B' });
+const laterSteps: Record<string, TaskHandler> = {
+  'pipeline-score': scoreStandIn,
+  'pipeline-decide': async () => ({ status: 'APPROVED', outcome: 'APPROVED', levelsRequired: 0, reviewTimeoutSeconds: 3600 }),
+  'pipeline-request-review': async () => ({ reviewId: 'r1' }),
+  'pipeline-conclude': async () => ({ status: 'APPROVED' }),
+};
 
 function pipeline(handlers: Record<string, TaskHandler>, extra: { journalFile?: string; retryDelayMs?: number } = {}) {
-  return new LocalWorkflow({ definitionFile: PIPELINE, handlers: { 'pipeline-score': scoreStandIn, ...handlers }, log, retryDelayMs: 0, ...extra });
+  return new LocalWorkflow({ definitionFile: PIPELINE, handlers: { ...laterSteps, ...handlers }, log, retryDelayMs: 0, ...extra });
 }
 
 describe('placeholders', () => {
@@ -28,17 +34,20 @@ describe('placeholders', () => {
 
   it('builds the CDK substitution map with local function ARNs', () => {
     const handler = async () => null;
-    expect(localPipelineSubstitutions({ 'pipeline-mark-assessing': handler, 'pipeline-score': handler, 'pipeline-record-failure': handler })).toEqual({
+    const handlers = Object.fromEntries(Object.values(PIPELINE_TASK_PLACEHOLDERS).map((name) => [name, handler])) as unknown as Parameters<typeof localPipelineSubstitutions>[0];
+    const map = localPipelineSubstitutions(handlers);
+    expect(map).toMatchObject({
       Partition: 'aws',
       MarkAssessingFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:microloan-local-pipeline-mark-assessing',
       ScoreFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:microloan-local-pipeline-score',
       RecordFailureFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:microloan-local-pipeline-record-failure',
     });
+    expect(Object.keys(map).sort()).toEqual(['Partition', ...Object.keys(PIPELINE_TASK_PLACEHOLDERS)].sort());
   });
 
   it('refuses the pipeline when a placeholder has no value', () => {
     expect(() => pipeline({ 'pipeline-mark-assessing': async () => ({ status: 'ASSESSING' }) })).toThrow(/RecordFailureFunctionArn/);
-    expect(() => new LocalWorkflow({ definitionFile: PIPELINE, log, handlers: { 'pipeline-mark-assessing': scoreStandIn, 'pipeline-record-failure': scoreStandIn } })).toThrow(/ScoreFunctionArn/);
+    expect(() => new LocalWorkflow({ definitionFile: PIPELINE, log, handlers: { 'pipeline-mark-assessing': scoreStandIn, 'pipeline-record-failure': scoreStandIn } })).toThrow(/FunctionArn/);
   });
 });
 
@@ -59,7 +68,12 @@ describe('the loan pipeline on the local runner', () => {
     expect(outcome).toEqual({
       name: '01APP',
       status: 'SUCCEEDED',
-      output: { applicationId: '01APP', assessing: { status: 'ASSESSING' }, assessment: { status: 'ASSESSING', score: 700, band: 'B' } },
+      output: {
+        applicationId: '01APP',
+        assessing: { status: 'ASSESSING' },
+        assessment: { status: 'ASSESSING', score: 700, band: 'B' },
+        decision: { status: 'APPROVED', outcome: 'APPROVED', levelsRequired: 0, reviewTimeoutSeconds: 3600 },
+      },
     });
     expect(workflow.status('01APP')).toBe('SUCCEEDED');
   });
@@ -87,7 +101,7 @@ describe('the loan pipeline on the local runner', () => {
       definitionFile: PIPELINE,
       log,
       handlers: {
-        'pipeline-score': scoreStandIn,
+        ...laterSteps,
         'pipeline-mark-assessing': async () => {
           attempts += 1;
           if (attempts === 1) throw new ConcurrentModificationError('changed');

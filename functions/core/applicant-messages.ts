@@ -1,0 +1,52 @@
+// What the applicant is told at each step, in their language (PRODUCT.md §2.12). Plain text: SMS and email alike.
+
+import type { DecisionReason } from './decision';
+import type { Offer } from './offer';
+
+export type ApplicantMessageKind = 'approved' | 'declined' | 'info_requested' | 'expired';
+
+type Language = 'zh-CN' | 'en';
+
+export interface ApplicantMessage {
+  subject: string;
+  body: string;
+}
+
+const money = (m: { amount: string; currency: string }) => `${m.amount} ${m.currency}`;
+
+export function applicantMessage(
+  kind: ApplicantMessageKind,
+  language: Language,
+  input: { applicationId: string; offer?: Offer; reasons?: DecisionReason[]; comment?: string },
+): ApplicantMessage {
+  const ref = input.applicationId;
+  const zh = language === 'zh-CN';
+  switch (kind) {
+    case 'approved': {
+      const o = input.offer!;
+      return zh
+        ? {
+            subject: '您的贷款申请已获批准',
+            body: `您的贷款申请（${ref}）已获批准：金额 ${money(o.principal)}，年利率 ${o.annualRatePercent}%，期限 ${o.termMonths} 个月，每期还款约 ${money(o.installment)}，应还总额 ${money(o.totalRepayable)}。请在 ${o.expiresAt.slice(0, 10)} 前查看并接受合同。`,
+          }
+        : {
+            subject: 'Your loan application is approved',
+            body: `Your loan application (${ref}) is approved: ${money(o.principal)} at ${o.annualRatePercent}% a year over ${o.termMonths} months, about ${money(o.installment)} per installment, ${money(o.totalRepayable)} in total. Please review and accept the contract by ${o.expiresAt.slice(0, 10)}.`,
+          };
+    }
+    case 'declined': {
+      const reasons = (input.reasons ?? []).slice(0, 4).map((r) => `- ${r.description}`);
+      return zh
+        ? { subject: '您的贷款申请未获批准', body: [`很遗憾，您的贷款申请（${ref}）未获批准。主要原因：`, ...reasons].join('\n') }
+        : { subject: 'Your loan application was declined', body: [`We are sorry: your loan application (${ref}) was declined. The main reasons:`, ...reasons].join('\n') };
+    }
+    case 'info_requested':
+      return zh
+        ? { subject: '您的贷款申请需要补充信息', body: `审核人员需要更多信息才能处理您的贷款申请（${ref}）：${input.comment ?? ''}\n请在应用中补充材料。` }
+        : { subject: 'More information is needed for your loan application', body: `The reviewer needs more information to decide on your loan application (${ref}): ${input.comment ?? ''}\nPlease add it in the app.` };
+    case 'expired':
+      return zh
+        ? { subject: '您的贷款申请已过期', body: `您的贷款申请（${ref}）未能在规定时间内完成审核，已过期。您可以重新提交申请。` }
+        : { subject: 'Your loan application has expired', body: `Your loan application (${ref}) could not be decided in time and has expired. You are welcome to apply again.` };
+  }
+}

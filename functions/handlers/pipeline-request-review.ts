@@ -1,0 +1,36 @@
+// Step Functions task (`lambda:invoke.waitForTaskToken`): choose the level's reviewer, store the review with the
+// pipeline's task token, record the assignment and email the signed link. The pipeline then waits until the
+// reviewer's decision (SendTaskSuccess) or the SLA check's expiry (SendTaskFailure ReviewExpired) answers the token.
+// NoReviewerAvailableError (no eligible active reviewer) is caught by the state machine: FAILED and an ops alert.
+
+import { requestReview, type RequestReviewInput } from '../core/review-service';
+import type { AppDeps } from '../shared/deps';
+import { lazyHandler } from '../shared/production';
+import * as production from '../shared/production';
+
+type Deps = Pick<AppDeps, 'clock' | 'ids' | 'applications' | 'reviewers' | 'reviews' | 'notifier' | 'reviewLinks' | 'policies' | 'logger'>;
+
+export type RequestReviewPayload = RequestReviewInput;
+
+export function createHandler(deps: Deps) {
+  return async (payload: RequestReviewPayload): Promise<{ reviewId: string }> => {
+    deps.logger.appendKeys({ applicationId: payload.applicationId, executionName: payload.executionName, reviewLevel: String(payload.level) });
+    const result = await requestReview(deps, payload);
+    deps.logger.info('review requested', { reviewId: result.reviewId, reviewerId: result.reviewerId, round: result.round, created: result.created });
+    return { reviewId: result.reviewId };
+  };
+}
+
+export const handler = lazyHandler((): ((payload: RequestReviewPayload, context: unknown) => Promise<{ reviewId: string }>) =>
+  createHandler({
+    clock: production.clock(),
+    ids: production.ids(),
+    applications: production.applications(),
+    reviewers: production.reviewers(),
+    reviews: production.reviews(),
+    notifier: production.notifier(),
+    reviewLinks: production.reviewLinks(),
+    policies: production.policies(),
+    logger: production.logger(),
+  }),
+);

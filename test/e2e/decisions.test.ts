@@ -1,0 +1,245 @@
+// Decisions end to end on the local stack (issue 4): automatic approval and decline, review levels decided through
+// the links in the outbox, a request for information, SLA escalation and expiry on the local clock, a double click.
+
+import { sandboxIdentity } from '../../functions/adapters/bureau/sandbox-bureau';
+import { uniqueIdentity, validApplication } from '../support/applications';
+import { bootStack, call, eventually, type E2eContext } from './support';
+
+let ctx: E2eContext;
+let admin: string;
+let ops: string;
+
+interface OutboxMessage {
+  id: string;
+  at: string;
+  channel: string;
+  to: string;
+  subject: string;
+  body: string;
+  attributes: Record<string, string>;
+}
+
+beforeAll(async () => {
+  ctx = await bootStack();
+  [admin, ops] = await Promise.all([ctx.token('root', ['admin']), ctx.token('olga', ['ops'])]);
+}, 60_000);
+
+afterAll(async () => {
+  await ctx?.close();
+});
+
+let applicants = 0;
+
+async function submit(overrides: Record<string, unknown> = {}, identity = uniqueIdentity()) {
+  applicants += 1;
+  const sub = `applicant-${applicants}`;
+  const token = await ctx.token(sub);
+  const response = await call(ctx.url, 'POST', '/v1/applications', {
+    token,
+    body: validApplication(overrides, identity),
+    headers: { 'Idempotency-Key': `decide-${sub}-${Date.now()}` },
+  });
+  expect(response.status).toBe(202);
+  return { id: response.json.applicationId as string, token };
+}
+
+const view = (id: string, token: string) => call(ctx.url, 'GET', `/v1/applications/${id}`, { token });
+
+async function waitForStatus(id: string, token: string, statuses: string[]) {
+  const read = await eventually(() => view(id, token), (r) => statuses.includes(r.json?.status), 15_000);
+  expect(statuses).toContain(read.json.status);
+  return read.json;
+}
+
+async function outbox(to?: string): Promise<OutboxMessage[]> {
+  return (await call(ctx.url, 'GET', `/_local/outbox${to ? `?to=${encodeURIComponent(to)}` : ''}`)).json;
+}
+
+async function addReviewer(name: string, level: number) {
+  const email = `${name.toLowerCase().replace(/\W+/g, '.')}.${Date.now()}@lender.example`;
+  const response = await call(ctx.url, 'POST', '/v1/reviewers', { token: admin, body: { email, name, level, language: 'en' } });
+  expect(response.status).toBe(201);
+  return { reviewerId: response.json.reviewerId as string, email };
+}
+
+/** The newest review link e-mailed to `email` (after `since`, if given). */
+async function reviewLink(email: string, since?: string): Promise<string> {
+  const messages = await eventually(
+    () => outbox(email),
+    (list) => list.some((m) => /\/v1\/reviews\//.test(m.body) && (!since || m.at > since)),
+    15_000,
+  );
+  const newest = messages.filter((m) => /\/v1\/reviews\//.test(m.body)).at(-1)!;
+  return /https?:\/\/\S+\/v1\/reviews\/[^\s"<]+/.exec(newest.body)![0];
+}
+
+function decisionUrl(link: string): string {
+  const url = new URL(link);
+  url.pathname = `${url.pathname}/decision`;
+  return url.toString();
+}
+
+async function decide(link: string, decision: string, comment = '') {
+  const response = await fetch(decisionUrl(link), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ decision, comment }),
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+async function auditActions(id: string) {
+  const audit = await call(ctx.url, 'GET', `/v1/applications/${id}/audit`, { token: ops });
+  expect(audit.status).toBe(200);
+  expect(audit.json.verified).toBe(true);
+  return audit.json.events.map((e: { action: string }) => e.action) as string[];
+}
+
+describe('automatic decisions', () => {
+  it('approves a strong small application with no human, with an offer, and tells the applicant', async () => {
+    const { id, token } = await submit();
+    const application = await waitForStatus(id, token, ['APPROVED', 'DECLINED', 'PENDING_REVIEW']);
+    expect(application.status).toBe('APPROVED');
+    expect(application.decision).toMatchObject({ outcome: 'APPROVED', band: 'A', decidedBy: 'policy', policyVersion: 1 });
+    expect(application.offer).toMatchObject({ principal: { amount: '8000.00', currency: 'CNY' }, annualRatePercent: '8.5', termMonths: 12 });
+    expect(application.timeline.map((t: { status: string }) => t.status)).toEqual(['SUBMITTED', 'ASSESSING', 'APPROVED']);
+    const sms = (await outbox('+8613800138000')).filter((m) => m.body.includes(id));
+    expect(sms.map((m) => m.channel)).toContain('sms');
+    expect(await auditActions(id)).toEqual(expect.arrayContaining(['application.submitted', 'bureau.report_pulled', 'application.scored', 'policy.evaluated', 'applicant.notified']));
+  });
+
+  it('declines a band-D application with the scorecard\'s reasons', async () => {
+    const weak = {
+      household: { housing: 'rent', dependents: 0 },
+      employment: { status: 'employed', occupation: 'unskilled', yearsInCurrentJob: 0.5, monthlyIncome: { amount: '8000.00', currency: 'CNY' } },
+      finances: {
+        monthlyDebtPayments: { amount: '0.00', currency: 'CNY' },
+        checkingAccount: 'negative',
+        savings: 'low',
+        assets: 'none',
+        otherInstallmentPlans: 'bank',
+        existingLoansWithUs: 0,
+      },
+      loan: { amount: { amount: '15000.00', currency: 'CNY' }, termMonths: 36, purpose: 'other' },
+    };
+    const { id, token } = await submit(weak, uniqueIdentity('2004-05-01'));
+    const application = await waitForStatus(id, token, ['APPROVED', 'DECLINED', 'PENDING_REVIEW']);
+    expect(application.status).toBe('DECLINED');
+    expect(application.decision.band).toBe('D');
+    expect(application.decision.reasons.length).toBeGreaterThan(0);
+    expect(application.decision.reasons.length).toBeLessThanOrEqual(4);
+    expect(application.decision.reasons[0].code).toMatch(/^RC\d\d$/);
+    expect(application.offer).toBeUndefined();
+  });
+
+  it('declines on a knock-out: the bureau shows a current default', async () => {
+    const { id, token } = await submit({}, sandboxIdentity('current_default'));
+    const application = await waitForStatus(id, token, ['APPROVED', 'DECLINED', 'PENDING_REVIEW']);
+    expect(application.status).toBe('DECLINED');
+    expect(application.decision.reasons.map((r: { code: string }) => r.code)).toContain('KO_CURRENT_DEFAULT');
+  });
+});
+
+describe('human review', () => {
+  let level1: { reviewerId: string; email: string };
+  let level1b: { reviewerId: string; email: string };
+  let level2: { reviewerId: string; email: string };
+
+  beforeAll(async () => {
+    level1 = await addReviewer('Ada Level One', 1);
+    level1b = await addReviewer('Bo Level One', 1);
+    level2 = await addReviewer('Cy Level Two', 2);
+  });
+
+  it('sends an 80,000 CNY application through two levels and two different reviewers, decided by the links', async () => {
+    const { id, token } = await submit({ loan: { amount: { amount: '80000.00', currency: 'CNY' }, termMonths: 24, purpose: 'electronics' } });
+    const pending = await waitForStatus(id, token, ['PENDING_REVIEW', 'APPROVED', 'DECLINED']);
+    expect(pending.status).toBe('PENDING_REVIEW');
+    expect(pending.review).toEqual({ levelsRequired: 2, levelsDone: 0 });
+
+    const first = await eventually(
+      async () => (await outbox()).filter((m) => m.attributes?.reviewerId && m.body.includes('/v1/reviews/')),
+      (list) => list.some((m) => [level1.email, level1b.email].includes(m.to) && m.body.length > 0),
+    );
+    const firstReviewer = first.find((m) => [level1.email, level1b.email].includes(m.to))!.to;
+    const link1 = await reviewLink(firstReviewer);
+    expect((await fetch(link1)).status).toBe(200);
+    expect((await decide(link1, 'APPROVE', 'income verified')).status).toBe(200);
+
+    const link2 = await reviewLink(level2.email);
+    expect((await decide(link2, 'APPROVE', 'fine')).status).toBe(200);
+    const approved = await waitForStatus(id, token, ['APPROVED', 'DECLINED']);
+    expect(approved.status).toBe('APPROVED');
+    expect(approved.decision.decidedBy).toBe('review');
+    expect(approved.review).toEqual({ levelsRequired: 2, levelsDone: 2 });
+    expect(approved.timeline.map((t: { status: string }) => t.status)).toEqual(['SUBMITTED', 'ASSESSING', 'PENDING_REVIEW', 'APPROVED']);
+    const actions = await auditActions(id);
+    expect(actions.filter((a) => a === 'review.decided')).toHaveLength(2);
+    expect(actions).toEqual(expect.arrayContaining(['review.assigned', 'review.email_sent', 'review.viewed', 'review.concluded']));
+  });
+
+  it('loops on a request for information: the applicant is told, the level waits again, then approves', async () => {
+    const { id, token } = await submit({ loan: { amount: { amount: '30000.00', currency: 'CNY' }, termMonths: 12, purpose: 'electronics' } });
+    await waitForStatus(id, token, ['PENDING_REVIEW']);
+    const firstEmail = (await eventually(() => outbox(), (l) => l.some((m) => m.body.includes('/v1/reviews/') && m.attributes?.applicationId === id))).find(
+      (m) => m.body.includes('/v1/reviews/') && m.attributes?.applicationId === id,
+    );
+    const reviewer = firstEmail?.to ?? level1.email;
+    const link = await reviewLink(reviewer);
+    const asked = new Date().toISOString();
+    expect((await decide(link, 'REQUEST_INFO', 'Please upload your last three payslips')).status).toBe(200);
+    const told = await eventually(() => outbox('+8613800138000'), (l) => l.some((m) => m.body.includes('payslips') && m.body.includes(id)));
+    expect(told.some((m) => m.body.includes('payslips'))).toBe(true);
+    const again = await reviewLink(reviewer, asked);
+    expect(again).not.toBe(link);
+    expect((await decide(again, 'APPROVE', 'payslips received')).status).toBe(200);
+    expect((await waitForStatus(id, token, ['APPROVED', 'DECLINED'])).status).toBe('APPROVED');
+  });
+
+  it('rejects with the reviewer\'s reason, and answers a second click with 409 and one decision', async () => {
+    const { id, token } = await submit({ loan: { amount: { amount: '30000.00', currency: 'CNY' }, termMonths: 12, purpose: 'electronics' } });
+    await waitForStatus(id, token, ['PENDING_REVIEW']);
+    const email = await eventually(() => outbox(), (l) => l.some((m) => m.body.includes('/v1/reviews/') && m.attributes?.applicationId === id));
+    const reviewer = email.filter((m) => m.body.includes('/v1/reviews/') && m.attributes?.applicationId === id).at(-1)!.to;
+    const link = await reviewLink(reviewer);
+    const [a, b] = await Promise.all([decide(link, 'REJECT', 'income does not cover the installment'), decide(link, 'REJECT', 'second click')]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const declined = await waitForStatus(id, token, ['DECLINED', 'APPROVED']);
+    expect(declined.status).toBe('DECLINED');
+    expect(declined.decision.reasons).toEqual([{ code: 'REVIEW_REJECTED', description: expect.stringMatching(/income does not cover|second click/) }]);
+    expect((await auditActions(id)).filter((x) => x === 'review.decided')).toHaveLength(1);
+    expect((await decide(link, 'APPROVE', 'late')).status).toBe(409);
+  });
+
+  it('reminds, escalates to another reviewer of the level, then expires the application, on the local clock', async () => {
+    const { id, token } = await submit({ loan: { amount: { amount: '30000.00', currency: 'CNY' }, termMonths: 12, purpose: 'electronics' } });
+    await waitForStatus(id, token, ['PENDING_REVIEW']);
+    const assigned = (await eventually(() => outbox(), (l) => l.some((m) => m.body.includes('/v1/reviews/') && m.attributes?.applicationId === id))).filter(
+      (m) => m.body.includes('/v1/reviews/') && m.attributes?.applicationId === id,
+    );
+    const firstReviewer = assigned.at(-1)!.to;
+    const firstLink = await reviewLink(firstReviewer);
+    const runSla = async () => (await call(ctx.url, 'POST', '/_local/schedules/review-sla/run')).json;
+
+    await call(ctx.url, 'POST', '/_local/clock', { body: { advanceDays: 1.05 } });
+    await runSla();
+    const reminders = (await outbox(firstReviewer)).filter((m) => m.attributes?.applicationId === id);
+    expect(reminders.length).toBe(2); // the assignment and one reminder
+    await runSla();
+    expect((await outbox(firstReviewer)).filter((m) => m.attributes?.applicationId === id)).toHaveLength(2); // not twice
+
+    await call(ctx.url, 'POST', '/_local/clock', { body: { advanceDays: 1 } });
+    await runSla();
+    const other = firstReviewer === level1.email ? level1b.email : level1.email;
+    const escalatedLink = await reviewLink(other);
+    expect(escalatedLink).not.toBe(firstLink);
+    expect((await decide(firstLink, 'APPROVE', 'too late')).status).toBe(409);
+
+    await call(ctx.url, 'POST', '/_local/clock', { body: { advanceDays: 3 } });
+    await runSla();
+    const expired = await waitForStatus(id, token, ['EXPIRED']);
+    expect(expired.timeline.map((t: { status: string }) => t.status)).toEqual(['SUBMITTED', 'ASSESSING', 'PENDING_REVIEW', 'EXPIRED']);
+    expect((await decide(escalatedLink, 'APPROVE', 'after expiry')).status).toBe(409);
+    expect(await auditActions(id)).toEqual(expect.arrayContaining(['review.reminded', 'review.escalated', 'review.expired', 'review.timed_out']));
+  });
+});

@@ -1,0 +1,125 @@
+import { createHandler as createSubmit } from '../../../functions/handlers/submit-application';
+import { createHandler as createMarkAssessing } from '../../../functions/handlers/pipeline-mark-assessing';
+import { createHandler as createScore } from '../../../functions/handlers/pipeline-score';
+import { createHandler as createDecide } from '../../../functions/handlers/pipeline-decide';
+import { createHandler as createConclude } from '../../../functions/handlers/pipeline-conclude';
+import { sandboxIdentity } from '../../../functions/adapters/bureau/sandbox-bureau';
+import { verifyChain } from '../../../functions/core/audit';
+import { fakeDeps } from '../../support/fakes';
+import { httpEvent, lambdaContext, parse } from '../../support/events';
+import { validApplication } from '../../support/applications';
+
+type Deps = ReturnType<typeof fakeDeps>;
+
+async function scored(deps: Deps, score: number, overrides: Record<string, unknown> = {}, identity?: { nationalId: string; dateOfBirth: string }) {
+  deps.scorer.result = score;
+  const result = await createSubmit(deps)(
+    httpEvent({ method: 'POST', routePath: '/v1/applications', headers: { 'idempotency-key': `decide-${Math.random()}` }, body: validApplication(overrides, identity), sub: 'alice' }),
+    lambdaContext,
+  );
+  const applicationId = parse(result).applicationId as string;
+  await createMarkAssessing(deps)({ applicationId });
+  await createScore(deps)({ applicationId });
+  return applicationId;
+}
+
+const loan = (amount: string) => ({ loan: { amount: { amount, currency: 'CNY' }, termMonths: 24, purpose: 'electronics' } });
+const review = (decision: 'APPROVE' | 'REJECT' | 'REQUEST_INFO', comment = '') => ({ decision, comment, reviewerId: 'rev-1', reviewId: `review-${Math.random()}`, level: 1 as const });
+
+describe('Decide task', () => {
+  it('approves a band-A 8,000 CNY application with an offer, and tells the applicant once by SMS and e-mail', async () => {
+    const deps = fakeDeps();
+    const id = await scored(deps, 750);
+    const decide = createDecide(deps);
+    expect(await decide({ applicationId: id })).toMatchObject({ status: 'APPROVED', outcome: 'APPROVED', levelsRequired: 0 });
+    expect(await decide({ applicationId: id })).toMatchObject({ status: 'APPROVED', outcome: 'APPROVED' });
+    const stored = deps.applications.applications.get(id)!;
+    expect(stored.decision).toMatchObject({ outcome: 'APPROVED', band: 'A', annualRatePercent: '8.5', policyVersion: 1, modelVersion: 'test-model-1', decidedBy: 'policy' });
+    expect(stored.offer).toMatchObject({ principal: { amount: '8000.00', currency: 'CNY' }, annualRatePercent: '8.5', expiresAt: '2026-12-06T08:00:00.000Z' });
+    const sent = deps.notifier.sent.filter((n) => n.topic === 'applicant');
+    expect(sent.map((n) => [n.channel, n.to])).toEqual([
+      ['sms', '+8613800138000'],
+      ['email', 'li.wei@example.com'],
+    ]);
+    expect(sent[0]!.body).toContain('8000.00 CNY');
+    expect(verifyChain(deps.applications.audit.get(id)!)).toBe(true);
+  });
+
+  it('declines band D with the scorecard\'s reasons in the applicant\'s language', async () => {
+    const deps = fakeDeps();
+    const id = await scored(deps, 550);
+    expect(await createDecide(deps)({ applicationId: id })).toMatchObject({ status: 'DECLINED', outcome: 'DECLINED' });
+    const stored = deps.applications.applications.get(id)!;
+    expect(stored.decision!.reasons).toEqual([{ code: 'RC01', description: '支票账户余额偏低' }]);
+    expect(stored.offer).toBeUndefined();
+    expect(deps.notifier.sent.find((n) => n.channel === 'sms')!.body).toContain('支票账户余额偏低');
+  });
+
+  it('declines on the bureau\'s fraud flag whatever the score', async () => {
+    const deps = fakeDeps();
+    const id = await scored(deps, 800, {}, sandboxIdentity('fraud_flag'));
+    await createDecide(deps)({ applicationId: id });
+    expect(deps.applications.applications.get(id)!.decision).toMatchObject({ outcome: 'DECLINED', matchedRules: expect.arrayContaining(['KO_FRAUD_FLAG']) });
+  });
+
+  it('routes 30,000 CNY in band A to one review level, with the SLA as the backstop timeout', async () => {
+    const deps = fakeDeps();
+    const id = await scored(deps, 750, loan('30000.00'));
+    expect(await createDecide(deps)({ applicationId: id })).toEqual({ status: 'PENDING_REVIEW', outcome: 'REVIEW', levelsRequired: 1, reviewTimeoutSeconds: 121 * 3600 });
+    expect(deps.notifier.sent).toHaveLength(0);
+  });
+
+  it('leaves a withdrawn application alone', async () => {
+    const deps = fakeDeps();
+    const id = await scored(deps, 750);
+    const application = deps.applications.applications.get(id)!;
+    await deps.applications.transition({ application, to: 'WITHDRAWN', at: '2026-11-29T08:00:01.000Z', by: 'applicant' });
+    expect(await createDecide(deps)({ applicationId: id })).toMatchObject({ status: 'WITHDRAWN', outcome: 'NONE' });
+  });
+});
+
+describe('after review', () => {
+  async function pendingReview(deps: Deps) {
+    const id = await scored(deps, 700, loan('80000.00'));
+    await createDecide(deps)({ applicationId: id });
+    return id;
+  }
+
+  it('approves after the last level with the band\'s rate and an offer', async () => {
+    const deps = fakeDeps();
+    const id = await pendingReview(deps);
+    expect(await createConclude(deps)({ step: 'conclude', applicationId: id, outcome: 'APPROVED', review: review('APPROVE', 'ok') })).toEqual({ status: 'APPROVED' });
+    const stored = deps.applications.applications.get(id)!;
+    expect(stored.decision).toMatchObject({ outcome: 'APPROVED', decidedBy: 'review', annualRatePercent: '12', levelsRequired: 2 });
+    expect(stored.offer!.principal).toEqual({ amount: '80000.00', currency: 'CNY' });
+  });
+
+  it('declines with the reviewer\'s comment as the reason', async () => {
+    const deps = fakeDeps();
+    const id = await pendingReview(deps);
+    await createConclude(deps)({ step: 'conclude', applicationId: id, outcome: 'DECLINED', review: review('REJECT', 'income not verified') });
+    expect(deps.applications.applications.get(id)!.decision!.reasons).toEqual([{ code: 'REVIEW_REJECTED', description: 'income not verified' }]);
+    expect(deps.notifier.sent.find((n) => n.channel === 'sms')!.body).toContain('income not verified');
+  });
+
+  it('expires, and tells the applicant', async () => {
+    const deps = fakeDeps();
+    const id = await pendingReview(deps);
+    await createConclude(deps)({ step: 'conclude', applicationId: id, outcome: 'EXPIRED' });
+    expect(deps.applications.applications.get(id)!.status).toBe('EXPIRED');
+    expect(deps.notifier.sent.find((n) => n.channel === 'sms')!.subject).toBe('您的贷款申请已过期');
+  });
+
+  it('asks the applicant for information once per review round', async () => {
+    const deps = fakeDeps();
+    const id = await pendingReview(deps);
+    const asked = review('REQUEST_INFO', 'please upload payslips');
+    const conclude = createConclude(deps);
+    await conclude({ step: 'request-info', applicationId: id, review: asked });
+    await conclude({ step: 'request-info', applicationId: id, review: asked });
+    expect(deps.notifier.sent.filter((n) => n.channel === 'sms' && n.body.includes('payslips'))).toHaveLength(1);
+    await conclude({ step: 'request-info', applicationId: id, review: { ...asked, reviewId: 'next-round' } });
+    expect(deps.notifier.sent.filter((n) => n.channel === 'sms' && n.body.includes('payslips'))).toHaveLength(2);
+    expect(deps.applications.applications.get(id)!.status).toBe('PENDING_REVIEW');
+  });
+});
