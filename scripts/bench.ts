@@ -2,7 +2,9 @@
 // bench/results.json. Not a test: nothing here asserts a time.
 //   1. scorecard throughput on one core (the shipped model, the 1,000 German rows, reason codes included);
 //   2. the Score task on the local stack: the scoring's own time inside the task (feature mapping + scorecard,
-//      from the stored assessment), and submit → assessment visible to the applicant, polled every 5 ms.
+//      from the stored assessment), and submit → assessment visible to the applicant, polled every 5 ms;
+//   3. decisions on the local stack: submit → decision visible for auto-approvable applications (polled every 5 ms),
+//      and the Step Functions states each path enters (what AWS bills as state transitions).
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,14 +62,92 @@ async function benchScoreTask(applications: number) {
   }
 }
 
+async function benchDecisions(applications: number) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'microloan-bench-'));
+  const stack = await startLocalStack({ port: 0, dataDir, fresh: true, inMemoryDb: true, quiet: true });
+  const headers = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });
+  const read = async (token: string, id: string) =>
+    (await (await fetch(`${stack.url}/v1/applications/${id}`, { headers: headers(token) })).json()) as { status: string };
+  const submit = async (token: string, body: unknown, key: string) =>
+    ((await (await fetch(`${stack.url}/v1/applications`, { method: 'POST', headers: { ...headers(token), 'idempotency-key': key }, body: JSON.stringify(body) })).json()) as {
+      applicationId: string;
+    }).applicationId;
+  const waitFor = async (token: string, id: string, done: (status: string) => boolean) => {
+    for (;;) {
+      const { status } = await read(token, id);
+      if (done(status)) return status;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  };
+  try {
+    const token = await stack.mintToken('bench-decisions');
+    const decided: number[] = [];
+    let autoApproved = 0;
+    let firstAuto = '';
+    for (let i = 0; i < applications; i += 1) {
+      const identity = { nationalId: nationalIdFor('1990-03-07', 100 + (i % 800), String(330100 + Math.floor(i / 800))), dateOfBirth: '1990-03-07' };
+      const started = performance.now();
+      const id = await submit(token, validApplication({}, identity), `bench-decide-${i}-${Date.now()}`);
+      const status = await waitFor(token, id, (s) => !['SUBMITTED', 'ASSESSING'].includes(s));
+      decided.push(performance.now() - started);
+      if (status === 'APPROVED') autoApproved += 1;
+      firstAuto ||= id;
+    }
+
+    // The two-level path: an 80,000 CNY application, decided by two reviewers through the links they were e-mailed.
+    const admin = await stack.mintToken('bench-admin', ['admin']);
+    const emails: string[] = [];
+    for (const level of [1, 2]) {
+      const email = `bench.level${level}@lender.example`;
+      await fetch(`${stack.url}/v1/reviewers`, { method: 'POST', headers: headers(admin), body: JSON.stringify({ email, name: `Level ${level}`, level, language: 'en' }) });
+      emails.push(email);
+    }
+    const large = validApplication({ loan: { amount: { amount: '80000.00', currency: 'CNY' }, termMonths: 24, purpose: 'electronics' } }, {
+      nationalId: nationalIdFor('1990-03-07', 999, '339999'),
+      dateOfBirth: '1990-03-07',
+    });
+    const twoLevel = await submit(token, large, `bench-two-level-${Date.now()}`);
+    for (const email of emails) {
+      let link: string | undefined;
+      while (!link) {
+        const messages = (await (await fetch(`${stack.url}/_local/outbox?to=${encodeURIComponent(email)}`)).json()) as { body: string }[];
+        link = messages.map((m) => /https?:\/\/\S+\/v1\/reviews\/[^\s"<]+/.exec(m.body)?.[0]).find(Boolean);
+        if (!link) await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const url = new URL(link);
+      url.pathname = `${url.pathname}/decision`;
+      await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ decision: 'APPROVE', comment: 'bench' }) });
+    }
+    await waitFor(token, twoLevel, (s) => s === 'APPROVED');
+    await stack.idle();
+    return {
+      applications,
+      autoApproved,
+      submitToDecisionMillis: { p50: round(percentile(decided, 50), 1), p99: round(percentile(decided, 99), 1), max: round(Math.max(...decided), 1) },
+      statesEntered: { autoApprove: stack.workflow.statesEntered(firstAuto), twoLevelReview: stack.workflow.statesEntered(twoLevel) },
+    };
+  } finally {
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 const throughput = benchScore(2000);
 const task = await benchScoreTask(Number(process.env.BENCH_APPLICATIONS ?? 200));
-const results = { measuredAt: new Date().toISOString(), node: process.version, scorecardThroughput: throughput, scoreTask: task };
+const decisions = await benchDecisions(Number(process.env.BENCH_DECISIONS ?? 100));
+const results = { measuredAt: new Date().toISOString(), node: process.version, scorecardThroughput: throughput, scoreTask: task, decisions };
 
 console.table([
   { figure: 'scorecard throughput (one core)', value: `${throughput.scoresPerSecond.toLocaleString('en')} scores/s`, detail: `${throughput.scores} scores in ${throughput.seconds} s` },
   { figure: 'scoring inside the Score task, p50 / p99', value: `${task.scoringInsideTaskMillis.p50} / ${task.scoringInsideTaskMillis.p99} ms`, detail: `${task.applications} applications, local stack` },
   { figure: 'submit → score visible, p50 / p99', value: `${task.submitToScoredMillis.p50} / ${task.submitToScoredMillis.p99} ms`, detail: 'HTTP, bureau sandbox, polled every 5 ms' },
+  {
+    figure: 'submit → decision visible, p50 / p99',
+    value: `${decisions.submitToDecisionMillis.p50} / ${decisions.submitToDecisionMillis.p99} ms`,
+    detail: `${decisions.applications} auto-approvable applications (${decisions.autoApproved} approved), polled every 5 ms`,
+  },
+  { figure: 'states entered: auto-approve', value: String(decisions.statesEntered.autoApprove.length), detail: decisions.statesEntered.autoApprove.join(' → ') },
+  { figure: 'states entered: two review levels', value: String(decisions.statesEntered.twoLevelReview.length), detail: decisions.statesEntered.twoLevelReview.join(' → ') },
 ]);
 mkdirSync('bench', { recursive: true });
 writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);

@@ -106,6 +106,9 @@ describe('automatic decisions', () => {
     const sms = (await outbox('+8613800138000')).filter((m) => m.body.includes(id));
     expect(sms.map((m) => m.channel)).toContain('sms');
     expect(await auditActions(id)).toEqual(expect.arrayContaining(['application.submitted', 'bureau.report_pulled', 'application.scored', 'policy.evaluated', 'applicant.notified']));
+    // Step Functions bills state transitions: the automatic path enters six states.
+    const states = await eventually(async () => ctx.stack.workflow.statesEntered(id), (list) => list.includes('Approved'));
+    expect(states).toEqual(['MarkAssessing', 'IsAssessing', 'Score', 'Decide', 'RouteDecision', 'Approved']);
   });
 
   it('declines a band-D application with the scorecard\'s reasons', async () => {
@@ -176,6 +179,13 @@ describe('human review', () => {
     const actions = await auditActions(id);
     expect(actions.filter((a) => a === 'review.decided')).toHaveLength(2);
     expect(actions).toEqual(expect.arrayContaining(['review.assigned', 'review.email_sent', 'review.viewed', 'review.concluded']));
+    const reviewers = (await ctx.stack.deps.reviews.listByApplication(id)).filter((r) => r.decision?.decision === 'APPROVE').map((r) => r.reviewerId);
+    expect(new Set(reviewers).size).toBe(2);
+    const states = await eventually(async () => ctx.stack.workflow.statesEntered(id), (list) => list.includes('Approved'));
+    expect(states).toEqual([
+      'MarkAssessing', 'IsAssessing', 'Score', 'Decide', 'RouteDecision',
+      'StartReview', 'RequestReview', 'RouteReview', 'NextLevel', 'RequestReview', 'RouteReview', 'ApproveAfterReview', 'Approved',
+    ]);
   });
 
   it('loops on a request for information: the applicant is told, the level waits again, then approves', async () => {
