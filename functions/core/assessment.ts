@@ -1,6 +1,8 @@
 // The outcome of the Score step, stored on the application: the score on the calibrated scale, its band, the adverse
 // reasons, the model version, and the derived figures the decision policy reads.
 
+import type { MappedFeatures } from './features';
+
 export type Band = 'A' | 'B' | 'C' | 'D';
 
 /** Score bands of the default policy (PRODUCT.md §3): A ≥ 720, B 660–719, C 600–659, D < 600. */
@@ -39,13 +41,7 @@ export interface Assessment {
     fraudFlag: boolean;
     inquiriesLast6Months: number;
   };
-  derived: {
-    ageYears: number;
-    ageAtMaturityYears: number;
-    estimatedInstallmentMinor: number;
-    debtToIncomeAfterLoan: number | null;
-    installmentShareOfIncome: number | null;
-  };
+  derived: MappedFeatures['derived'];
   assessedAt: string;
   /** Milliseconds the scoring itself took (bureau excluded), for the latency figures. */
   scoringMillis: number;

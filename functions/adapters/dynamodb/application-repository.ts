@@ -16,6 +16,7 @@ import { assertTransition, isOpen, type ApplicationStatus } from '../../core/lif
 import type { ApplicationRepository, CustomerRecord, NewApplicationWrite, Page } from '../../core/ports';
 import { keys } from './keys';
 import { TTL_ATTRIBUTE } from './table-definition';
+import { queryAll } from './query';
 import { cancellationReasons, concurrentModification, decodeCursor, encodeCursor, isConditionalCheckFailed } from './errors';
 
 const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'type'];
@@ -38,17 +39,6 @@ export function createApplicationRepository(doc: DynamoDBDocumentClient, tableNa
       Item: { ...keys.auditEvent(applicationId, event.seq), type: 'audit', ...event },
       ConditionExpression: 'attribute_not_exists(PK)',
     };
-  }
-
-  async function queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
   }
 
   /**
@@ -261,7 +251,7 @@ export function createApplicationRepository(doc: DynamoDBDocumentClient, tableNa
     },
 
     async listAudit(applicationId) {
-      const items = await queryAll({
+      const items = await queryAll(doc, {
         TableName: tableName,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
         ExpressionAttributeValues: { ':pk': keys.application(applicationId).PK, ':prefix': keys.auditPrefix },
@@ -302,7 +292,7 @@ export function createApplicationRepository(doc: DynamoDBDocumentClient, tableNa
 
     async listDocuments(applicationId) {
       const prefix = keys.applicationDocumentsPrefix(applicationId);
-      const items = await queryAll({
+      const items = await queryAll(doc, {
         TableName: tableName,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
         ExpressionAttributeValues: { ':pk': prefix.PK, ':prefix': prefix.SKPrefix },

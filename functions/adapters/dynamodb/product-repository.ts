@@ -1,10 +1,11 @@
 // Loan products in the single table, listed through GSI1 (PK=PRODUCTS).
 
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Product } from '../../core/products';
 import type { ProductRepository } from '../../core/ports';
 import { keys } from './keys';
 import { isConditionalCheckFailed } from './errors';
+import { queryAll } from './query';
 
 function toProduct(item: Record<string, unknown>): Product {
   const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g1s, type: _type, ...product } = item;
@@ -23,22 +24,13 @@ export function createProductRepository(doc: DynamoDBDocumentClient, tableName: 
     },
 
     async list() {
-      const products: Product[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: 'GSI1',
-            KeyConditionExpression: 'GSI1PK = :pk',
-            ExpressionAttributeValues: { ':pk': keys.productsPartition },
-            ExclusiveStartKey: start,
-          }),
-        );
-        products.push(...(page.Items ?? []).map(toProduct));
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return products;
+      const items = await queryAll(doc, {
+        TableName: tableName,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.productsPartition },
+      });
+      return items.map(toProduct);
     },
 
     async put(product) {

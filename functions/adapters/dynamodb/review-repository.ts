@@ -18,6 +18,7 @@ import { slaDueAt, type Review, type ReviewRepository } from '../../core/reviews
 import type { Page } from '../../core/ports';
 import { cancellationReasons, decodeCursor, encodeCursor, isConditionalCheckFailed } from './errors';
 import { keys } from './keys';
+import { queryAll } from './query';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
@@ -142,17 +143,6 @@ export function createReviewRepository(doc: DynamoDBDocumentClient, tableName: s
     throw new NotApplicable();
   };
 
-  async function queryItems(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
-  }
-
   async function batchGet(reviewIds: string[]): Promise<Review[]> {
     const out: Review[] = [];
     for (let i = 0; i < reviewIds.length; i += 100) {
@@ -211,7 +201,7 @@ export function createReviewRepository(doc: DynamoDBDocumentClient, tableName: s
 
     async listByApplication(applicationId) {
       const prefix = keys.applicationReviewsPrefix(applicationId);
-      const pointers = await queryItems({
+      const pointers = await queryAll(doc, {
         TableName: tableName,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
         ExpressionAttributeValues: { ':pk': prefix.PK, ':prefix': prefix.SKPrefix },
