@@ -55,6 +55,10 @@ export interface ApiProps {
  * here, reviewed like any other cdk-nag acknowledgement.
  */
 export const PUBLIC_ROUTE_REASONS: Readonly<Record<string, string>> = {
+  'POST /v1/quotes':
+    'the public loan calculator (API.md: no login): it only reads products, stores nothing, and its input is bounded (at most 600 installments, 10^12 minor units, a 64 KB body) so one request stays cheap; the stage throttle caps the volume.',
+  'POST /v1/webhooks/repayments':
+    'the bank posts repayments server to server without a Cognito identity; the handler requires an HMAC-SHA256 signature over the raw body (which names the loan), compared in constant time, and applies a payment reference once, so a replay changes nothing.',
   'GET /v1/reviews/{reviewId}':
     'the reviewer opens the link from the approval e-mail without signing in (PRODUCT.md 2.5): the HMAC signature over review id, reviewer and expiry is the credential, checked by the handler against the stored review; GET changes nothing.',
   'POST /v1/reviews/{reviewId}/decision':
@@ -168,8 +172,17 @@ function grantHandler(handler: HttpHandlerName, fn: HouseFunction, props: ApiPro
       props.data.grantPiiSecretRead(fn);
       return;
     case 'query-applications':
+      fn.bindTable(props.table, 'read');
+      props.documents.grantContractRead(fn);
+      return;
     case 'application-audit':
       fn.bindTable(props.table, 'read');
+      return;
+    case 'accept-contract':
+      // Records the acceptance (and a sealed disbursement account) and resumes the pipeline's contract wait.
+      fn.bindTable(props.table, 'readWrite');
+      props.data.grantPiiSecretRead(fn);
+      props.pipeline.grantTaskResponse(fn);
       return;
     case 'withdraw-application':
       fn.bindTable(props.table, 'readWrite');
@@ -186,7 +199,13 @@ function grantHandler(handler: HttpHandlerName, fn: HouseFunction, props: ApiPro
     case 'openapi':
       return;
     case 'review-queue':
+    case 'loans':
+    case 'quotes': // reads the product a quote names
       fn.bindTable(props.table, 'read');
+      return;
+    case 'repayments':
+      fn.bindTable(props.table, 'readWrite');
+      props.data.grantRepaymentWebhookSecretRead(fn);
       return;
     case 'reviewers':
       // Adding a reviewer subscribes their e-mail to the review topic with a filter policy on reviewerId.

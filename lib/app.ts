@@ -48,6 +48,10 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
       baseUrl: stringContext(app, 'microloan:bureauBaseUrl', ''),
       apiKeySecretArn: stringContext(app, 'microloan:bureauApiKeySecretArn', ''),
     },
+    coreBanking: {
+      baseUrl: stringContext(app, 'microloan:coreBankingBaseUrl', ''),
+      apiKeySecretArn: stringContext(app, 'microloan:coreBankingApiKeySecretArn', ''),
+    },
     cognitoFeaturePlan: featurePlan,
   });
   Tags.of(stack).add('project', 'microloan-approval');

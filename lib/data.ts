@@ -31,6 +31,8 @@ export class Data extends Construct {
   public readonly piiSecret: Secret;
   /** Signs the reviewers' links (HMAC over review id, reviewer and expiry). */
   public readonly reviewLinkSecret: Secret;
+  /** Shared with the bank: signs the repayment webhook's bodies (HMAC-SHA256). */
+  public readonly repaymentWebhookSecret: Secret;
 
   constructor(scope: Construct, id: string, props: DataProps) {
     super(scope, id);
@@ -79,6 +81,17 @@ export class Data extends Construct {
       'AwsSolutions-SMG4',
       'rotating the link key invalidates every review link already e-mailed; reviewers would have to be sent new links, so it is rotated as a planned change, not automatically.',
     );
+    this.repaymentWebhookSecret = new Secret(this, 'RepaymentWebhookSecret', {
+      description: 'microloan-approval repayment webhook key shared with the bank (HMAC-SHA256 over the body)',
+      encryptionKey: this.key,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy,
+    });
+    acknowledge(
+      this.repaymentWebhookSecret,
+      'AwsSolutions-SMG4',
+      'the key is shared with the bank that signs repayment notifications; rotating it must be agreed and scheduled with the bank, so it is rotated by that procedure, not automatically.',
+    );
     acknowledge(
       this.piiSecret,
       'AwsSolutions-SMG4',
@@ -90,6 +103,13 @@ export class Data extends Construct {
   public grantReviewLinkSecretRead(fn: HouseFunction): void {
     fn.setConfig('REVIEW_LINK_SECRET_ARN', this.reviewLinkSecret.secretArn);
     this.reviewLinkSecret.grantRead(fn);
+    grantKeyViaService(this.key, fn, 'secretsmanager', 'kms:Decrypt');
+  }
+
+  /** Lets `fn` verify the bank's repayment webhook (REPAYMENT_WEBHOOK_SECRET_ARN), in every partition. */
+  public grantRepaymentWebhookSecretRead(fn: HouseFunction): void {
+    fn.setConfig('REPAYMENT_WEBHOOK_SECRET_ARN', this.repaymentWebhookSecret.secretArn);
+    this.repaymentWebhookSecret.grantRead(fn);
     grantKeyViaService(this.key, fn, 'secretsmanager', 'kms:Decrypt');
   }
 

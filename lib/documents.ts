@@ -95,6 +95,30 @@ export class Documents extends Construct {
     acknowledgeBucketNotificationsHandler(Stack.of(this));
   }
 
+  /** Lets `fn` store contracts under `contracts/` (PutObject, encrypted with the data key). */
+  public grantContractWrite(fn: HouseFunction): void {
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [this.bucket.arnForObjects(`${CONTRACTS_PREFIX}*`)] }));
+    grantKeyViaService(this.key, fn, 's3', 'kms:GenerateDataKey');
+    fn.setConfig('DOCUMENTS_BUCKET', this.bucket.bucketName);
+    acknowledge(
+      fn.executionRole,
+      `AwsSolutions-IAM5[Resource::${nagRef(this.bucket.node.defaultChild as CfnBucket, 'Arn')}/${CONTRACTS_PREFIX}*]`,
+      'contracts are written to new keys contracts/<applicationId>/<contractId>.txt, unknown before they are generated; PutObject only, on that prefix only.',
+    );
+  }
+
+  /** Lets `fn` sign GET links to contracts under `contracts/` (GetObject, decrypted with the data key). */
+  public grantContractRead(fn: HouseFunction): void {
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [this.bucket.arnForObjects(`${CONTRACTS_PREFIX}*`)] }));
+    grantKeyViaService(this.key, fn, 's3', 'kms:Decrypt');
+    fn.setConfig('DOCUMENTS_BUCKET', this.bucket.bucketName);
+    acknowledge(
+      fn.executionRole,
+      `AwsSolutions-IAM5[Resource::${nagRef(this.bucket.node.defaultChild as CfnBucket, 'Arn')}/${CONTRACTS_PREFIX}*]`,
+      'the application view links to its contract at contracts/<applicationId>/<contractId>.txt through a pre-signed GET; GetObject only, on that prefix only.',
+    );
+  }
+
   /**
    * Lets `fn` sign PUT URLs for objects under `applications/`, and nothing else: s3:PutObject on that prefix, and
    * kms:GenerateDataKey on the data key through S3 (the uploader's credentials are the signer's, and S3 encrypts
@@ -116,6 +140,9 @@ export class Documents extends Construct {
     );
   }
 }
+
+/** Contracts live beside the documents, under their own prefix (the upload notification only watches applications/). */
+const CONTRACTS_PREFIX = 'contracts/';
 
 /**
  * S3 bucket notifications are configured by aws-s3's BucketNotificationsHandler, a singleton Lambda that CDK puts at

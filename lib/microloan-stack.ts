@@ -9,7 +9,7 @@ import { Data } from './data';
 import { Documents } from './documents';
 import { Identity } from './identity';
 import { Notifications } from './notifications';
-import { Pipeline, type BureauSettings } from './pipeline';
+import { Pipeline, type BureauSettings, type CoreBankingSettings } from './pipeline';
 import { Schedules } from './schedules';
 import { ProductSeed } from './product-seed';
 
@@ -23,6 +23,8 @@ export interface MicroloanStackProps extends StackProps {
   readonly corsOrigins?: string[];
   /** @default the sandbox bureau */
   readonly bureau?: BureauSettings;
+  /** @default the sandbox bank (no money moves) */
+  readonly coreBanking?: CoreBankingSettings;
 }
 
 export class MicroloanStack extends Stack {
@@ -50,6 +52,8 @@ export class MicroloanStack extends Stack {
       table: this.data.table,
       data: this.data,
       bureau: props.bureau ?? { baseUrl: '', apiKeySecretArn: '' },
+      documents: this.documents,
+      coreBanking: props.coreBanking ?? { baseUrl: '', apiKeySecretArn: '' },
       notifications: this.notifications,
       logRemovalPolicy,
     });

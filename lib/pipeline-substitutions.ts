@@ -10,6 +10,8 @@ export const PIPELINE_TASK_PLACEHOLDERS = {
   DecideFunctionArn: 'pipeline-decide',
   RequestReviewFunctionArn: 'pipeline-request-review',
   ConcludeFunctionArn: 'pipeline-conclude',
+  PrepareContractFunctionArn: 'pipeline-prepare-contract',
+  DisburseFunctionArn: 'pipeline-disburse',
   RecordFailureFunctionArn: 'pipeline-record-failure',
 } as const;
 

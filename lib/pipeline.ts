@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { HouseFunction } from './house-function';
 import type { Notifications } from './notifications';
 import type { Data } from './data';
+import type { Documents } from './documents';
 import { acknowledge, nagRef } from './nag';
 import { PIPELINE_DEFINITION_FILE } from './paths';
 import { pipelineSubstitutions } from './pipeline-substitutions';
@@ -22,8 +23,16 @@ export interface BureauSettings {
   readonly apiKeySecretArn: string;
 }
 
+/** The core banking system's API; empty: the sandbox bank answers (no money moves — a sandbox or UAT stage). */
+export interface CoreBankingSettings {
+  readonly baseUrl: string;
+  readonly apiKeySecretArn: string;
+}
+
 export interface PipelineProps {
   readonly table: Table;
+  readonly documents: Documents;
+  readonly coreBanking: CoreBankingSettings;
   /** The Score task opens the sealed applicant identity to pull the bureau report. */
   readonly data: Data;
   readonly bureau: BureauSettings;
@@ -39,6 +48,8 @@ export class Pipeline extends Construct {
   public readonly decideFunction: HouseFunction;
   public readonly requestReviewFunction: HouseFunction;
   public readonly concludeFunction: HouseFunction;
+  public readonly prepareContractFunction: HouseFunction;
+  public readonly disburseFunction: HouseFunction;
   public readonly recordFailureFunction: HouseFunction;
 
   constructor(scope: Construct, id: string, props: PipelineProps) {
@@ -67,7 +78,11 @@ export class Pipeline extends Construct {
 
     // Decide and Conclude tell the applicant (SMS to the phone, e-mail through the applicant topic): they open the
     // sealed contact details, read the policy and products, and publish.
-    const applicantNotifier = (id: string, handlerName: 'pipeline-decide' | 'pipeline-conclude', description: string) => {
+    const applicantNotifier = (
+      id: string,
+      handlerName: 'pipeline-decide' | 'pipeline-conclude' | 'pipeline-prepare-contract' | 'pipeline-disburse',
+      description: string,
+    ) => {
       const fn = new HouseFunction(this, id, { handlerName, description, logRemovalPolicy: props.logRemovalPolicy }).bindTable(props.table, 'readWrite');
       props.data.grantPiiSecretRead(fn);
       props.notifications.grantApplicantMessages(fn);
@@ -86,6 +101,18 @@ export class Pipeline extends Construct {
     props.notifications.grantPublish(props.notifications.reviewTopic, this.requestReviewFunction);
     props.data.grantReviewLinkSecretRead(this.requestReviewFunction);
 
+    // The contract step renders and stores the contract, tells the applicant, and answers its own token when the
+    // application has moved on; the disbursement pays out through core banking and opens the loan.
+    this.prepareContractFunction = applicantNotifier('PrepareContractFunction', 'pipeline-prepare-contract', 'pipeline task with a token: contract generated, stored and sent; waits for acceptance');
+    props.documents.grantContractWrite(this.prepareContractFunction);
+    this.disburseFunction = applicantNotifier('DisburseFunction', 'pipeline-disburse', 'pipeline task: pays out through core banking once, opens the loan');
+    if (props.coreBanking.baseUrl) {
+      if (!props.coreBanking.apiKeySecretArn) throw new Error('microloan:coreBankingApiKeySecretArn is required with microloan:coreBankingBaseUrl');
+      this.disburseFunction.setConfig('CORE_BANKING_BASE_URL', props.coreBanking.baseUrl);
+      this.disburseFunction.setConfig('CORE_BANKING_API_KEY_SECRET_ARN', props.coreBanking.apiKeySecretArn);
+      Secret.fromSecretCompleteArn(this, 'CoreBankingApiKey', props.coreBanking.apiKeySecretArn).grantRead(this.disburseFunction);
+    }
+
     this.recordFailureFunction = new HouseFunction(this, 'RecordFailureFunction', {
       handlerName: 'pipeline-record-failure',
       description: 'pipeline catch: the application becomes FAILED and operations are alerted',
@@ -100,7 +127,10 @@ export class Pipeline extends Construct {
       removalPolicy: props.logRemovalPolicy,
     });
 
+    // Named, so that the contract step's grant can name it without a reference (see below).
+    const stateMachineName = `${Stack.of(this).stackName}-loan-pipeline`;
     this.stateMachine = new StateMachine(this, 'StateMachine', {
+      stateMachineName,
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromFile(PIPELINE_DEFINITION_FILE),
       definitionSubstitutions: pipelineSubstitutions({
@@ -111,12 +141,24 @@ export class Pipeline extends Construct {
           'pipeline-decide': this.decideFunction.functionArn,
           'pipeline-request-review': this.requestReviewFunction.functionArn,
           'pipeline-conclude': this.concludeFunction.functionArn,
+          'pipeline-prepare-contract': this.prepareContractFunction.functionArn,
+          'pipeline-disburse': this.disburseFunction.functionArn,
           'pipeline-record-failure': this.recordFailureFunction.functionArn,
         },
       }),
       tracingEnabled: true,
       logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
     });
+
+    // The contract step answers its own token at once when the application has left APPROVED (withdrawn meanwhile).
+    // The grant names the state machine by its ARN built from the name, not by a reference: the state machine
+    // already refers to this function, and a reference back would be a dependency cycle.
+    this.prepareContractFunction.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+        resources: [Stack.of(this).formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+      }),
+    );
 
     // The definition names the unqualified function ARNs, so the role may invoke exactly those (no `:*` versions).
     this.stateMachine.addToRolePolicy(
@@ -128,6 +170,8 @@ export class Pipeline extends Construct {
           this.decideFunction.functionArn,
           this.requestReviewFunction.functionArn,
           this.concludeFunction.functionArn,
+          this.prepareContractFunction.functionArn,
+          this.disburseFunction.functionArn,
           this.recordFailureFunction.functionArn,
         ],
       }),

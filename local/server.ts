@@ -13,6 +13,7 @@ import { parseMintRequest } from './jwt';
 import type { LocalLog } from './log';
 import { renderOutboxHtml, type LocalOutbox } from './outbox';
 import { handleUploadPut, UPLOAD_PATH_PREFIX, type UploadEndpointOptions } from './uploads';
+import { CONTRACT_PATH_PREFIX, handleContractGet, type ContractEndpointOptions } from './contracts';
 
 /** API Gateway's own limit is 10 MB; the API's JSON bodies are far smaller, so 1 MB is plenty and catches mistakes. */
 export const MAX_API_BODY_BYTES = 1024 * 1024;
@@ -34,6 +35,8 @@ export interface LocalServerOptions {
   schedules: ReadonlyMap<string, ScheduleRunner>;
   health: () => Promise<HealthReport>;
   uploads: UploadEndpointOptions;
+  /** Serves contract texts behind signed links (local/contracts.ts); without it, contract links answer 404. */
+  contracts?: ContractEndpointOptions;
   log: LocalLog;
 }
 
@@ -129,6 +132,11 @@ async function handleLocal(req: IncomingMessage, res: ServerResponse, url: URL, 
   if (path.startsWith(UPLOAD_PATH_PREFIX)) {
     if (method !== 'PUT') return methodNotAllowed(res, 'PUT');
     return handleUploadPut(req, res, url, options.uploads);
+  }
+
+  if (path.startsWith(CONTRACT_PATH_PREFIX) && options.contracts) {
+    if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(res, 'GET, HEAD');
+    return handleContractGet(req, res, url, options.contracts);
   }
 
   const readJson = async (): Promise<{ ok: true; value: unknown } | { ok: false }> => {

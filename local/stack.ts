@@ -34,7 +34,8 @@ async function loadParts() {
     import('../functions/core/products'),
     import('./reviewer-subscriptions'),
   ]);
-  return { ...clock, ...outbox, ...uploads, ...jwt, ...server, ...wiring, ...workflow, ...routes, ...products, ...reviewerSubscriptions };
+  const contracts = await import('./contracts');
+  return { ...clock, ...outbox, ...uploads, ...jwt, ...server, ...wiring, ...workflow, ...routes, ...products, ...reviewerSubscriptions, ...contracts };
 }
 
 const PIPELINE_DEFINITION = resolve(import.meta.dirname, '..', 'statemachines', 'loan-pipeline.asl.json');
@@ -122,6 +123,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       LocalReviewerSubscriptions,
       defaultRecipients,
       LocalDocumentStorage,
+      LocalContractStore,
       LocalTokenIssuer,
       LocalWorkflow,
       createLocalServer,
@@ -144,6 +146,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       return subscribed.length > 0 ? subscribed : defaultRecipients(notification);
     });
     const documents = new LocalDocumentStorage({ secret: readOrCreateSecret(join(secretsDir, 'uploads.key')), baseUrl: url, clock });
+    const contractLinks = { secret: readOrCreateSecret(join(secretsDir, 'contracts.key')), dir: join(dataDir, 'contracts'), clock };
+    const contracts = new LocalContractStore({ ...contractLinks, baseUrl: url });
     const workflowPort = lateBoundWorkflow();
     const deps = createLocalDeps({
       dynamoEndpoint: dynamo.endpoint,
@@ -154,8 +158,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       workflow: workflowPort,
       piiSecret: readOrCreateSecret(join(secretsDir, 'pii.key')),
       reviewLinkSecret: readOrCreateSecret(join(secretsDir, 'review-links.key')),
+      // The bank signs repayment webhooks with this (e2e tests and curl read it from the data folder).
+      repaymentWebhookSecret: readOrCreateSecret(join(secretsDir, 'repayment-webhook.key')),
       publicBaseUrl: url,
       subscriptions,
+      contracts,
       quiet: options.quiet ?? false,
     });
     const taskHandlers = createTaskHandlers(deps);
@@ -215,6 +222,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           void work.finally(() => notifications.delete(work));
         },
       },
+      contracts: contractLinks,
       log,
     });
     await new Promise<void>((resolveListen, reject) => {

@@ -10,6 +10,10 @@ import { createProductRepository } from '../functions/adapters/dynamodb/product-
 import { createPolicyRepository } from '../functions/adapters/dynamodb/policy-repository';
 import { createReviewerRepository } from '../functions/adapters/dynamodb/reviewer-repository';
 import { createReviewRepository } from '../functions/adapters/dynamodb/review-repository';
+import { createLoanRepository } from '../functions/adapters/dynamodb/loan-repository';
+import * as loans from '../functions/handlers/loans';
+import * as repayments from '../functions/handlers/repayments';
+import * as quotes from '../functions/handlers/quotes';
 import { createReviewLinks } from '../functions/core/review-links';
 import type { ReviewerSubscriptions } from '../functions/core/reviews';
 import * as pipelineRequestReview from '../functions/handlers/pipeline-request-review';
@@ -32,6 +36,8 @@ import * as pipelineRecordFailure from '../functions/handlers/pipeline-record-fa
 import * as pipelineScore from '../functions/handlers/pipeline-score';
 import * as pipelineDecide from '../functions/handlers/pipeline-decide';
 import * as pipelineConclude from '../functions/handlers/pipeline-conclude';
+import * as pipelinePrepareContract from '../functions/handlers/pipeline-prepare-contract';
+import * as pipelineDisburse from '../functions/handlers/pipeline-disburse';
 import * as applicationAudit from '../functions/handlers/application-audit';
 import { createSandboxBureau } from '../functions/adapters/bureau/sandbox-bureau';
 import { createShippedScorer } from '../functions/adapters/scorecard/shipped-scorer';
@@ -41,6 +47,9 @@ import * as queryApplications from '../functions/handlers/query-applications';
 import * as requestDocumentUpload from '../functions/handlers/request-document-upload';
 import * as submitApplication from '../functions/handlers/submit-application';
 import * as withdrawApplication from '../functions/handlers/withdraw-application';
+import * as acceptContract from '../functions/handlers/accept-contract';
+import { createSandboxCoreBanking } from '../functions/adapters/core-banking/sandbox-core-banking';
+import type { ContractStore } from '../functions/core/contract';
 import type { LocalClock } from './clock';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb';
 import { LOCAL_PARTITION, localFunctionArn, type TaskHandler } from './workflow';
@@ -60,6 +69,10 @@ export interface LocalDepsInput {
   publicBaseUrl: () => string;
   /** Records reviewer subscriptions; the outbox routes review emails by them. */
   subscriptions: ReviewerSubscriptions;
+  /** Contract texts in the data folder, read through signed links on the local server (local/contracts.ts). */
+  contracts: ContractStore;
+  /** The bank's repayment webhook HMAC key (locally a random secret in the data folder). */
+  repaymentWebhookSecret: string;
   quiet?: boolean;
 }
 
@@ -86,6 +99,11 @@ export function createLocalDeps(input: LocalDepsInput): AppDeps {
     reviews: createReviewRepository(doc, input.tableName),
     reviewLinks: createReviewLinks({ key: async () => input.reviewLinkSecret, publicBaseUrl: input.publicBaseUrl }),
     subscriptions: input.subscriptions,
+    contracts: input.contracts,
+    // One sandbox bank per process: it remembers transfers by idempotency key (the loan id), so a retry never pays twice.
+    coreBanking: createSandboxCoreBanking({ clock: input.clock }),
+    loans: createLoanRepository(doc, input.tableName),
+    repaymentWebhookSecret: async () => input.repaymentWebhookSecret,
     settings: { idempotencyTtlHours: 24, uploadUrlTtlSeconds: 900 },
   };
 }
@@ -96,6 +114,7 @@ export function createHttpHandlers(deps: AppDeps): Record<HttpHandlerName, HttpH
     'submit-application': submitApplication.createHandler(own(deps)),
     'query-applications': queryApplications.createHandler(own(deps)),
     'withdraw-application': withdrawApplication.createHandler(own(deps)),
+    'accept-contract': acceptContract.createHandler(own(deps)),
     'request-document-upload': requestDocumentUpload.createHandler(own(deps)),
     'application-audit': applicationAudit.createHandler(own(deps)),
     products: products.createHandler(own(deps)),
@@ -104,6 +123,9 @@ export function createHttpHandlers(deps: AppDeps): Record<HttpHandlerName, HttpH
     'review-page': reviewPage.createHandler(own(deps)),
     'review-queue': reviewQueue.createHandler(own(deps)),
     openapi: openapi.createHandler(own(deps)),
+    quotes: quotes.createHandler(own(deps)),
+    loans: loans.createHandler(own(deps)),
+    repayments: repayments.createHandler(own(deps)),
   } satisfies Record<HttpHandlerName, HttpHandler>;
 }
 
@@ -124,6 +146,8 @@ export function createTaskHandlers(deps: AppDeps): Record<PipelineTaskHandler, T
   const score = pipelineScore.createHandler(own(deps));
   const decide = pipelineDecide.createHandler(own(deps));
   const conclude = pipelineConclude.createHandler(own(deps));
+  const prepareContract = pipelinePrepareContract.createHandler(own(deps));
+  const disburse = pipelineDisburse.createHandler(own(deps));
   const recordFailure = pipelineRecordFailure.createHandler(own(deps));
   const requestReview = pipelineRequestReview.createHandler(own(deps));
   return {
@@ -132,6 +156,8 @@ export function createTaskHandlers(deps: AppDeps): Record<PipelineTaskHandler, T
     'pipeline-score': (payload) => score(payload as pipelineScore.ScorePayload),
     'pipeline-decide': (payload) => decide(payload as pipelineDecide.DecidePayload),
     'pipeline-conclude': (payload) => conclude(payload as pipelineConclude.ConcludePayload),
+    'pipeline-prepare-contract': (payload) => prepareContract(payload as pipelinePrepareContract.PrepareContractPayload),
+    'pipeline-disburse': (payload) => disburse(payload as pipelineDisburse.DisbursePayload),
     'pipeline-record-failure': (payload) => recordFailure(payload as pipelineRecordFailure.FailurePayload),
   };
 }

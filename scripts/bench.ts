@@ -119,7 +119,8 @@ async function benchDecisions(applications: number) {
       await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ decision: 'APPROVE', comment: 'bench' }) });
     }
     await waitFor(token, twoLevel, (s) => s === 'APPROVED');
-    await stack.idle();
+    // Both paths then wait for the contract's acceptance; count the states up to that wait.
+    while (!stack.workflow.statesEntered(twoLevel).includes('PrepareContract')) await new Promise((resolve) => setTimeout(resolve, 10));
     return {
       applications,
       autoApproved,

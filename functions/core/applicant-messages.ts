@@ -3,7 +3,7 @@
 import type { DecisionReason } from './decision';
 import type { Offer } from './offer';
 
-export type ApplicantMessageKind = 'approved' | 'declined' | 'info_requested' | 'expired';
+export type ApplicantMessageKind = 'approved' | 'declined' | 'info_requested' | 'expired' | 'contract_ready' | 'offer_expired' | 'disbursed';
 
 type Language = 'zh-CN' | 'en';
 
@@ -44,6 +44,28 @@ export function applicantMessage(
       return zh
         ? { subject: '您的贷款申请需要补充信息', body: `审核人员需要更多信息才能处理您的贷款申请（${ref}）：${input.comment ?? ''}\n请在应用中补充材料。` }
         : { subject: 'More information is needed for your loan application', body: `The reviewer needs more information to decide on your loan application (${ref}): ${input.comment ?? ''}\nPlease add it in the app.` };
+    case 'contract_ready': {
+      const o = input.offer!;
+      return zh
+        ? {
+            subject: '您的贷款合同已生成',
+            body: `您的贷款合同（申请编号 ${ref}）已生成：金额 ${money(o.principal)}，年利率 ${o.annualRatePercent}%，期限 ${o.termMonths} 个月。请在应用中阅读合同全文，并于 ${o.expiresAt.slice(0, 10)} 前确认接受；逾期要约失效。`,
+          }
+        : {
+            subject: 'Your loan contract is ready',
+            body: `Your loan contract (application ${ref}) is ready: ${money(o.principal)} at ${o.annualRatePercent}% a year over ${o.termMonths} months. Please read the full contract in the app and accept it by ${o.expiresAt.slice(0, 10)}; after that the offer lapses.`,
+          };
+    }
+    case 'disbursed': {
+      const o = input.offer!;
+      return zh
+        ? { subject: '您的贷款已放款', body: `您的贷款（申请编号 ${ref}）${money(o.principal)} 已发放至您的账户。请在应用中查看还款计划，按期还款。` }
+        : { subject: 'Your loan has been paid out', body: `Your loan (application ${ref}) of ${money(o.principal)} has been paid into your account. The repayment schedule is in the app; please pay each installment on time.` };
+    }
+    case 'offer_expired':
+      return zh
+        ? { subject: '您的贷款要约已过期', body: `您的贷款申请（${ref}）的要约未在有效期内接受，已失效。您可以重新提交申请。` }
+        : { subject: 'Your loan offer has expired', body: `The offer for your loan application (${ref}) was not accepted in time and has lapsed. You are welcome to apply again.` };
     case 'expired':
       return zh
         ? { subject: '您的贷款申请已过期', body: `您的贷款申请（${ref}）未能在规定时间内完成审核，已过期。您可以重新提交申请。` }

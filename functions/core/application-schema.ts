@@ -6,6 +6,7 @@ import { decimalProblem, fromMinor, toMinor } from './money';
 import { cnBirthDate, cnNationalIdProblem } from './national-id';
 import { CUSTOMER_TYPES, DOCUMENT_KINDS, INTEREST_METHODS, type Product } from './products';
 import type { FieldProblem } from './errors';
+import { disbursementAccountSchema } from './core-banking';
 
 // Plain messages for the generic cases, for every schema of this API (a schema's own message still wins).
 z.config({
@@ -127,6 +128,8 @@ export const applicationSubmissionSchema = z.strictObject({
   }),
   guarantor: guarantorSchema.nullable().optional(),
   business: businessSchema.nullable().optional(),
+  /** Where the loan is paid if approved (optional here: it may instead come with the contract acceptance). Sealed with the applicant's PII. */
+  disbursementAccount: disbursementAccountSchema.nullable().optional(),
   consents: z.strictObject({
     creditCheck: z.literal(true, { error: 'must be true: the credit check needs the applicant\'s consent' }),
     dataProcessing: z.literal(true, { error: 'must be true: the application needs consent to process the data' }),

@@ -8,6 +8,7 @@ import type { AuditHead } from './audit';
 import type { Assessment } from './assessment';
 import type { Decision } from './decision';
 import type { Offer } from './offer';
+import type { ContractAcceptance } from './contract';
 
 export interface TimelineEntry {
   at: string;
@@ -55,6 +56,18 @@ export interface Application {
   offer?: Offer;
   /** Applicant notifications already sent, by kind (approved, declined, …): each is sent once. */
   notified?: string[];
+  /** The task token the pipeline waits with until the applicant accepts the contract (the Contract step). */
+  contractTaskToken?: string;
+  /** The applicant's acceptance of `offer.contract`: time, channel and the hash accepted. */
+  acceptance?: ContractAcceptance;
+  /**
+   * The disbursement account given with the contract acceptance, sealed by the PiiProtector (a DisbursementAccount).
+   * One given at submission lives in `sealedApplicant` instead; this one, when present, wins (see
+   * contracting.ts `disbursementAccountOf`).
+   */
+  sealedDisbursementAccount?: string;
+  /** The loan opened at disbursement. */
+  loanId?: string;
   /** The end of this application's audit chain; every write that appends events moves it. */
   auditHead: AuditHead;
   createdAt: string;
@@ -67,7 +80,12 @@ export interface ReviewProgress {
   levelsDone: number;
 }
 
-export function toApplicationView(app: Application, documents: ApplicationDocument[], progress?: ReviewProgress) {
+/** What the view needs besides the stored application: a fresh link to the contract text (ContractStore.link). */
+export interface ViewExtras {
+  contractUrl?: string;
+}
+
+export function toApplicationView(app: Application, documents: ApplicationDocument[], progress?: ReviewProgress, extras: ViewExtras = {}) {
   const received = [...new Set(documents.filter((d) => d.status === 'RECEIVED').map((d) => d.kind))];
   return {
     applicationId: app.applicationId,
@@ -114,8 +132,27 @@ export function toApplicationView(app: Application, documents: ApplicationDocume
     ...(app.decision && app.decision.levelsRequired > 0
       ? { review: { levelsRequired: app.decision.levelsRequired, levelsDone: progress?.levelsDone ?? 0 } }
       : {}),
-    ...(app.offer ? { offer: app.offer } : {}),
+    ...(app.offer ? { offer: offerView(app.offer, extras.contractUrl) } : {}),
+    ...(app.acceptance
+      ? { acceptance: { contractId: app.acceptance.contractId, sha256: app.acceptance.sha256, acceptedAt: app.acceptance.acceptedAt, channel: app.acceptance.channel } }
+      : {}),
+    ...(app.loanId ? { loanId: app.loanId } : {}),
     timeline: app.timeline,
+  };
+}
+
+/** The offer as shown: its contract without the storage key, with the link when the caller made one. */
+export function offerView(offer: Offer, contractUrl?: string) {
+  const { contract, ...rest } = offer;
+  if (!contract) return rest;
+  return {
+    ...rest,
+    contract: {
+      contractId: contract.contractId,
+      sha256: contract.sha256,
+      generatedAt: contract.generatedAt,
+      ...(contractUrl ? { url: contractUrl } : {}),
+    },
   };
 }
 

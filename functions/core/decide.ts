@@ -32,7 +32,7 @@ export interface DecideOutcome {
 const ATTEMPTS = 3;
 
 /** Runs `step` on a fresh read until it does not meet a concurrent change (a withdrawal, a parallel retry). */
-async function withFreshRead<T>(applications: ApplicationRepository, applicationId: string, step: (application: Application) => Promise<T>): Promise<T> {
+export async function withFreshRead<T>(applications: ApplicationRepository, applicationId: string, step: (application: Application) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     const application = await applications.get(applicationId);
     if (!application) throw new NotFoundError(`no application ${applicationId}`);
@@ -197,7 +197,13 @@ export async function requestMoreInformation(deps: DecideDeps, input: { applicat
  * so a retried task does not send it twice. A failure before the record is kept is retried by the task: the
  * applicant may rarely get a message twice, never none.
  */
-async function notifyApplicantOnce(deps: DecideDeps, applicationId: string, kind: ApplicantMessageKind, key: string = kind, comment?: string): Promise<void> {
+export async function notifyApplicantOnce(
+  deps: Pick<DecideDeps, 'applications' | 'notifier' | 'pii' | 'clock'>,
+  applicationId: string,
+  kind: ApplicantMessageKind,
+  key: string = kind,
+  comment?: string,
+): Promise<void> {
   await withFreshRead(deps.applications, applicationId, async (application) => {
     if (application.notified?.includes(key)) return;
     const customer = await deps.applications.getCustomer(application.ownerId);

@@ -7,6 +7,7 @@ import { chain } from './audit';
 import type { Application, ApplicationDocument } from './application';
 import { toApplicationView } from './application';
 import type { ApplicationSubmission, DocumentUploadRequest } from './application-schema';
+import { CONTRACT_LINK_TTL_SECONDS, type ContractStore } from './contract';
 import {
   ConcurrentModificationError,
   ConflictError,
@@ -125,6 +126,7 @@ export async function submitApplication(
       applicant,
       guarantor: guarantor ?? null,
       business: business ? { name: business.name, registrationNo: business.registrationNo } : null,
+      disbursementAccount: submission.disbursementAccount ?? null,
     }),
     requiredDocuments: requiredDocuments(product, amount.minor),
     timeline: [{ at, status: 'SUBMITTED', by: 'applicant' }],
@@ -186,17 +188,32 @@ export async function readableApplication(applications: ApplicationRepository, c
 }
 
 export async function getApplicationView(
-  deps: { applications: ApplicationRepository; reviews: Pick<ReviewRepository, 'listByApplication'> },
+  deps: { applications: ApplicationRepository; reviews: Pick<ReviewRepository, 'listByApplication'>; contracts?: Pick<ContractStore, 'link'> },
   caller: Caller,
   applicationId: string,
 ) {
   const application = await readableApplication(deps.applications, caller, applicationId);
   const documents = await deps.applications.listDocuments(applicationId);
-  if (!application.decision || application.decision.levelsRequired === 0) return toApplicationView(application, documents);
+  const extras = { ...(await contractLink(deps.contracts, application)) };
+  if (!application.decision || application.decision.levelsRequired === 0) return toApplicationView(application, documents, undefined, extras);
   // Levels done: the levels a reviewer approved (a later round at the same level counts once).
   const reviews = await deps.reviews.listByApplication(applicationId);
   const approvedLevels = new Set(reviews.filter((review) => review.decision?.decision === 'APPROVE').map((review) => review.level));
-  return toApplicationView(application, documents, { levelsDone: approvedLevels.size });
+  return toApplicationView(application, documents, { levelsDone: approvedLevels.size }, extras);
+}
+
+/**
+ * A fresh, short-lived link to the offer's contract text (a pre-signed GET in AWS). A link that cannot be made now
+ * leaves the view without `offer.contract.url` rather than failing it: the id and the hash are still shown.
+ */
+async function contractLink(contracts: Pick<ContractStore, 'link'> | undefined, application: Application): Promise<{ contractUrl?: string }> {
+  const objectKey = application.offer?.contract?.objectKey;
+  if (!contracts || !objectKey) return {};
+  try {
+    return { contractUrl: await contracts.link(objectKey, CONTRACT_LINK_TTL_SECONDS) };
+  } catch {
+    return {};
+  }
 }
 
 export function toApplicationSummary(application: Application) {

@@ -2,6 +2,7 @@
 // repayable for the product's interest method, valid for the policy's days. The installment here is the first one of
 // the schedule; the full schedule (and the APR, contract and fees) comes from the schedule generator.
 
+import type { OfferContract } from './contract';
 import { fromMinor, type Money } from './money';
 import type { InterestMethod } from './products';
 
@@ -14,6 +15,8 @@ export interface Offer {
   installment: Money;
   totalRepayable: Money;
   expiresAt: string;
+  /** The contract generated for this offer (the Contract step), with its SHA-256; absent until it is ready. */
+  contract?: OfferContract;
 }
 
 /** Round half up to a whole minor unit. */

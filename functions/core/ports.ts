@@ -55,14 +55,14 @@ export interface ApplicationRepository {
     to: ApplicationStatus;
     at: string;
     by: string;
-    changes?: Partial<Pick<Application, 'failure' | 'assessment' | 'decision' | 'offer' | 'notified'>>;
+    changes?: Partial<Pick<Application, 'failure' | 'assessment' | 'decision' | 'offer' | 'notified' | 'contractTaskToken' | 'acceptance' | 'sealedDisbursementAccount' | 'loanId'>>;
     audit?: AuditEntry[];
   }): Promise<Application>;
   /** Changes fields without a status change and appends audit events, under the same optimistic lock. */
   annotate(input: {
     application: Application;
     at: string;
-    changes?: Partial<Pick<Application, 'failure' | 'assessment' | 'decision' | 'offer' | 'notified'>>;
+    changes?: Partial<Pick<Application, 'failure' | 'assessment' | 'decision' | 'offer' | 'notified' | 'contractTaskToken' | 'acceptance' | 'sealedDisbursementAccount' | 'loanId'>>;
     audit: AuditEntry[];
   }): Promise<Application>;
   listAudit(applicationId: string): Promise<AuditEvent[]>;

@@ -7,7 +7,7 @@ import { BadRequestError, httpHandler, isStaff, json, pageParams, pathParam, pri
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'applications' | 'reviews' | 'logger'>;
+type Deps = Pick<AppDeps, 'applications' | 'reviews' | 'logger'> & Partial<Pick<AppDeps, 'contracts'>>;
 
 export function createHandler(deps: Deps): HttpHandler {
   return httpHandler(deps.logger, async (event) => {
@@ -27,5 +27,11 @@ export function createHandler(deps: Deps): HttpHandler {
 }
 
 export const handler = lazyHandler(() =>
-  createHandler({ applications: production.applications(), reviews: production.reviews(), logger: production.logger() }),
+  createHandler({
+    applications: production.applications(),
+    reviews: production.reviews(),
+    // The contract link needs the documents bucket (and s3:GetObject on contracts/*); without it the view omits the URL.
+    ...(production.config().DOCUMENTS_BUCKET ? { contracts: production.contracts() } : {}),
+    logger: production.logger(),
+  }),
 );

@@ -18,6 +18,13 @@ const configSchema = z.object({
   /** The credit bureau's API; when absent the sandbox bureau answers (a sandbox or UAT stage). */
   BUREAU_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   BUREAU_API_KEY_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  /** The Secrets Manager secret (a random string) shared with the bank: the repayment webhook's HMAC key. */
+  REPAYMENT_WEBHOOK_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  /** The core-banking API that pays out loans; when absent the sandbox bank answers (a sandbox or UAT stage). */
+  CORE_BANKING_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  CORE_BANKING_API_KEY_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  /** The lender's legal name as it appears in contracts; default "Microloan Lender" (a placeholder). */
+  LENDER_NAME: z.string().trim().min(1).max(200).optional(),
   IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().positive().default(24),
 });
 

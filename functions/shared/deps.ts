@@ -14,9 +14,12 @@ import type {
   Workflow,
 } from '../core/ports';
 import type { CreditBureau } from '../core/bureau';
+import type { ContractStore } from '../core/contract';
+import type { CoreBanking } from '../core/core-banking';
 import type { Scorer } from '../core/scoring';
 import type { PolicyRepository } from '../core/policy';
 import type { ReviewLinks, ReviewRepository, ReviewerRepository, ReviewerSubscriptions } from '../core/reviews';
+import type { LoanRepository } from '../core/loan-service';
 
 export interface AppDeps {
   clock: Clock;
@@ -41,5 +44,13 @@ export interface AppDeps {
   reviewLinks: ReviewLinks;
   /** Subscribes a reviewer's email to the review topic (filter policy on reviewerId). */
   subscriptions: ReviewerSubscriptions;
-  settings: { idempotencyTtlHours: number; uploadUrlTtlSeconds: number };
+  /** Loans with their installments and repayments (GET /v1/loans/…, POST …/repayments, openLoan at disbursement). */
+  loans: LoanRepository;
+  /** The shared secret of the bank's repayment webhook HMAC (Secrets Manager in AWS, a file locally). */
+  repaymentWebhookSecret: () => Promise<string>;
+  /** Contract texts (S3 under contracts/ in the documents bucket; a folder locally) and short-lived links to them. */
+  contracts: ContractStore;
+  /** Pays out loans (HTTP adapter in production, the sandbox bank locally and when no base URL is configured). */
+  coreBanking: CoreBanking;
+  settings: { idempotencyTtlHours: number; uploadUrlTtlSeconds: number; /** The lender's name in contracts (config LENDER_NAME). */ lenderName?: string };
 }

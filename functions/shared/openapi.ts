@@ -5,6 +5,9 @@ import { z } from 'zod';
 import { applicationSubmissionSchema, documentUploadRequestSchema, productSchema } from '../core/application-schema';
 import { policyDraftSchema } from '../core/policy';
 import { newReviewerSchema, reviewDecisionSchema } from '../core/review-schemas';
+import { repaymentSchema, webhookRepaymentSchema } from '../core/loan-views';
+import { contractAcceptanceSchema } from '../core/contracting';
+import { quoteRequestSchema } from '../core/quote';
 import { API_ROUTES } from './routes';
 
 const problemSchema = {
@@ -26,6 +29,10 @@ const REQUEST_BODIES: Record<string, string> = {
   'PUT /v1/policy': 'PolicyDraft',
   'POST /v1/reviewers': 'NewReviewer',
   'POST /v1/reviews/{reviewId}/decision': 'ReviewDecision',
+  'POST /v1/applications/{applicationId}/contract/accept': 'ContractAcceptance',
+  'POST /v1/loans/{loanId}/repayments': 'Repayment',
+  'POST /v1/webhooks/repayments': 'WebhookRepayment',
+  'POST /v1/quotes': 'QuoteRequest',
 };
 
 const SUCCESS: Record<string, string> = {
@@ -34,6 +41,8 @@ const SUCCESS: Record<string, string> = {
   'POST /v1/products': '201',
   'PUT /v1/policy': '201',
   'POST /v1/reviewers': '201',
+  'POST /v1/loans/{loanId}/repayments': '201',
+  'POST /v1/webhooks/repayments': '201',
 };
 
 export function buildOpenApiDocument() {
@@ -44,6 +53,17 @@ export function buildOpenApiDocument() {
     const parameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
     if (routeKey === 'POST /v1/applications') {
       parameters.push({ name: 'Idempotency-Key', in: 'header', required: true, schema: { type: 'string' } });
+    }
+    if (routeKey === 'POST /v1/applications/{applicationId}/contract/accept') {
+      // Where the acceptance came from (recorded with it): web, app, partner or branch; "api" when absent.
+      parameters.push({ name: 'X-Channel', in: 'header', required: false, schema: { type: 'string' } });
+    }
+    if (routeKey === 'POST /v1/webhooks/repayments') {
+      // The bank's HMAC-SHA256 of the raw body with the shared secret: "sha256=<hex>".
+      parameters.push({ name: 'X-Signature', in: 'header', required: true, schema: { type: 'string' } });
+    }
+    if (routeKey === 'GET /v1/loans/{loanId}/payoff') {
+      parameters.push({ name: 'date', in: 'query', required: false, schema: { type: 'string' } });
     }
     const body = REQUEST_BODIES[routeKey];
     paths[route.path] ??= {};
@@ -71,6 +91,10 @@ export function buildOpenApiDocument() {
         PolicyDraft: schema(policyDraftSchema),
         NewReviewer: schema(newReviewerSchema),
         ReviewDecision: schema(reviewDecisionSchema),
+        ContractAcceptance: schema(contractAcceptanceSchema),
+        Repayment: schema(repaymentSchema),
+        WebhookRepayment: schema(webhookRepaymentSchema),
+        QuoteRequest: schema(quoteRequestSchema),
         Problem: problemSchema,
       },
     },

@@ -13,6 +13,7 @@ import { createProductRepository } from '../adapters/dynamodb/product-repository
 import { createPolicyRepository } from '../adapters/dynamodb/policy-repository';
 import { createReviewerRepository } from '../adapters/dynamodb/reviewer-repository';
 import { createReviewRepository } from '../adapters/dynamodb/review-repository';
+import { createLoanRepository } from '../adapters/dynamodb/loan-repository';
 import { createSnsReviewerSubscriptions } from '../adapters/aws/sns-reviewer-subscriptions';
 import { createReviewLinks } from '../core/review-links';
 import { createStepFunctionsWorkflow } from '../adapters/aws/step-functions-workflow';
@@ -25,6 +26,10 @@ import { createHttpBureau } from '../adapters/bureau/http-bureau';
 import { createSandboxBureau } from '../adapters/bureau/sandbox-bureau';
 import { createShippedScorer } from '../adapters/scorecard/shipped-scorer';
 import type { CreditBureau } from '../core/bureau';
+import type { CoreBanking } from '../core/core-banking';
+import { createHttpCoreBanking } from '../adapters/core-banking/http-core-banking';
+import { createSandboxCoreBanking } from '../adapters/core-banking/sandbox-core-banking';
+import { createS3ContractStore } from '../adapters/aws/s3-contract-store';
 import { lambdaConfig, required } from './config';
 import { createLogger } from './logger';
 import type { AppDeps } from './deps';
@@ -90,7 +95,32 @@ export const reviewLinks = /* @__PURE__ */ once(() =>
   }),
 );
 export const subscriptions = /* @__PURE__ */ once(() => createSnsReviewerSubscriptions(new SNSClient({}), required(config(), 'REVIEW_TOPIC_ARN')));
-export const settings = /* @__PURE__ */ once((): AppDeps['settings'] => ({ idempotencyTtlHours: config().IDEMPOTENCY_TTL_HOURS, uploadUrlTtlSeconds: 900 }));
+export const loans = /* @__PURE__ */ once(() => createLoanRepository(documentClient(), config().TABLE_NAME));
+export const repaymentWebhookSecret = /* @__PURE__ */ once(() => async (): Promise<string> => {
+  // Cached by Powertools for 5 minutes.
+  const secret = await getSecret(required(config(), 'REPAYMENT_WEBHOOK_SECRET_ARN'), { maxAge: 300 });
+  if (typeof secret !== 'string') throw new Error('the repayment webhook secret must be a string');
+  return secret;
+});
+export const contracts = /* @__PURE__ */ once(() => createS3ContractStore(new S3Client({}), required(config(), 'DOCUMENTS_BUCKET')));
+export const coreBanking = /* @__PURE__ */ once((): CoreBanking => {
+  const baseUrl = config().CORE_BANKING_BASE_URL;
+  if (!baseUrl) return createSandboxCoreBanking();
+  const keyArn = required(config(), 'CORE_BANKING_API_KEY_SECRET_ARN');
+  return createHttpCoreBanking({
+    baseUrl,
+    apiKey: async () => {
+      const key = await getSecret(keyArn, { maxAge: 300 });
+      if (typeof key !== 'string') throw new Error('the core-banking API key secret must be a string');
+      return key;
+    },
+  });
+});
+export const settings = /* @__PURE__ */ once((): AppDeps['settings'] => ({
+  idempotencyTtlHours: config().IDEMPOTENCY_TTL_HOURS,
+  uploadUrlTtlSeconds: 900,
+  ...(config().LENDER_NAME ? { lenderName: config().LENDER_NAME } : {}),
+}));
 
 /**
  * A Lambda entry point built on the first invocation: importing a handler module (as the local stack and tests do)

@@ -5,6 +5,7 @@ export type HttpHandlerName =
   | 'submit-application'
   | 'query-applications'
   | 'withdraw-application'
+  | 'accept-contract'
   | 'request-document-upload'
   | 'application-audit'
   | 'products'
@@ -12,7 +13,10 @@ export type HttpHandlerName =
   | 'reviewers'
   | 'review-page'
   | 'review-queue'
-  | 'openapi';
+  | 'openapi'
+  | 'quotes'
+  | 'loans'
+  | 'repayments';
 
 export interface ApiRoute {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -28,6 +32,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/v1/applications', handler: 'query-applications', auth: 'user' },
   { method: 'GET', path: '/v1/applications/{applicationId}', handler: 'query-applications', auth: 'user' },
   { method: 'POST', path: '/v1/applications/{applicationId}/withdraw', handler: 'withdraw-application', auth: 'user' },
+  { method: 'POST', path: '/v1/applications/{applicationId}/contract/accept', handler: 'accept-contract', auth: 'user' },
   { method: 'POST', path: '/v1/applications/{applicationId}/documents', handler: 'request-document-upload', auth: 'user' },
   { method: 'GET', path: '/v1/applications/{applicationId}/audit', handler: 'application-audit', auth: 'user' },
   { method: 'GET', path: '/v1/products', handler: 'products', auth: 'user' },
@@ -41,6 +46,15 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/v1/reviews/{reviewId}', handler: 'review-page', auth: 'none' },
   { method: 'POST', path: '/v1/reviews/{reviewId}/decision', handler: 'review-page', auth: 'none' },
   { method: 'GET', path: '/openapi.json', handler: 'openapi', auth: 'none' },
+  // The public loan calculator (API.md): no login, it reads only products and stores nothing.
+  { method: 'POST', path: '/v1/quotes', handler: 'quotes', auth: 'none' },
+  { method: 'GET', path: '/v1/loans/{loanId}', handler: 'loans', auth: 'user' },
+  { method: 'GET', path: '/v1/loans/{loanId}/schedule', handler: 'loans', auth: 'user' },
+  { method: 'GET', path: '/v1/loans/{loanId}/payoff', handler: 'loans', auth: 'user' },
+  { method: 'GET', path: '/v1/loans/{loanId}/repayments', handler: 'loans', auth: 'user' },
+  { method: 'POST', path: '/v1/loans/{loanId}/repayments', handler: 'repayments', auth: 'user' },
+  // The bank's repayment webhook: no login, the HMAC signature over the raw body (X-Signature) is the credential.
+  { method: 'POST', path: '/v1/webhooks/repayments', handler: 'repayments', auth: 'none' },
 ];
 
 /** Lambdas that are not behind the API. */
@@ -50,7 +64,9 @@ export type TaskHandlerName =
   | 'pipeline-decide' // Step Functions task: the decision policy → APPROVED / DECLINED / PENDING_REVIEW
   | 'pipeline-request-review' // Step Functions task with a token: assign a reviewer, store the token, email the link
   | 'pipeline-conclude' // Step Functions tasks after review: conclude (approved / declined / expired), request-info
+  | 'pipeline-disburse' // Step Functions task: core-banking transfer once (key = loan id), loan opened → DISBURSED
   | 'pipeline-record-failure' // Step Functions catch: → FAILED and an operations alert
+  | 'pipeline-prepare-contract' // Step Functions task with a token: contract rendered, stored, token kept until acceptance; also expire-offer
   | 'document-uploaded' // S3 ObjectCreated on the documents bucket: marks the document received
   | 'seed-products' // CloudFormation custom resource: seeds the default products on first deploy
   | 'review-sla'; // EventBridge every 15 minutes: remind, escalate, expire reviews; deliver late decisions

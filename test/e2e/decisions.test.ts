@@ -106,9 +106,10 @@ describe('automatic decisions', () => {
     const sms = (await outbox('+8613800138000')).filter((m) => m.body.includes(id));
     expect(sms.map((m) => m.channel)).toContain('sms');
     expect(await auditActions(id)).toEqual(expect.arrayContaining(['application.submitted', 'bureau.report_pulled', 'application.scored', 'policy.evaluated', 'applicant.notified']));
-    // Step Functions bills state transitions: the automatic path enters six states.
-    const states = await eventually(async () => ctx.stack.workflow.statesEntered(id), (list) => list.includes('Approved'));
-    expect(states).toEqual(['MarkAssessing', 'IsAssessing', 'Score', 'Decide', 'RouteDecision', 'Approved']);
+    // Step Functions bills state transitions: the automatic path enters five states to the decision, then waits for
+    // the contract's acceptance.
+    const states = await eventually(async () => ctx.stack.workflow.statesEntered(id), (list) => list.includes('PrepareContract'));
+    expect(states).toEqual(['MarkAssessing', 'IsAssessing', 'Score', 'Decide', 'RouteDecision', 'PrepareContract']);
   });
 
   it('declines a band-D application with the scorecard\'s reasons', async () => {
@@ -181,10 +182,10 @@ describe('human review', () => {
     expect(actions).toEqual(expect.arrayContaining(['review.assigned', 'review.email_sent', 'review.viewed', 'review.concluded']));
     const reviewers = (await ctx.stack.deps.reviews.listByApplication(id)).filter((r) => r.decision?.decision === 'APPROVE').map((r) => r.reviewerId);
     expect(new Set(reviewers).size).toBe(2);
-    const states = await eventually(async () => ctx.stack.workflow.statesEntered(id), (list) => list.includes('Approved'));
+    const states = await eventually(async () => ctx.stack.workflow.statesEntered(id), (list) => list.includes('PrepareContract'));
     expect(states).toEqual([
       'MarkAssessing', 'IsAssessing', 'Score', 'Decide', 'RouteDecision',
-      'StartReview', 'RequestReview', 'RouteReview', 'NextLevel', 'RequestReview', 'RouteReview', 'ApproveAfterReview', 'Approved',
+      'StartReview', 'RequestReview', 'RouteReview', 'NextLevel', 'RequestReview', 'RouteReview', 'ApproveAfterReview', 'PrepareContract',
     ]);
   });
 

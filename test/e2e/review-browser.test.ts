@@ -29,10 +29,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (ctx) {
-    await ctx.stack.idle();
-    await ctx.close();
-  }
+  // The approved application's execution now waits for the contract's acceptance: stopping the stack ends it.
+  await ctx?.close();
 }, 60_000);
 
 /** Every Content-Security-Policy complaint the page logs: the pages must work under their own policy. */

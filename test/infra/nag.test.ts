@@ -70,6 +70,7 @@ describe('cdk-nag AwsSolutions', () => {
         'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
         'AwsSolutions-IAM5[Resource::*]',
         'AwsSolutions-IAM5[Resource::<ref.Arn>/applications/*]',
+        'AwsSolutions-IAM5[Resource::<ref.Arn>/contracts/*]',
         'AwsSolutions-IAM5[Resource::<ref.Arn>/index/*]',
         'AwsSolutions-IAM5[Resource::<ref.Arn>:*]',
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<ref.Name>:*]',

@@ -39,6 +39,8 @@ const TASK_HANDLERS: HandlerName[] = [
   'pipeline-decide',
   'pipeline-request-review',
   'pipeline-conclude',
+  'pipeline-prepare-contract',
+  'pipeline-disburse',
   'pipeline-record-failure',
   'review-sla',
   'document-uploaded',
@@ -223,7 +225,7 @@ describe('lambdas', () => {
   test('get exactly the settings of config.ts that they use', () => {
     const env = (handler: HandlerName) => Object.keys(resources[fnId(handler)]!.Properties!.Environment.Variables).filter((k) => !(k in COMMON_ENVIRONMENT)).sort();
     expect(env('submit-application')).toEqual(['PII_SECRET_ARN', 'STATE_MACHINE_ARN', 'TABLE_NAME']);
-    expect(env('query-applications')).toEqual(['TABLE_NAME']);
+    expect(env('query-applications')).toEqual(['DOCUMENTS_BUCKET', 'TABLE_NAME']); // links to the contract
     expect(env('withdraw-application')).toEqual(['STATE_MACHINE_ARN', 'TABLE_NAME']);
     expect(env('request-document-upload')).toEqual(['DOCUMENTS_BUCKET', 'TABLE_NAME']);
     expect(env('products')).toEqual(['TABLE_NAME']);
@@ -320,6 +322,8 @@ describe('pipeline', () => {
       DecideFunctionArn: { 'Fn::GetAtt': [fnId('pipeline-decide'), 'Arn'] },
       RequestReviewFunctionArn: { 'Fn::GetAtt': [fnId('pipeline-request-review'), 'Arn'] },
       ConcludeFunctionArn: { 'Fn::GetAtt': [fnId('pipeline-conclude'), 'Arn'] },
+      PrepareContractFunctionArn: { 'Fn::GetAtt': [fnId('pipeline-prepare-contract'), 'Arn'] },
+      DisburseFunctionArn: { 'Fn::GetAtt': [fnId('pipeline-disburse'), 'Arn'] },
       RecordFailureFunctionArn: { 'Fn::GetAtt': [fnId('pipeline-record-failure'), 'Arn'] },
     });
     for (const [placeholder, handler] of Object.entries(PIPELINE_TASK_PLACEHOLDERS)) {
@@ -346,6 +350,8 @@ describe('pipeline', () => {
             'pipeline-decide': 'arn:aws-cn:lambda:cn-north-1:111122223333:function:decide',
             'pipeline-request-review': 'arn:aws-cn:lambda:cn-north-1:111122223333:function:review',
             'pipeline-conclude': 'arn:aws-cn:lambda:cn-north-1:111122223333:function:conclude',
+            'pipeline-prepare-contract': 'arn:aws-cn:lambda:cn-north-1:111122223333:function:contract',
+            'pipeline-disburse': 'arn:aws-cn:lambda:cn-north-1:111122223333:function:disburse',
             'pipeline-record-failure': 'arn:aws-cn:lambda:cn-north-1:111122223333:function:fail',
           },
         }),
@@ -354,11 +360,15 @@ describe('pipeline', () => {
     const tasks = Object.values(rendered.States).filter((s) => s.Type === 'Task');
     // Every task is a Lambda invocation in the aws-cn partition; only RequestReview waits for a task token.
     expect(tasks.map((t) => t.Resource).sort()).toEqual(
-      tasks.map((t) => (t.Parameters?.FunctionName?.endsWith(':review') ? 'arn:aws-cn:states:::lambda:invoke.waitForTaskToken' : 'arn:aws-cn:states:::lambda:invoke')).sort(),
+      tasks
+        .map((t) => (t.Resource?.endsWith('.waitForTaskToken') && /:(review|contract)$/.test(t.Parameters?.FunctionName ?? '') ? 'arn:aws-cn:states:::lambda:invoke.waitForTaskToken' : 'arn:aws-cn:states:::lambda:invoke'))
+        .sort(),
     );
     expect([...new Set(tasks.map((t) => t.Parameters?.FunctionName))].sort()).toEqual([
       'arn:aws-cn:lambda:cn-north-1:111122223333:function:conclude',
+      'arn:aws-cn:lambda:cn-north-1:111122223333:function:contract',
       'arn:aws-cn:lambda:cn-north-1:111122223333:function:decide',
+      'arn:aws-cn:lambda:cn-north-1:111122223333:function:disburse',
       'arn:aws-cn:lambda:cn-north-1:111122223333:function:fail',
       'arn:aws-cn:lambda:cn-north-1:111122223333:function:mark',
       'arn:aws-cn:lambda:cn-north-1:111122223333:function:review',
@@ -371,7 +381,16 @@ describe('pipeline', () => {
     const machine = stack.pipeline.stateMachine;
     const statements = statementsOfRole(resources, logicalId(machine.role.node.defaultChild as CfnRole));
     const invoke = statements.filter((s) => actionsOf([s]).includes('lambda:InvokeFunction'));
-    const pipelineTasks: HandlerName[] = ['pipeline-mark-assessing', 'pipeline-score', 'pipeline-decide', 'pipeline-request-review', 'pipeline-conclude', 'pipeline-record-failure'];
+    const pipelineTasks: HandlerName[] = [
+      'pipeline-mark-assessing',
+      'pipeline-score',
+      'pipeline-decide',
+      'pipeline-request-review',
+      'pipeline-conclude',
+      'pipeline-prepare-contract',
+      'pipeline-disburse',
+      'pipeline-record-failure',
+    ];
     expect(invoke.flatMap((s) => ([] as unknown[]).concat(s.Resource)).map((r) => JSON.stringify(r)).sort()).toEqual(
       pipelineTasks.map((h) => JSON.stringify({ 'Fn::GetAtt': [fnId(h), 'Arn'] })).sort(),
     );
@@ -402,18 +421,17 @@ describe('least privilege', () => {
   });
 
   test('the PII secret is read only where applicant identity is sealed or opened; the link key only where links are made or checked', () => {
-    expect(rolesAllowingOn('secretsmanager:GetSecretValue', refOf(stack.data.piiSecret))).toEqual(
-      roles('submit-application', 'pipeline-score', 'pipeline-decide', 'pipeline-conclude', 'review-page'),
-    );
+    const piiReaders = roles('submit-application', 'pipeline-score', 'pipeline-decide', 'pipeline-conclude', 'review-page', 'accept-contract', 'pipeline-prepare-contract', 'pipeline-disburse');
+    expect(rolesAllowingOn('secretsmanager:GetSecretValue', refOf(stack.data.piiSecret))).toEqual(piiReaders);
     expect(rolesAllowingOn('secretsmanager:GetSecretValue', refOf(stack.data.reviewLinkSecret))).toEqual(roles('pipeline-request-review', 'review-page', 'review-sla'));
     expect(rolesAllowing(resources, 'secretsmanager:GetSecretValue')).toEqual(
-      roles('submit-application', 'pipeline-score', 'pipeline-decide', 'pipeline-conclude', 'review-page', 'pipeline-request-review', 'review-sla'),
+      [...piiReaders, ...roles('pipeline-request-review', 'review-sla', 'repayments')].filter((r, i, all) => all.indexOf(r) === i).sort(),
     );
   });
 
-  test('only the review page and the SLA check answer task tokens', () => {
-    expect(rolesAllowing(resources, 'states:SendTaskSuccess')).toEqual(roles('review-page', 'review-sla'));
-    expect(rolesAllowing(resources, 'states:SendTaskFailure')).toEqual(roles('review-page', 'review-sla'));
+  test('only the review page, the SLA check, the contract acceptance and the contract step answer task tokens', () => {
+    expect(rolesAllowing(resources, 'states:SendTaskSuccess')).toEqual(roles('review-page', 'review-sla', 'accept-contract', 'pipeline-prepare-contract'));
+    expect(rolesAllowing(resources, 'states:SendTaskFailure')).toEqual(roles('review-page', 'review-sla', 'accept-contract', 'pipeline-prepare-contract'));
   });
 
   test('only the reviewers API subscribes, and only to the review topic', () => {
@@ -430,18 +448,22 @@ describe('least privilege', () => {
     expect(arn).toContain(JSON.stringify({ 'Fn::GetAtt': [logicalId(stack.pipeline.stateMachine.node.defaultChild as any), 'Name'] }));
   });
 
-  test('only request-document-upload may put objects, and only under applications/', () => {
-    expect(rolesAllowing(resources, 's3:PutObject')).toEqual([roleId('request-document-upload')]);
+  test('only request-document-upload puts under applications/, only the contract step under contracts/; only the view reads contracts', () => {
+    expect(rolesAllowing(resources, 's3:PutObject')).toEqual(roles('request-document-upload', 'pipeline-prepare-contract'));
     const put = statementsOfRole(resources, roleId('request-document-upload')).find((s) => actionsOf([s]).includes('s3:PutObject'))!;
     expect(actionsOf([put])).toEqual(['s3:PutObject']);
     expect(JSON.stringify(put.Resource)).toMatch(/"\/applications\/\*"/);
+    const contract = statementsOfRole(resources, roleId('pipeline-prepare-contract')).find((s) => actionsOf([s]).includes('s3:PutObject'))!;
+    expect(JSON.stringify(contract.Resource)).toMatch(/"\/contracts\/\*"/);
+    expect(rolesAllowing(resources, 's3:GetObject')).toEqual(roles('query-applications'));
   });
 
   test('each topic has its own publishers, with the key through SNS; direct SMS only where applicants are told', () => {
     expect(rolesAllowingOn('sns:Publish', refOf(stack.notifications.opsTopic))).toEqual(roles('pipeline-record-failure', 'review-sla'));
     expect(rolesAllowingOn('sns:Publish', refOf(stack.notifications.reviewTopic))).toEqual(roles('pipeline-request-review', 'review-sla'));
-    expect(rolesAllowingOn('sns:Publish', refOf(stack.notifications.applicantTopic))).toEqual(roles('pipeline-decide', 'pipeline-conclude'));
-    expect(rolesAllowingOn('sns:Publish', '*')).toEqual(roles('pipeline-decide', 'pipeline-conclude'));
+    const applicantNotifiers = roles('pipeline-decide', 'pipeline-conclude', 'pipeline-prepare-contract', 'pipeline-disburse');
+    expect(rolesAllowingOn('sns:Publish', refOf(stack.notifications.applicantTopic))).toEqual(applicantNotifiers);
+    expect(rolesAllowingOn('sns:Publish', '*')).toEqual(applicantNotifiers);
     for (const handler of ['pipeline-record-failure', 'pipeline-request-review', 'pipeline-decide'] as HandlerName[]) {
       expect(statementsOfRole(resources, roleId(handler))).toContainEqual(
         expect.objectContaining({ Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Condition: { StringLike: { 'kms:ViaService': expect.anything() } } }),

@@ -25,6 +25,8 @@ import type { Scorer } from '../../functions/core/scoring';
 import type { FeatureRow } from '../../functions/core/features';
 import { createSandboxBureau } from '../../functions/adapters/bureau/sandbox-bureau';
 import { fakeReviewDeps } from './review-fakes';
+import { fakeContractDeps } from './contract-fakes';
+import { fakeLoanDeps } from './loan-fakes';
 
 export class FixedClock implements Clock {
   constructor(public current = new Date('2026-11-29T08:00:00.000Z')) {}
@@ -270,6 +272,8 @@ export function fakeDeps() {
     scorer: new FixedScorer(),
     logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
     ...fakeReviewDeps(),
+    ...fakeContractDeps(clock),
+    ...fakeLoanDeps(),
     settings: { idempotencyTtlHours: 24, uploadUrlTtlSeconds: 900 },
   };
   return deps satisfies AppDeps;

@@ -43,4 +43,12 @@ export const keys = {
   reviewTaskToken: (tokenHash: string) => ({ PK: `REVIEWTOKEN#${tokenHash}`, SK: 'TOKEN' }),
   reviewSlaIndex: (dueAt: string, reviewId: string) => ({ GSI2PK: 'REVIEWS#ATTENTION', GSI2SK: `${dueAt}#${reviewId}` }),
   reviewSlaPartition: 'REVIEWS#ATTENTION',
+  // Loans and their repayments (loan-repository.ts)
+  loan: (loanId: string) => ({ PK: `LOAN#${loanId}`, SK: 'LOAN' }),
+  loanRepayment: (loanId: string, reference: string) => ({ PK: `LOAN#${loanId}`, SK: `REPAY#${reference}` }),
+  loanRepaymentsPrefix: (loanId: string) => ({ PK: `LOAN#${loanId}`, SKPrefix: 'REPAY#' }),
+  ownerLoansIndex: (ownerId: string, disbursedAt: string, loanId: string) => ({ GSI1PK: `OWNERLOANS#${ownerId}`, GSI1SK: `${disbursedAt}#${loanId}` }),
+  ownerLoansPartition: (ownerId: string) => `OWNERLOANS#${ownerId}`,
+  loanDueIndex: (oldestUnpaidDueDate: string, loanId: string) => ({ GSI2PK: 'LOANS#DUE', GSI2SK: `${oldestUnpaidDueDate}#${loanId}` }),
+  loanDuePartition: 'LOANS#DUE',
 };

@@ -22,6 +22,13 @@
 //   reviews needing attention .... GSI2 PK=REVIEWS#ATTENTION  SK=<next SLA instant>#<id>  (sparse: only pending
 //                                  reviews and answers not yet delivered to the pipeline; the staff queue and the
 //                                  review-SLA schedule read it, never the table)
+//   loan by id ................... PK=LOAN#<id>           SK=LOAN   (installments inside; optimistic version)
+//   repayments of a loan ......... PK=LOAN#<id>           SK=REPAY#<payment reference>   (one per reference: put
+//                                  with attribute_not_exists in the same transaction as the loan's versioned write)
+//   a customer's loans ........... GSI1 PK=OWNERLOANS#<owner>  SK=<disbursedAt>#<id>
+//   loans owing something ........ GSI2 PK=LOANS#DUE      SK=<oldest unpaid due date>#<id>   (sparse: only ACTIVE
+//                                  loans with an unpaid installment; a loan leaves it when closed; for the overdue
+//                                  scan, which reads SK <= a date and so only what is due or overdue)
 
 export const TABLE_KEYS = { partitionKey: 'PK', sortKey: 'SK' } as const;
 

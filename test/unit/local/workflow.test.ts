@@ -17,9 +17,12 @@ function tempDir(): string {
 const scoreStandIn: TaskHandler = async () => ({ status: 'ASSESSING', score: 700, band: 'B' });
 const laterSteps: Record<string, TaskHandler> = {
   'pipeline-score': scoreStandIn,
-  'pipeline-decide': async () => ({ status: 'APPROVED', outcome: 'APPROVED', levelsRequired: 0, reviewTimeoutSeconds: 3600 }),
+  // NONE ends the run after Decide (as for an application withdrawn meanwhile): the contract wait is not these tests' subject.
+  'pipeline-decide': async () => ({ status: 'WITHDRAWN', outcome: 'NONE', levelsRequired: 0, reviewTimeoutSeconds: 3600 }),
   'pipeline-request-review': async () => ({ reviewId: 'r1' }),
   'pipeline-conclude': async () => ({ status: 'APPROVED' }),
+  'pipeline-prepare-contract': async () => ({ status: 'APPROVED', changed: false }),
+  'pipeline-disburse': async () => ({ status: 'DISBURSED', loanId: 'LN1' }),
 };
 
 function pipeline(handlers: Record<string, TaskHandler>, extra: { journalFile?: string; retryDelayMs?: number } = {}) {
@@ -72,7 +75,7 @@ describe('the loan pipeline on the local runner', () => {
         applicationId: '01APP',
         assessing: { status: 'ASSESSING' },
         assessment: { status: 'ASSESSING', score: 700, band: 'B' },
-        decision: { status: 'APPROVED', outcome: 'APPROVED', levelsRequired: 0, reviewTimeoutSeconds: 3600 },
+        decision: { status: 'WITHDRAWN', outcome: 'NONE', levelsRequired: 0, reviewTimeoutSeconds: 3600 },
       },
     });
     expect(workflow.status('01APP')).toBe('SUCCEEDED');

@@ -1,0 +1,402 @@
+// The production core-banking adapter, over HTTPS, with a per-attempt timeout, retries with exponential backoff and
+// full jitter, and a circuit breaker (cockatiel). One breaker per adapter instance, i.e. per Lambda container.
+//
+// Wire format (the core-banking API v1; JSON in snake_case):
+//
+//   POST {baseUrl}/v1/transfers
+//   authorization: Bearer <API key>          the key comes from Secrets Manager in AWS
+//   idempotency-key: <loanId>                every attempt for one loan carries the same key
+//   content-type: application/json
+//   { "amount": { "amount_minor": 800000, "currency": "CNY" },
+//     "creditor": { "bank_name": "…" (optional), "account_number": "…", "holder_name": "…" },
+//     "reference": "Loan <loanId>" }
+//
+//   200 / 201 { "transfer_id": "TRF-…", "status": "COMPLETED", "completed_at": "<ISO 8601>",
+//               "amount": { "amount_minor": 800000, "currency": "CNY" } }          → the TransferResult
+//   202 (or 200 with "status": "PENDING")                                           → CoreBankingUnavailableError
+//               'pending': asking again with the same key returns the transfer once it is done
+//   200 with "status": "REJECTED", "reject_reason": "ACCOUNT_CLOSED" | …            → TransferRejectedError
+//   409 { "error": "already_processed", "transfer": { …the 200 body of the first request… } }
+//               the key was seen before: the ORIGINAL transfer is the answer (success, nothing paid twice), provided
+//               its amount is the requested one
+//   409 with any other body (e.g. "idempotency_key_reused": same key, other body)  → TransferRejectedError
+//               'idempotency_conflict'
+//   422 { "error": "account_closed" | "account_frozen" | "account_invalid" | "account_not_found" |
+//               "holder_name_mismatch" }                                           → TransferRejectedError
+//   429 (Retry-After honoured up to maxDelayMs), 5xx, timeouts, network errors      transient: retried, then
+//                                                                                   CoreBankingUnavailableError
+//   any other status (400, 401, 403, 404, 3xx: redirects are not followed)          → TransferRejectedError
+//               'request_rejected', not retried
+//
+// Retrying a timed-out transfer is safe only because of the idempotency key: the bank may have made the transfer and
+// the answer got lost; the retry then gets the 409 replay or the same 200. A 2xx body that cannot be read (bad JSON,
+// a missing field) may also hide a completed transfer, so it is CoreBankingUnavailableError 'invalid_response' (the
+// pipeline asks again with the same key), never a rejection. Unknown extra fields are ignored. Neither the account
+// number, the holder's name nor a response body ever appears in an error, a cause or an event.
+
+import {
+  circuitBreaker,
+  CircuitState,
+  ConsecutiveBreaker,
+  DelegateBackoff,
+  ExponentialBackoff,
+  fullJitterGenerator,
+  handleWhen,
+  isBrokenCircuitError,
+  retry,
+  timeout,
+  TimeoutStrategy,
+  wrap,
+  type IBackoff,
+  type IRetryBackoffContext,
+} from 'cockatiel';
+import { z } from 'zod';
+import {
+  CoreBankingUnavailableError,
+  TransferRejectedError,
+  type CoreBanking,
+  type CoreBankingUnavailableReason,
+  type TransferRejectedReason,
+  type TransferRequest,
+  type TransferResult,
+} from '../../core/core-banking';
+import type { Clock } from '../../core/ports';
+import { systemClock } from '../clock';
+
+export interface HttpCoreBankingOptions {
+  /** e.g. https://core.bank.example; https is required except for loopback hosts (tests, a local fake). */
+  baseUrl: string;
+  /** The API key, read when needed (Secrets Manager with caching in AWS). */
+  apiKey: () => Promise<string>;
+  /** Per attempt, headers and body included. Default 5000. */
+  timeoutMs?: number;
+  /** HTTP requests per transfer call, the first included. Default 3. */
+  maxAttempts?: number;
+  /** The first retry waits a random time in [0, baseDelayMs), the next in [0, 2·baseDelayMs), … Default 200. */
+  baseDelayMs?: number;
+  /** Cap of one backoff delay, and of a honoured Retry-After. Default 2000. */
+  maxDelayMs?: number;
+  circuit?: {
+    /** Failed attempts in a row (timeouts, network errors, 5xx, 429) that open the circuit. Default 5. */
+    consecutiveFailures?: number;
+    /** How long the circuit stays open before one probe request may go through. Default 30000. */
+    halfOpenAfterMs?: number;
+  };
+  fetch?: typeof fetch;
+  clock?: Clock;
+  /** Telemetry (log or metric); never carries account data. */
+  onEvent?: (event: HttpCoreBankingEvent) => void;
+}
+
+export type HttpCoreBankingEvent =
+  | { type: 'retry'; attempt: number; delayMs: number; reason: CoreBankingUnavailableReason; status?: number }
+  | { type: 'replayed'; transferId: string }
+  | { type: 'circuit_open' }
+  | { type: 'circuit_half_open' }
+  | { type: 'circuit_closed' };
+
+export type CircuitStateName = 'closed' | 'open' | 'half_open' | 'isolated';
+
+export interface HttpCoreBanking extends CoreBanking {
+  /** The breaker's state, for health checks and tests. */
+  readonly circuitState: CircuitStateName;
+}
+
+const wireAmountSchema = z.object({ amount_minor: z.int().nonnegative(), currency: z.string().regex(/^[A-Z]{3}$/) });
+
+/** The bank's transfer body (200/201/202, and the `transfer` of a 409 replay). */
+export const wireTransferSchema = z
+  .object({
+    transfer_id: z.string().min(1).max(128),
+    status: z.enum(['COMPLETED', 'PENDING', 'REJECTED']),
+    completed_at: z.iso.datetime({ offset: true }).optional(),
+    amount: wireAmountSchema,
+    reject_reason: z.string().max(64).optional(),
+  })
+  .refine((wire) => wire.status !== 'COMPLETED' || wire.completed_at !== undefined, { path: ['completed_at'], message: 'required when COMPLETED' });
+export type WireTransfer = z.infer<typeof wireTransferSchema>;
+
+const conflictSchema = z.object({ error: z.literal('already_processed'), transfer: z.unknown() });
+const errorBodySchema = z.object({ error: z.string().max(64) });
+
+/** The bank's refusal codes (422 `error`, or `reject_reason` of a REJECTED transfer) and what they mean here. */
+export const REJECTION_CODES: Readonly<Record<string, TransferRejectedReason>> = {
+  account_closed: 'account_closed',
+  account_frozen: 'account_closed',
+  account_invalid: 'account_invalid',
+  account_not_found: 'account_invalid',
+  holder_name_mismatch: 'account_invalid',
+};
+
+/** An attempt that may succeed if tried again. Internal: callers only ever see CoreBankingUnavailableError. */
+class TransientFailure extends Error {
+  constructor(
+    readonly reason: CoreBankingUnavailableReason,
+    message: string,
+    readonly status?: number,
+    readonly retryAfterMs?: number,
+    cause?: unknown,
+  ) {
+    super(message, cause === undefined ? undefined : { cause });
+  }
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+export function createHttpCoreBanking(options: HttpCoreBankingOptions): HttpCoreBanking {
+  const timeoutMs = positiveInt('timeoutMs', options.timeoutMs ?? 5000);
+  const maxAttempts = positiveInt('maxAttempts', options.maxAttempts ?? 3);
+  const baseDelayMs = nonNegativeInt('baseDelayMs', options.baseDelayMs ?? 200);
+  const maxDelayMs = nonNegativeInt('maxDelayMs', options.maxDelayMs ?? 2000);
+  const consecutiveFailures = positiveInt('circuit.consecutiveFailures', options.circuit?.consecutiveFailures ?? 5);
+  const halfOpenAfterMs = nonNegativeInt('circuit.halfOpenAfterMs', options.circuit?.halfOpenAfterMs ?? 30_000);
+  const endpoint = transfersEndpoint(options.baseUrl);
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const clock = options.clock ?? systemClock;
+  const emit = options.onEvent ?? (() => undefined);
+
+  const transient = handleWhen((error) => error instanceof TransientFailure);
+  const exponential = new ExponentialBackoff({ generator: fullJitterGenerator, initialDelay: baseDelayMs, maxDelay: maxDelayMs });
+  // Full jitter from cockatiel's exponential backoff; a 429's Retry-After (capped) is a lower bound.
+  const backoff = new DelegateBackoff<IRetryBackoffContext<unknown>, IBackoff<unknown>>((context, previous) => {
+    const next = previous ? previous.next(context) : exponential.next();
+    const error = 'error' in context.result ? context.result.error : undefined;
+    const retryAfter = error instanceof TransientFailure ? Math.min(error.retryAfterMs ?? 0, maxDelayMs) : 0;
+    return { delay: Math.max(next.duration, retryAfter), state: next };
+  });
+  const retryPolicy = retry(transient, { maxAttempts: maxAttempts - 1, backoff }); // cockatiel counts retries
+  const breaker = circuitBreaker(transient, { halfOpenAfter: halfOpenAfterMs, breaker: new ConsecutiveBreaker(consecutiveFailures) });
+  const attemptTimeout = timeout(timeoutMs, TimeoutStrategy.Cooperative);
+  // Each attempt goes through the breaker, so every failed attempt counts; an open circuit is not retried here.
+  const policy = wrap(retryPolicy, breaker, attemptTimeout);
+
+  retryPolicy.onRetry((event) => {
+    const error = 'error' in event ? event.error : undefined;
+    if (error instanceof TransientFailure) {
+      emit({ type: 'retry', attempt: event.attempt, delayMs: event.delay, reason: error.reason, ...(error.status ? { status: error.status } : {}) });
+    }
+  });
+  breaker.onBreak(() => emit({ type: 'circuit_open' }));
+  breaker.onHalfOpen(() => emit({ type: 'circuit_half_open' }));
+  breaker.onReset(() => emit({ type: 'circuit_closed' }));
+
+  /**
+   * One HTTP request. Throws TransientFailure (retried, counted by the breaker), TransferRejectedError or the
+   * not-retried CoreBankingUnavailableError of an unreadable or pending answer.
+   */
+  async function attempt(request: TransferRequest, apiKey: string, signal: AbortSignal): Promise<TransferResult> {
+    const interrupted = (cause: unknown) =>
+      signal.aborted
+        ? new TransientFailure('timeout', `no answer within ${timeoutMs} ms`)
+        : new TransientFailure('network', 'network error', undefined, undefined, sanitizedCause(cause));
+    let response: Response;
+    try {
+      response = await fetchImpl(endpoint, {
+        method: 'POST',
+        headers: {
+          accept: 'application/json',
+          'content-type': 'application/json',
+          authorization: `Bearer ${apiKey}`,
+          'idempotency-key': request.idempotencyKey,
+        },
+        body: JSON.stringify({
+          amount: { amount_minor: request.amount.minor, currency: request.amount.currency },
+          creditor: {
+            ...(request.toAccount.bank ? { bank_name: request.toAccount.bank } : {}),
+            account_number: request.toAccount.accountNumber,
+            holder_name: request.toAccount.holderName,
+          },
+          reference: request.reference,
+        }),
+        redirect: 'manual',
+        signal,
+      });
+    } catch (error) {
+      throw interrupted(error);
+    }
+    const { status } = response;
+    if (response.ok || status === 409 || status === 422) {
+      let body: string;
+      try {
+        body = await response.text();
+      } catch (error) {
+        throw interrupted(error);
+      }
+      if (status === 409) return replay(body, request);
+      if (status === 422) throw rejection(body, status);
+      return toResult(parseJsonOrUndefined(body), status, request);
+    }
+    await response.body?.cancel().catch(() => undefined);
+    if (status === 429) {
+      throw new TransientFailure('rate_limited', 'rate limited (HTTP 429)', status, retryAfterMs(response.headers.get('retry-after'), clock));
+    }
+    if (status >= 500) throw new TransientFailure('server_error', `HTTP ${status}`, status);
+    throw new TransferRejectedError(
+      `core banking refused the transfer request with HTTP ${status}${status === 401 || status === 403 ? '; check the API key' : ''}`,
+      { reason: 'request_rejected', status },
+    );
+  }
+
+  /** A 409: the original transfer of this key (success), or a key reused with another request (permanent). */
+  function replay(body: string, request: TransferRequest): TransferResult {
+    const parsed = conflictSchema.safeParse(parseJsonOrUndefined(body));
+    if (!parsed.success) {
+      throw new TransferRejectedError('core banking refused the transfer: the idempotency key was already used for another transfer (HTTP 409)', {
+        reason: 'idempotency_conflict',
+        status: 409,
+      });
+    }
+    const result = toResult(parsed.data.transfer, 409, request);
+    emit({ type: 'replayed', transferId: result.transferId });
+    return result;
+  }
+
+  function toResult(json: unknown, status: number, request: TransferRequest): TransferResult {
+    if (json === undefined) {
+      throw new CoreBankingUnavailableError(`core banking answered HTTP ${status} with a body that is not JSON; the transfer's outcome is unknown`, {
+        reason: 'invalid_response',
+        attempts: 1,
+        status,
+      });
+    }
+    const parsed = wireTransferSchema.safeParse(json);
+    if (!parsed.success) {
+      // Paths and issue codes only: zod messages may quote the received values.
+      const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.code}`);
+      throw new CoreBankingUnavailableError(
+        `core banking answered HTTP ${status} with an unexpected body (${issues.slice(0, 5).join('; ')}); the transfer's outcome is unknown`,
+        { reason: 'invalid_response', attempts: 1, status },
+      );
+    }
+    const wire = parsed.data;
+    if (wire.amount.amount_minor !== request.amount.minor || wire.amount.currency !== request.amount.currency) {
+      throw new TransferRejectedError('core banking holds a transfer with another amount under this idempotency key', {
+        reason: 'idempotency_conflict',
+        status,
+      });
+    }
+    if (wire.status === 'REJECTED') {
+      const reason = REJECTION_CODES[(wire.reject_reason ?? '').toLowerCase()] ?? 'request_rejected';
+      throw new TransferRejectedError(`core banking rejected the transfer (${reason})`, { reason, status });
+    }
+    if (wire.status === 'PENDING' || status === 202) {
+      throw new CoreBankingUnavailableError('core banking accepted the transfer but has not completed it yet', { reason: 'pending', attempts: 1, status });
+    }
+    return { transferId: wire.transfer_id, status: 'COMPLETED', completedAt: new Date(wire.completed_at!).toISOString() };
+  }
+
+  return {
+    get circuitState(): CircuitStateName {
+      return CIRCUIT_STATE_NAMES[breaker.state];
+    },
+
+    async transfer(request: TransferRequest): Promise<TransferResult> {
+      if (!Number.isSafeInteger(request.amount.minor) || request.amount.minor <= 0) {
+        throw new TransferRejectedError(`a transfer needs a positive amount in minor units, got ${request.amount.minor}`, { reason: 'request_rejected' });
+      }
+      let apiKey: string;
+      try {
+        apiKey = await options.apiKey();
+      } catch (error) {
+        throw new CoreBankingUnavailableError('core banking unavailable: could not read the API key', { reason: 'credentials', attempts: 0, cause: error });
+      }
+      let attempts = 0;
+      try {
+        return await policy.execute(({ signal }) => {
+          attempts += 1;
+          return attempt(request, apiKey, signal);
+        });
+      } catch (error) {
+        if (error instanceof TransientFailure) {
+          throw new CoreBankingUnavailableError(`core banking unavailable: ${error.message} (${attemptsText(attempts)})`, {
+            reason: error.reason,
+            attempts,
+            ...(error.status ? { status: error.status } : {}),
+            ...(error.cause !== undefined ? { cause: error.cause } : {}),
+          });
+        }
+        if (isBrokenCircuitError(error)) {
+          // The breaker refused before the attempt function ran: count only requests actually sent.
+          throw new CoreBankingUnavailableError(`core banking unavailable: circuit open after repeated failures (${attemptsText(attempts)})`, {
+            reason: 'circuit_open',
+            attempts,
+          });
+        }
+        if (error instanceof CoreBankingUnavailableError) {
+          // Built inside one attempt (invalid_response, pending): report the attempts of the whole call.
+          throw new CoreBankingUnavailableError(error.message, { reason: error.reason, attempts, ...(error.status ? { status: error.status } : {}) });
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+/** The bank's refusal (422): account closed or invalid; anything else is a refused request. */
+function rejection(body: string, status: number): TransferRejectedError {
+  const parsed = errorBodySchema.safeParse(parseJsonOrUndefined(body));
+  const code = parsed.success ? parsed.data.error.toLowerCase() : '';
+  const reason = REJECTION_CODES[code] ?? 'request_rejected';
+  return new TransferRejectedError(`core banking rejected the transfer (${reason}${reason === 'request_rejected' ? `, HTTP ${status}` : ''})`, { reason, status });
+}
+
+const CIRCUIT_STATE_NAMES: Record<CircuitState, CircuitStateName> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half_open',
+  [CircuitState.Isolated]: 'isolated',
+};
+
+function parseJsonOrUndefined(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return undefined; // the SyntaxError quotes the body: never kept
+  }
+}
+
+/** A network error's cause, reduced to its name, message and code (they name the host, never the request). */
+function sanitizedCause(error: unknown): unknown {
+  if (!(error instanceof Error)) return undefined;
+  const inner = error.cause instanceof Error ? error.cause : undefined;
+  const code = inner && 'code' in inner && typeof inner.code === 'string' ? inner.code : undefined;
+  const summary = new Error(inner ? `${error.message}: ${inner.message}` : error.message);
+  summary.name = error.name;
+  return code ? Object.assign(summary, { code }) : summary;
+}
+
+/** Retry-After as milliseconds from now: delta-seconds or an HTTP date. */
+export function retryAfterMs(header: string | null, clock: Clock): number | undefined {
+  if (!header) return undefined;
+  const trimmed = header.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - clock.now().getTime());
+}
+
+function transfersEndpoint(baseUrl: string): URL {
+  let url: URL;
+  try {
+    url = new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+  } catch {
+    throw new Error(`core banking baseUrl must be an absolute URL, got "${baseUrl}"`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))) {
+    throw new Error(`core banking baseUrl must use https (plain http only for a loopback host), got "${baseUrl}"`);
+  }
+  return new URL('v1/transfers', url);
+}
+
+function positiveInt(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`core banking ${name} must be a positive integer, got ${value}`);
+  return value;
+}
+
+function nonNegativeInt(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`core banking ${name} must be a non-negative integer, got ${value}`);
+  return value;
+}
+
+function attemptsText(attempts: number): string {
+  return attempts === 1 ? '1 attempt' : `${attempts} attempts`;
+}

@@ -1,0 +1,58 @@
+// Step Functions tasks of the Contract step. One Lambda, two payload kinds:
+//
+// - `{applicationId, taskToken, executionName?}` (the default `step: 'prepare'`), invoked with
+//   `lambda:invoke.waitForTaskToken`: renders and stores the contract, records it and the token on the application,
+//   tells the applicant; the pipeline then waits until the applicant's acceptance answers the token with
+//   `{accepted: true, acceptedAt, contractId, sha256, channel}`. An application no longer APPROVED is answered at once
+//   with `{accepted: false, status}`; one already ACCEPTED with its acceptance.
+// - `{step: 'expire-offer', applicationId, executionName?}` (a plain invocation, after the wait timed out):
+//   → `{status, changed}`: EXPIRED when the offer has expired by the clock; APPROVED when it has not (wait again);
+//   ACCEPTED when the applicant accepted meanwhile (go on to disburse).
+
+import { expireOffer, prepareContract, type PrepareContractResult } from '../core/contracting';
+import type { ApplicationStatus } from '../core/lifecycle';
+import type { AppDeps } from '../shared/deps';
+import { lazyHandler } from '../shared/production';
+import * as production from '../shared/production';
+
+type Deps = Pick<AppDeps, 'applications' | 'contracts' | 'products' | 'notifier' | 'pii' | 'ids' | 'clock' | 'workflow' | 'settings' | 'logger'>;
+
+export type PrepareContractPayload =
+  | { step?: 'prepare'; applicationId: string; taskToken: string; executionName?: string }
+  | { step: 'expire-offer'; applicationId: string; executionName?: string };
+
+export type PrepareContractOutput = PrepareContractResult | { status: ApplicationStatus; changed: boolean };
+
+export function createHandler(deps: Deps) {
+  return async (payload: PrepareContractPayload): Promise<PrepareContractOutput> => {
+    deps.logger.appendKeys({ applicationId: payload.applicationId, executionName: payload.executionName });
+    if (payload.step === 'expire-offer') {
+      const result = await expireOffer(deps, { applicationId: payload.applicationId });
+      deps.logger.info('offer expiry checked', { status: result.status, changed: result.changed });
+      return result;
+    }
+    const result = await prepareContract(deps, { applicationId: payload.applicationId, taskToken: payload.taskToken });
+    deps.logger.info('contract step', {
+      outcome: result.outcome,
+      status: result.status,
+      ...(result.outcome !== 'not_approved' ? { contractId: result.contractId } : {}),
+      ...(result.outcome === 'waiting' ? { created: result.created } : {}),
+    });
+    return result;
+  };
+}
+
+export const handler = lazyHandler((): ((payload: PrepareContractPayload, context: unknown) => Promise<PrepareContractOutput>) =>
+  createHandler({
+    applications: production.applications(),
+    contracts: production.contracts(),
+    products: production.products(),
+    notifier: production.notifier(),
+    pii: production.pii(),
+    ids: production.ids(),
+    clock: production.clock(),
+    workflow: production.workflow(),
+    settings: production.settings(),
+    logger: production.logger(),
+  }),
+);
