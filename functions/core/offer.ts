@@ -3,12 +3,17 @@
 // the schedule; the full schedule (and the APR, contract and fees) comes from the schedule generator.
 
 import type { OfferContract } from './contract';
+import { aprPercent, scheduleCashFlows } from './apr';
+import { dayIn } from './dates';
 import { fromMinor, type Money } from './money';
+import { generateSchedule, type ScheduleTerms } from './schedule';
 import type { InterestMethod } from './products';
 
 export interface Offer {
   principal: Money;
   annualRatePercent: string;
+  /** The APR: the internal rate of return of the schedule's cash flows, annualised (apr.ts). */
+  aprPercent: string;
   termMonths: number;
   method: InterestMethod;
   /** The first installment (equal principal: the largest one). */
@@ -19,9 +24,11 @@ export interface Offer {
   contract?: OfferContract;
 }
 
-/** Round half up to a whole minor unit. */
-const roundMinor = (value: number) => Math.floor(value + 0.5);
-
+/**
+ * The offer's figures come from the schedule generator (the same one that writes the contract and the loan), for a
+ * monthly schedule from the decision day: the first installment, the total repayable and the APR (the IRR of the
+ * cash flows, effective annual on actual/365 days — see apr.ts).
+ */
 export function offerFor(input: {
   principalMinor: number;
   currency: string;
@@ -31,51 +38,25 @@ export function offerFor(input: {
   decidedAt: Date;
   validDays: number;
 }): Offer {
-  const { principalMinor: p, termMonths: n } = input;
-  const r = Number(input.annualRatePercent) / 100 / 12;
-  let installment: number;
-  let total: number;
-  switch (input.method) {
-    case 'equal_installments': {
-      installment = r === 0 ? roundMinor(p / n) : roundMinor((p * r) / (1 - (1 + r) ** -n));
-      // The last installment absorbs the rounding: the total is what the schedule will actually collect.
-      let balance = p;
-      total = 0;
-      for (let k = 1; k <= n; k += 1) {
-        const interest = roundMinor(balance * r);
-        const principalPart = k === n ? balance : installment - interest;
-        total += principalPart + interest;
-        balance -= principalPart;
-      }
-      break;
-    }
-    case 'equal_principal': {
-      const principalPart = Math.floor(p / n);
-      installment = principalPart + roundMinor(p * r);
-      let balance = p;
-      total = 0;
-      for (let k = 1; k <= n; k += 1) {
-        const part = k === n ? balance : principalPart;
-        total += part + roundMinor(balance * r);
-        balance -= part;
-      }
-      break;
-    }
-    case 'flat': {
-      total = p + roundMinor(p * r * n);
-      installment = Math.ceil(total / n);
-      break;
-    }
-  }
-  const expiresAt = new Date(input.decidedAt.getTime() + input.validDays * 86_400_000).toISOString();
+  const terms: ScheduleTerms = {
+    principalMinor: input.principalMinor,
+    currency: input.currency,
+    annualRatePercent: input.annualRatePercent,
+    numberOfInstallments: input.termMonths,
+    frequency: 'monthly',
+    method: input.method,
+    disbursementDate: dayIn(input.decidedAt),
+  };
+  const schedule = generateSchedule(terms);
   const money = (minor: number) => fromMinor({ minor, currency: input.currency });
   return {
-    principal: money(p),
+    principal: money(input.principalMinor),
     annualRatePercent: input.annualRatePercent,
-    termMonths: n,
+    aprPercent: aprPercent(scheduleCashFlows(terms, schedule)),
+    termMonths: input.termMonths,
     method: input.method,
-    installment: money(installment),
-    totalRepayable: money(total),
-    expiresAt,
+    installment: money(schedule.installments[0]!.totalMinor),
+    totalRepayable: money(schedule.totals.totalMinor),
+    expiresAt: new Date(input.decidedAt.getTime() + input.validDays * 86_400_000).toISOString(),
   };
 }
