@@ -25,22 +25,7 @@
 // Unknown extra fields are ignored; a missing or mistyped field is a BureauResponseError, never an undefined value.
 // Neither the request's identity data nor the response body ever appears in an error, a cause or an event.
 
-import {
-  circuitBreaker,
-  CircuitState,
-  ConsecutiveBreaker,
-  DelegateBackoff,
-  ExponentialBackoff,
-  fullJitterGenerator,
-  handleWhen,
-  isBrokenCircuitError,
-  retry,
-  timeout,
-  TimeoutStrategy,
-  wrap,
-  type IBackoff,
-  type IRetryBackoffContext,
-} from 'cockatiel';
+import { isBrokenCircuitError } from 'cockatiel';
 import { z } from 'zod';
 import {
   BureauRequestRejectedError,
@@ -55,6 +40,19 @@ import {
   type CreditHistory,
 } from '../../core/bureau';
 import type { Clock } from '../../core/ports';
+import {
+  attemptsText,
+  CIRCUIT_STATE_NAMES,
+  createResilience,
+  parseJsonOrUndefined,
+  retryAfterMs,
+  sanitizedCause,
+  serviceEndpoint,
+  TransientFailure,
+  type CircuitStateName,
+} from '../http/resilience';
+
+export { retryAfterMs, type CircuitStateName };
 import { systemClock } from '../clock';
 
 export interface HttpBureauOptions {
@@ -90,7 +88,6 @@ export type HttpBureauEvent =
   | { type: 'circuit_half_open' }
   | { type: 'circuit_closed' };
 
-export type CircuitStateName = 'closed' | 'open' | 'half_open' | 'isolated';
 
 export interface HttpBureau extends CreditBureau {
   /** The breaker's state, for health checks and tests. */
@@ -131,57 +128,15 @@ export type WireReport = z.infer<typeof wireReportSchema>;
 const notFoundSchema = z.object({ error: z.literal('subject_not_found'), report_id: z.string().min(1).max(128).optional() });
 
 /** An attempt that may succeed if tried again. Internal: callers only ever see BureauUnavailableError. */
-class TransientFailure extends Error {
-  constructor(
-    readonly reason: BureauUnavailableReason,
-    message: string,
-    readonly status?: number,
-    readonly retryAfterMs?: number,
-    cause?: unknown,
-  ) {
-    super(message, cause === undefined ? undefined : { cause });
-  }
-}
-
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 export function createHttpBureau(options: HttpBureauOptions): HttpBureau {
-  const timeoutMs = positiveInt('timeoutMs', options.timeoutMs ?? 3000);
-  const maxAttempts = positiveInt('maxAttempts', options.maxAttempts ?? 3);
-  const baseDelayMs = nonNegativeInt('baseDelayMs', options.baseDelayMs ?? 200);
-  const maxDelayMs = nonNegativeInt('maxDelayMs', options.maxDelayMs ?? 2000);
-  const consecutiveFailures = positiveInt('circuit.consecutiveFailures', options.circuit?.consecutiveFailures ?? 5);
-  const halfOpenAfterMs = nonNegativeInt('circuit.halfOpenAfterMs', options.circuit?.halfOpenAfterMs ?? 30_000);
-  const endpoint = reportsEndpoint(options.baseUrl);
+  const endpoint = serviceEndpoint('bureau', options.baseUrl, 'v1/reports');
   const bureauName = options.bureauName ?? endpoint.host;
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const clock = options.clock ?? systemClock;
   const emit = options.onEvent ?? (() => undefined);
 
-  const transient = handleWhen((error) => error instanceof TransientFailure);
-  const exponential = new ExponentialBackoff({ generator: fullJitterGenerator, initialDelay: baseDelayMs, maxDelay: maxDelayMs });
-  // Full jitter from cockatiel's exponential backoff; a 429's Retry-After (capped) is a lower bound.
-  const backoff = new DelegateBackoff<IRetryBackoffContext<unknown>, IBackoff<unknown>>((context, previous) => {
-    const next = previous ? previous.next(context) : exponential.next();
-    const error = 'error' in context.result ? context.result.error : undefined;
-    const retryAfterMs = error instanceof TransientFailure ? Math.min(error.retryAfterMs ?? 0, maxDelayMs) : 0;
-    return { delay: Math.max(next.duration, retryAfterMs), state: next };
-  });
-  const retryPolicy = retry(transient, { maxAttempts: maxAttempts - 1, backoff }); // cockatiel counts retries
-  const breaker = circuitBreaker(transient, { halfOpenAfter: halfOpenAfterMs, breaker: new ConsecutiveBreaker(consecutiveFailures) });
-  const attemptTimeout = timeout(timeoutMs, TimeoutStrategy.Cooperative);
-  // Each attempt goes through the breaker, so every failed attempt counts; an open circuit is not retried here.
-  const policy = wrap(retryPolicy, breaker, attemptTimeout);
-
-  retryPolicy.onRetry((event) => {
-    const error = 'error' in event ? event.error : undefined;
-    if (error instanceof TransientFailure) {
-      emit({ type: 'retry', attempt: event.attempt, delayMs: event.delay, reason: error.reason, ...(error.status ? { status: error.status } : {}) });
-    }
-  });
-  breaker.onBreak(() => emit({ type: 'circuit_open' }));
-  breaker.onHalfOpen(() => emit({ type: 'circuit_half_open' }));
-  breaker.onReset(() => emit({ type: 'circuit_closed' }));
+  const { policy, breaker, timeoutMs, maxAttempts } = createResilience<BureauUnavailableReason>('bureau', options, { timeoutMs: 3000 }, emit);
 
   async function attempt(request: BureauRequest, apiKey: string, signal: AbortSignal): Promise<BureauReport> {
     const interrupted = (cause: unknown) =>
@@ -319,13 +274,6 @@ export function mapWireReport(wire: WireReport, bureau: string, pulledAt: string
   };
 }
 
-const CIRCUIT_STATE_NAMES: Record<CircuitState, CircuitStateName> = {
-  [CircuitState.Closed]: 'closed',
-  [CircuitState.Open]: 'open',
-  [CircuitState.HalfOpen]: 'half_open',
-  [CircuitState.Isolated]: 'isolated',
-};
-
 function schemaMismatch(error: z.ZodError, status: number): BureauResponseError {
   // Paths and issue codes only: zod messages may quote the received values.
   const issues = error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.code}`);
@@ -336,56 +284,3 @@ function schemaMismatch(error: z.ZodError, status: number): BureauResponseError 
   });
 }
 
-function parseJsonOrUndefined(body: string): unknown {
-  try {
-    return JSON.parse(body) as unknown;
-  } catch {
-    return undefined; // the SyntaxError quotes the body: never kept
-  }
-}
-
-/** A network error's cause, reduced to its name, message and code (they name the host, never the request). */
-function sanitizedCause(error: unknown): unknown {
-  if (!(error instanceof Error)) return undefined;
-  const inner = error.cause instanceof Error ? error.cause : undefined;
-  const code = inner && 'code' in inner && typeof inner.code === 'string' ? inner.code : undefined;
-  const summary = new Error(inner ? `${error.message}: ${inner.message}` : error.message);
-  summary.name = error.name;
-  return code ? Object.assign(summary, { code }) : summary;
-}
-
-/** Retry-After as milliseconds from now: delta-seconds or an HTTP date. */
-export function retryAfterMs(header: string | null, clock: Clock): number | undefined {
-  if (!header) return undefined;
-  const trimmed = header.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - clock.now().getTime());
-}
-
-function reportsEndpoint(baseUrl: string): URL {
-  let url: URL;
-  try {
-    url = new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
-  } catch {
-    throw new Error(`bureau baseUrl must be an absolute URL, got "${baseUrl}"`);
-  }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))) {
-    throw new Error(`bureau baseUrl must use https (plain http only for a loopback host), got "${baseUrl}"`);
-  }
-  return new URL('v1/reports', url);
-}
-
-function positiveInt(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`bureau ${name} must be a positive integer, got ${value}`);
-  return value;
-}
-
-function nonNegativeInt(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`bureau ${name} must be a non-negative integer, got ${value}`);
-  return value;
-}
-
-function attemptsText(attempts: number): string {
-  return attempts === 1 ? '1 attempt' : `${attempts} attempts`;
-}
