@@ -50,44 +50,28 @@ import {
   serviceEndpoint,
   TransientFailure,
   type CircuitStateName,
+  type ResilienceEvent,
+  type ResilienceOptions,
 } from '../http/resilience';
-
-export { retryAfterMs, type CircuitStateName };
 import { systemClock } from '../clock';
 
-export interface HttpBureauOptions {
+export { retryAfterMs, type CircuitStateName };
+
+/** Timeouts, retries and the circuit breaker: ResilienceOptions (http/resilience.ts); the default timeout is 3000 ms. */
+export interface HttpBureauOptions extends ResilienceOptions {
   /** e.g. https://api.bureau.example; https is required except for loopback hosts (tests, a local fake). */
   baseUrl: string;
   /** The API key, read when needed (Secrets Manager with caching in AWS). */
   apiKey: () => Promise<string>;
   /** The report's `bureau` field; defaults to the base URL's host. */
   bureauName?: string;
-  /** Per attempt, headers and body included. Default 3000. */
-  timeoutMs?: number;
-  /** HTTP requests per pull, the first included. Default 3. */
-  maxAttempts?: number;
-  /** The first retry waits a random time in [0, baseDelayMs), the next in [0, 2·baseDelayMs), … Default 200. */
-  baseDelayMs?: number;
-  /** Cap of one backoff delay, and of a honoured Retry-After. Default 2000. */
-  maxDelayMs?: number;
-  circuit?: {
-    /** Failed attempts in a row (timeouts, network errors, 5xx, 429) that open the circuit. Default 5. */
-    consecutiveFailures?: number;
-    /** How long the circuit stays open before one probe request may go through. Default 30000. */
-    halfOpenAfterMs?: number;
-  };
   fetch?: typeof fetch;
   clock?: Clock;
   /** Telemetry (log or metric); never carries identity data. */
   onEvent?: (event: HttpBureauEvent) => void;
 }
 
-export type HttpBureauEvent =
-  | { type: 'retry'; attempt: number; delayMs: number; reason: BureauUnavailableReason; status?: number }
-  | { type: 'circuit_open' }
-  | { type: 'circuit_half_open' }
-  | { type: 'circuit_closed' };
-
+export type HttpBureauEvent = ResilienceEvent<BureauUnavailableReason>;
 
 export interface HttpBureau extends CreditBureau {
   /** The breaker's state, for health checks and tests. */

@@ -56,43 +56,26 @@ import {
   serviceEndpoint,
   TransientFailure,
   type CircuitStateName,
+  type ResilienceEvent,
+  type ResilienceOptions,
 } from '../http/resilience';
-
-export { retryAfterMs, type CircuitStateName };
 import { systemClock } from '../clock';
 
-export interface HttpCoreBankingOptions {
+export { retryAfterMs, type CircuitStateName };
+
+/** Timeouts, retries and the circuit breaker: ResilienceOptions (http/resilience.ts); the default timeout is 5000 ms. */
+export interface HttpCoreBankingOptions extends ResilienceOptions {
   /** e.g. https://core.bank.example; https is required except for loopback hosts (tests, a local fake). */
   baseUrl: string;
   /** The API key, read when needed (Secrets Manager with caching in AWS). */
   apiKey: () => Promise<string>;
-  /** Per attempt, headers and body included. Default 5000. */
-  timeoutMs?: number;
-  /** HTTP requests per transfer call, the first included. Default 3. */
-  maxAttempts?: number;
-  /** The first retry waits a random time in [0, baseDelayMs), the next in [0, 2·baseDelayMs), … Default 200. */
-  baseDelayMs?: number;
-  /** Cap of one backoff delay, and of a honoured Retry-After. Default 2000. */
-  maxDelayMs?: number;
-  circuit?: {
-    /** Failed attempts in a row (timeouts, network errors, 5xx, 429) that open the circuit. Default 5. */
-    consecutiveFailures?: number;
-    /** How long the circuit stays open before one probe request may go through. Default 30000. */
-    halfOpenAfterMs?: number;
-  };
   fetch?: typeof fetch;
   clock?: Clock;
   /** Telemetry (log or metric); never carries account data. */
   onEvent?: (event: HttpCoreBankingEvent) => void;
 }
 
-export type HttpCoreBankingEvent =
-  | { type: 'retry'; attempt: number; delayMs: number; reason: CoreBankingUnavailableReason; status?: number }
-  | { type: 'replayed'; transferId: string }
-  | { type: 'circuit_open' }
-  | { type: 'circuit_half_open' }
-  | { type: 'circuit_closed' };
-
+export type HttpCoreBankingEvent = ResilienceEvent<CoreBankingUnavailableReason> | { type: 'replayed'; transferId: string };
 
 export interface HttpCoreBanking extends CoreBanking {
   /** The breaker's state, for health checks and tests. */

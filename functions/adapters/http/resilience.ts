@@ -39,11 +39,20 @@ export type ResilienceEvent<Reason extends string> =
   | { type: 'circuit_closed' };
 
 export interface ResilienceOptions {
+  /** Per attempt, headers and body included. Default: the adapter's. */
   timeoutMs?: number;
+  /** HTTP requests per call, the first included. Default 3. */
   maxAttempts?: number;
+  /** The first retry waits a random time in [0, baseDelayMs), the next in [0, 2·baseDelayMs), … Default 200. */
   baseDelayMs?: number;
+  /** Cap of one backoff delay, and of a honoured Retry-After. Default 2000. */
   maxDelayMs?: number;
-  circuit?: { consecutiveFailures?: number; halfOpenAfterMs?: number };
+  circuit?: {
+    /** Failed attempts in a row (timeouts, network errors, 5xx, 429) that open the circuit. Default 5. */
+    consecutiveFailures?: number;
+    /** How long the circuit stays open before one probe request may go through. Default 30000. */
+    halfOpenAfterMs?: number;
+  };
 }
 
 
