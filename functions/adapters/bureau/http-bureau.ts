@@ -25,7 +25,6 @@
 // Unknown extra fields are ignored; a missing or mistyped field is a BureauResponseError, never an undefined value.
 // Neither the request's identity data nor the response body ever appears in an error, a cause or an event.
 
-import { isBrokenCircuitError } from 'cockatiel';
 import { z } from 'zod';
 import {
   BureauRequestRejectedError,
@@ -41,7 +40,7 @@ import {
 } from '../../core/bureau';
 import type { Clock } from '../../core/ports';
 import {
-  attemptsText,
+  callResiliently,
   CIRCUIT_STATE_NAMES,
   createResilience,
   parseJsonOrUndefined,
@@ -120,7 +119,8 @@ export function createHttpBureau(options: HttpBureauOptions): HttpBureau {
   const clock = options.clock ?? systemClock;
   const emit = options.onEvent ?? (() => undefined);
 
-  const { policy, breaker, timeoutMs, maxAttempts } = createResilience<BureauUnavailableReason>('bureau', options, { timeoutMs: 3000 }, emit);
+  const resilience = createResilience<BureauUnavailableReason>('bureau', options, { timeoutMs: 3000 }, emit);
+  const { breaker, timeoutMs } = resilience;
 
   async function attempt(request: BureauRequest, apiKey: string, signal: AbortSignal): Promise<BureauReport> {
     const interrupted = (cause: unknown) =>
@@ -210,30 +210,7 @@ export function createHttpBureau(options: HttpBureauOptions): HttpBureau {
       } catch (error) {
         throw new BureauUnavailableError('credit bureau unavailable: could not read the API key', { reason: 'credentials', attempts: 0, cause: error });
       }
-      let attempts = 0;
-      try {
-        return await policy.execute(({ signal }) => {
-          attempts += 1;
-          return attempt(request, apiKey, signal);
-        });
-      } catch (error) {
-        if (error instanceof TransientFailure) {
-          throw new BureauUnavailableError(`credit bureau unavailable: ${error.message} (${attemptsText(attempts)})`, {
-            reason: error.reason,
-            attempts,
-            ...(error.status ? { status: error.status } : {}),
-            ...(error.cause !== undefined ? { cause: error.cause } : {}),
-          });
-        }
-        if (isBrokenCircuitError(error)) {
-          // The breaker refused before the attempt function ran: count only requests actually sent.
-          throw new BureauUnavailableError(`credit bureau unavailable: circuit open after repeated failures (${attemptsText(attempts)})`, {
-            reason: 'circuit_open',
-            attempts,
-          });
-        }
-        throw error;
-      }
+      return callResiliently<BureauReport, BureauUnavailableReason>(resilience, 'credit bureau', (signal) => attempt(request, apiKey, signal), (message, details) => new BureauUnavailableError(message, details));
     },
   };
 }

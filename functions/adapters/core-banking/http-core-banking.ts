@@ -34,7 +34,6 @@
 // pipeline asks again with the same key), never a rejection. Unknown extra fields are ignored. Neither the account
 // number, the holder's name nor a response body ever appears in an error, a cause or an event.
 
-import { isBrokenCircuitError } from 'cockatiel';
 import { z } from 'zod';
 import {
   CoreBankingUnavailableError,
@@ -47,7 +46,7 @@ import {
 } from '../../core/core-banking';
 import type { Clock } from '../../core/ports';
 import {
-  attemptsText,
+  callResiliently,
   CIRCUIT_STATE_NAMES,
   createResilience,
   parseJsonOrUndefined,
@@ -116,7 +115,8 @@ export function createHttpCoreBanking(options: HttpCoreBankingOptions): HttpCore
   const clock = options.clock ?? systemClock;
   const emit = options.onEvent ?? (() => undefined);
 
-  const { policy, breaker, timeoutMs, maxAttempts } = createResilience<CoreBankingUnavailableReason>('core banking', options, { timeoutMs: 5000 }, emit);
+  const resilience = createResilience<CoreBankingUnavailableReason>('core banking', options, { timeoutMs: 5000 }, emit);
+  const { breaker, timeoutMs } = resilience;
 
   /**
    * One HTTP request. Throws TransientFailure (retried, counted by the breaker), TransferRejectedError or the
@@ -238,34 +238,17 @@ export function createHttpCoreBanking(options: HttpCoreBankingOptions): HttpCore
       } catch (error) {
         throw new CoreBankingUnavailableError('core banking unavailable: could not read the API key', { reason: 'credentials', attempts: 0, cause: error });
       }
-      let attempts = 0;
-      try {
-        return await policy.execute(({ signal }) => {
-          attempts += 1;
-          return attempt(request, apiKey, signal);
-        });
-      } catch (error) {
-        if (error instanceof TransientFailure) {
-          throw new CoreBankingUnavailableError(`core banking unavailable: ${error.message} (${attemptsText(attempts)})`, {
-            reason: error.reason,
-            attempts,
-            ...(error.status ? { status: error.status } : {}),
-            ...(error.cause !== undefined ? { cause: error.cause } : {}),
-          });
-        }
-        if (isBrokenCircuitError(error)) {
-          // The breaker refused before the attempt function ran: count only requests actually sent.
-          throw new CoreBankingUnavailableError(`core banking unavailable: circuit open after repeated failures (${attemptsText(attempts)})`, {
-            reason: 'circuit_open',
-            attempts,
-          });
-        }
-        if (error instanceof CoreBankingUnavailableError) {
+      return callResiliently<TransferResult, CoreBankingUnavailableReason>(
+        resilience,
+        'core banking',
+        (signal) => attempt(request, apiKey, signal),
+        (message, details) => new CoreBankingUnavailableError(message, details),
+        (error, attempts) =>
           // Built inside one attempt (invalid_response, pending): report the attempts of the whole call.
-          throw new CoreBankingUnavailableError(error.message, { reason: error.reason, attempts, ...(error.status ? { status: error.status } : {}) });
-        }
-        throw error;
-      }
+          error instanceof CoreBankingUnavailableError
+            ? new CoreBankingUnavailableError(error.message, { reason: error.reason, attempts, ...(error.status ? { status: error.status } : {}) })
+            : error,
+      );
     },
   };
 }

@@ -10,6 +10,7 @@ import {
   ExponentialBackoff,
   fullJitterGenerator,
   handleWhen,
+  isBrokenCircuitError,
   retry,
   timeout,
   TimeoutStrategy,
@@ -98,6 +99,49 @@ export function createResilience<Reason extends string>(
   breaker.onReset(() => emit({ type: 'circuit_closed' }));
   // The policy runs one call (its attempts receive the timeout's abort signal); the breaker's state is reported.
   return { policy, breaker, timeoutMs, maxAttempts };
+}
+
+export interface UnavailableDetails<Reason extends string> {
+  reason: Reason | 'circuit_open';
+  /** Requests actually sent (an open circuit sends none). */
+  attempts: number;
+  status?: number;
+  cause?: unknown;
+}
+
+/**
+ * Runs `attempt` under the policy of `createResilience`, counting the requests sent, and turns what the policy gives
+ * up with (the last transient failure, or an open circuit) into the adapter's own "unavailable" error. `otherError`
+ * may rewrite any other error once the number of attempts is known; by default it is rethrown as it is.
+ */
+export async function callResiliently<T, Reason extends string>(
+  resilience: Pick<ReturnType<typeof createResilience>, 'policy'>,
+  system: string,
+  attempt: (signal: AbortSignal) => Promise<T>,
+  unavailable: (message: string, details: UnavailableDetails<Reason>) => Error,
+  otherError: (error: unknown, attempts: number) => unknown = (error) => error,
+): Promise<T> {
+  let attempts = 0;
+  try {
+    return await resilience.policy.execute(({ signal }) => {
+      attempts += 1;
+      return attempt(signal);
+    });
+  } catch (error) {
+    if (error instanceof TransientFailure) {
+      throw unavailable(`${system} unavailable: ${error.message} (${attemptsText(attempts)})`, {
+        reason: error.reason as Reason,
+        attempts,
+        ...(error.status ? { status: error.status } : {}),
+        ...(error.cause !== undefined ? { cause: error.cause } : {}),
+      });
+    }
+    if (isBrokenCircuitError(error)) {
+      // The breaker refused before the attempt function ran: count only requests actually sent.
+      throw unavailable(`${system} unavailable: circuit open after repeated failures (${attemptsText(attempts)})`, { reason: 'circuit_open', attempts });
+    }
+    throw otherError(error, attempts);
+  }
 }
 
 export type CircuitStateName = 'closed' | 'open' | 'half_open' | 'isolated';
