@@ -120,10 +120,10 @@ describe('schedule properties', () => {
   // that part, P·i / ((1 + i)^n − 1), can be below half a unit; a rounded-up interest then exceeds the installment and
   // the principal part is 0, never negative (rule 2), so that installment is larger. The precondition computes that
   // part independently of the generator (nominal periodic rate = annual rate / periods per year).
-  const nominalPeriodsPerYear = (frequency: Frequency, every: number) =>
-    ({ monthly: 12, biweekly: 26, weekly: 52, daily: 365 })[frequency] / every;
+  const PERIODS_PER_YEAR: Record<Frequency, number> = { monthly: 12, biweekly: 26, weekly: 52, daily: 365 };
+  const nominalPeriodsPerYear = (frequency: Frequency, every: number) => PERIODS_PER_YEAR[frequency] / every;
   const firstPrincipalPart = (terms: ScheduleTerms) => {
-    const i = Number(terms.annualRatePercent) / 100 / nominalPeriodsPerYear(terms.frequency, terms.repaymentEvery);
+    const i = Number(terms.annualRatePercent) / 100 / nominalPeriodsPerYear(terms.frequency, terms.repaymentEvery ?? 1);
     const n = terms.numberOfInstallments;
     return i === 0 ? terms.principalMinor / n : (terms.principalMinor * i) / ((1 + i) ** n - 1);
   };
