@@ -4,7 +4,7 @@
 
 import { Duration, Stack, type RemovalPolicy } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import {
   BlockPublicAccess,
@@ -16,10 +16,11 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { HouseFunction } from './house-function';
 import { grantKeyViaService } from './key-grants';
 import { acknowledge, nagRef } from './nag';
+import { traceActively } from './tracing';
 
 /** Every uploaded document lives under this prefix: `applications/<applicationId>/<documentId>`. */
 export const DOCUMENTS_PREFIX = 'applications/';
@@ -156,4 +157,6 @@ function acknowledgeBucketNotificationsHandler(stack: Stack): void {
     'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
     'the role of aws-cdk-lib\'s BucketNotificationsHandler (the deploy-time Lambda that sets the bucket\'s S3 notification configuration) is created by CDK with the managed basic execution policy and cannot be replaced.',
   );
+  // Traced like every other function of the stack (its construct takes no tracing setting).
+  traceActively(handler.node.findChild('Resource'), (handler as IConstruct & { role: IRole }).role);
 }

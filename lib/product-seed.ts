@@ -11,6 +11,7 @@ import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { HouseFunction } from './house-function';
 import { acknowledge, nagRef } from './nag';
+import { traceActively } from './tracing';
 
 export interface ProductSeedProps {
   readonly table: Table;
@@ -50,6 +51,9 @@ export class ProductSeed extends Construct {
       logGroup: providerLogGroup,
       frameworkOnEventRole: frameworkRole,
     });
+    // The framework's Lambda is traced like every other function of the stack.
+    const frameworkFunction = this.provider.node.findChild('framework-onEvent');
+    traceActively(frameworkFunction.node.defaultChild!, frameworkRole);
     acknowledge(
       frameworkRole,
       `AwsSolutions-IAM5[Resource::${nagRef(this.seedFunction.node.defaultChild as CfnFunction, 'Arn')}:*]`,
