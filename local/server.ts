@@ -14,6 +14,7 @@ import type { LocalLog } from './log';
 import { renderOutboxHtml, type LocalOutbox } from './outbox';
 import { handleUploadPut, UPLOAD_PATH_PREFIX, type UploadEndpointOptions } from './uploads';
 import { CONTRACT_PATH_PREFIX, handleContractGet, type ContractEndpointOptions } from './contracts';
+import { handleOpsRequest, isOpsPath } from './ops-page';
 
 /** API Gateway's own limit is 10 MB; the API's JSON bodies are far smaller, so 1 MB is plenty and catches mistakes. */
 export const MAX_API_BODY_BYTES = 1024 * 1024;
@@ -37,6 +38,8 @@ export interface LocalServerOptions {
   uploads: UploadEndpointOptions;
   /** Serves contract texts behind signed links (local/contracts.ts); without it, contract links answer 404. */
   contracts?: ContractEndpointOptions;
+  /** The lender's time zone: the operations page's default range is its last 30 days. Default Asia/Shanghai. */
+  timeZone?: string;
   log: LocalLog;
 }
 
@@ -54,6 +57,8 @@ export function createLocalServer(options: LocalServerOptions): Server {
 
 async function handle(req: IncomingMessage, res: ServerResponse, options: LocalServerOptions): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
+  // The operations page (/ops) and its assets are local-only, like /_local: nothing in AWS answers these paths.
+  if (isOpsPath(url.pathname)) return handleOpsRequest(req, res, url, { clock: options.clock, timeZone: options.timeZone });
   if (url.pathname === '/_local' || url.pathname.startsWith('/_local/')) return handleLocal(req, res, url, options);
   return handleApi(req, res, options);
 }
