@@ -82,6 +82,10 @@ export class Api extends Construct {
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
 
+    // X-Ray: HTTP APIs (apigatewayv2) have no X-Ray tracing, unlike REST APIs, so traces start at the Lambdas
+    // (Tracing.ACTIVE in house-function.ts) and continue through the state machine (tracingEnabled in pipeline.ts).
+    // Requests are correlated across the hop by the API request id instead: it is in the access log below
+    // (`requestId`) and is the `correlation_id` of every handler log line and of the pipeline tasks it starts.
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'microloan-approval HTTP API (v1)',
       createDefaultStage: false,
@@ -201,6 +205,10 @@ function grantHandler(handler: HttpHandlerName, fn: HouseFunction, props: ApiPro
     case 'review-queue':
     case 'loans':
     case 'quotes': // reads the product a quote names
+      fn.bindTable(props.table, 'read');
+      return;
+    case 'reports':
+      // Reads the report counters, the pending reviews, the reviewers and the policy's SLA; writes nothing.
       fn.bindTable(props.table, 'read');
       return;
     case 'repayments':

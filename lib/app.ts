@@ -40,6 +40,12 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
     throw new Error(`microloan:cognitoFeaturePlan must be 'default' or 'plus', got '${featurePlan}'`);
   }
 
+  const par30Raw = stringContext(app, 'microloan:par30AlarmThreshold', '0.05');
+  const par30AlarmThreshold = Number(par30Raw);
+  if (!/^(0|[1-9]\d*)?\.\d+$/.test(par30Raw.trim()) || !(par30AlarmThreshold > 0 && par30AlarmThreshold < 1)) {
+    throw new Error(`microloan:par30AlarmThreshold must be a decimal between 0 and 1 (exclusive) such as '0.05', got '${par30Raw}'`);
+  }
+
   const stack = new MicroloanStack(app, `Microloan-${stage}`, {
     stage,
     description: `Microloan Approval (${stage}): loan intake, assessment, review, disbursement and servicing`,
@@ -53,6 +59,8 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
       apiKeySecretArn: stringContext(app, 'microloan:coreBankingApiKeySecretArn', ''),
     },
     cognitoFeaturePlan: featurePlan,
+    timeZone: stringContext(app, 'microloan:timeZone', 'Asia/Shanghai'),
+    par30AlarmThreshold,
   });
   Tags.of(stack).add('project', 'microloan-approval');
   Tags.of(stack).add('stage', stage);

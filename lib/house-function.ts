@@ -43,6 +43,8 @@ export interface HouseFunctionProps {
   readonly logRetention?: RetentionDays;
   /** What happens to the log group when the stack is deleted. @default RETAIN */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /** A fixed physical name, for a function that must name itself in its own policy. @default generated */
+  readonly functionName?: string;
 }
 
 export class HouseFunction extends NodejsFunction {
@@ -71,6 +73,7 @@ export class HouseFunction extends NodejsFunction {
       timeout: props.timeout ?? Duration.seconds(10),
       tracing: Tracing.ACTIVE,
       role: executionRole,
+      ...(props.functionName ? { functionName: props.functionName } : {}),
       logGroup,
       environment: { ...COMMON_ENVIRONMENT, ...(props.environment as Record<string, string> | undefined) },
       bundling: {

@@ -12,6 +12,8 @@ import { Notifications } from './notifications';
 import { Pipeline, type BureauSettings, type CoreBankingSettings } from './pipeline';
 import { Schedules } from './schedules';
 import { ProductSeed } from './product-seed';
+import { HouseFunction } from './house-function';
+import { Observability } from './observability';
 
 export interface MicroloanStackProps extends StackProps {
   /** `dev` deletes data and logs with the stack; any other stage retains them and protects the table and pool. */
@@ -25,6 +27,10 @@ export interface MicroloanStackProps extends StackProps {
   readonly bureau?: BureauSettings;
   /** @default the sandbox bank (no money moves) */
   readonly coreBanking?: CoreBankingSettings;
+  /** The lender's IANA time zone (loan days, the overdue scan's run times, quiet hours). @default Asia/Shanghai */
+  readonly timeZone?: string;
+  /** PAR30 (share of principal 30+ days past due, 0–1) above which the PAR30 alarm fires. @default 0.05 */
+  readonly par30AlarmThreshold?: number;
 }
 
 export class MicroloanStack extends Stack {
@@ -37,11 +43,15 @@ export class MicroloanStack extends Stack {
   public readonly api: Api;
   public readonly productSeed: ProductSeed;
   public readonly schedules: Schedules;
+  /** The operations dashboard and the alarms (to the ops topic). */
+  public readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: MicroloanStackProps) {
     super(scope, id, props);
     this.stage = props.stage;
     const retainData = props.stage !== 'dev';
+    const timeZone = props.timeZone ?? 'Asia/Shanghai';
+    if (!isTimeZone(timeZone)) throw new Error(`microloan:timeZone must be an IANA time zone such as Asia/Shanghai, got '${timeZone}'`);
     const logRemovalPolicy = retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     this.data = new Data(this, 'Data', { retainData });
@@ -75,12 +85,26 @@ export class MicroloanStack extends Stack {
       notifications: this.notifications,
       pipeline: this.pipeline,
       logRemovalPolicy,
+      timeZone,
     });
     // Review links point at the API; the functions that write them learn its URL once the API exists.
     for (const fn of [this.pipeline.requestReviewFunction, this.api.functions.get('review-page')!, this.schedules.reviewSlaFunction]) {
       fn.setConfig('PUBLIC_BASE_URL', this.api.url);
     }
     this.productSeed = new ProductSeed(this, 'ProductSeed', { table: this.data.table, logRemovalPolicy });
+    // Every function counts days in the lender's time zone.
+    for (const fn of this.node.findAll().filter((c): c is HouseFunction => c instanceof HouseFunction)) fn.setConfig('TIME_ZONE', timeZone);
+
+    // Last: the dashboard and alarms watch every part above, every function included.
+    this.observability = new Observability(this, 'Observability', {
+      functions: this.node.findAll().filter((c): c is HouseFunction => c instanceof HouseFunction),
+      stateMachine: this.pipeline.stateMachine,
+      table: this.data.table,
+      httpApi: this.api.httpApi,
+      opsTopic: this.notifications.opsTopic,
+      topicKey: this.data.key,
+      ...(props.par30AlarmThreshold !== undefined ? { par30AlarmThreshold: props.par30AlarmThreshold } : {}),
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'base URL of the HTTP API' });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
@@ -88,5 +112,14 @@ export class MicroloanStack extends Stack {
     new CfnOutput(this, 'StateMachineArn', { value: this.pipeline.stateMachine.stateMachineArn });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'DocumentsBucketName', { value: this.documents.bucket.bucketName });
+  }
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { AppDeps } from '../functions/shared/deps';
+import type { HouseLogLevel } from '../functions/shared/logger';
 import type { Role } from '../functions/shared/http';
 import type { LocalClock } from './clock';
 import { createLowLevelClient, createTable, killStaleDynamoDb, LOCAL_TABLE_NAME, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
@@ -55,6 +56,8 @@ export interface LocalStackOptions {
   inMemoryDb?: boolean;
   /** Only errors in the output (the stack's and the handlers'). */
   quiet?: boolean;
+  /** The handlers' Powertools log level, whatever `quiet` says (e.g. DEBUG in a test that reads the logs). */
+  logLevel?: HouseLogLevel;
   /** Replaces the state machine's retry intervals (tests of failure paths); default: the definition's own. */
   retryDelayMs?: number;
 }
@@ -164,6 +167,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       subscriptions,
       contracts,
       quiet: options.quiet ?? false,
+      ...(options.logLevel ? { logLevel: options.logLevel } : {}),
     });
     const taskHandlers = createTaskHandlers(deps);
     const workflow = new LocalWorkflow({
@@ -223,6 +227,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         },
       },
       contracts: contractLinks,
+      timeZone: deps.settings.timeZone,
       log,
     });
     await new Promise<void>((resolveListen, reject) => {

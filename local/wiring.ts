@@ -13,6 +13,8 @@ import { createReviewRepository } from '../functions/adapters/dynamodb/review-re
 import { createLoanRepository } from '../functions/adapters/dynamodb/loan-repository';
 import * as loans from '../functions/handlers/loans';
 import * as repayments from '../functions/handlers/repayments';
+import * as reports from '../functions/handlers/reports';
+import { createReportRepository } from '../functions/adapters/dynamodb/report-repository';
 import * as quotes from '../functions/handlers/quotes';
 import { createReviewLinks } from '../functions/core/review-links';
 import type { ReviewerSubscriptions } from '../functions/core/reviews';
@@ -21,12 +23,15 @@ import * as reviewPage from '../functions/handlers/review-page';
 import * as reviewQueue from '../functions/handlers/review-queue';
 import * as reviewers from '../functions/handlers/reviewers';
 import * as reviewSla from '../functions/handlers/review-sla';
+import * as overdueScan from '../functions/handlers/overdue-scan';
+import { DEFAULT_TIME_ZONE } from '../functions/core/loan-service';
 import { ulidIds } from '../functions/adapters/ids';
 import { createPiiProtector } from '../functions/adapters/pii/aes-pii-protector';
 import type { DocumentStorage, Notifier, Workflow } from '../functions/core/ports';
 import type { AppDeps } from '../functions/shared/deps';
 import type { HttpHandler } from '../functions/shared/http';
-import { createLogger } from '../functions/shared/logger';
+import { createLogger, type HouseLogLevel } from '../functions/shared/logger';
+import { RecordingMetrics } from '../functions/shared/metrics';
 import type { HttpHandlerName } from '../functions/shared/routes';
 import { pipelineSubstitutions, type PipelineTaskHandler } from '../lib/pipeline-substitutions';
 import * as documentUploaded from '../functions/handlers/document-uploaded';
@@ -74,16 +79,21 @@ export interface LocalDepsInput {
   /** The bank's repayment webhook HMAC key (locally a random secret in the data folder). */
   repaymentWebhookSecret: string;
   quiet?: boolean;
+  /** The handlers' Powertools log level; default INFO, ERROR when `quiet`. */
+  logLevel?: HouseLogLevel;
+  /** The lender's time zone; default Asia/Shanghai. */
+  timeZone?: string;
 }
 
 export function createLocalDeps(input: LocalDepsInput): AppDeps {
   const doc = createDocumentClient({ region: LOCAL_REGION, endpoint: input.dynamoEndpoint, credentials: { ...LOCAL_CREDENTIALS } });
   const logger = createLogger();
-  if (input.quiet) logger.setLogLevel('ERROR');
+  if (input.logLevel) logger.setLogLevel(input.logLevel);
+  else if (input.quiet) logger.setLogLevel('ERROR');
   return {
     clock: input.clock,
     ids: ulidIds,
-    applications: createApplicationRepository(doc, input.tableName),
+    applications: createApplicationRepository(doc, input.tableName, { timeZone: input.timeZone ?? DEFAULT_TIME_ZONE }),
     idempotency: createIdempotencyStore(doc, input.tableName, input.clock),
     products: createProductRepository(doc, input.tableName),
     policies: createPolicyRepository(doc, input.tableName, input.clock),
@@ -96,15 +106,24 @@ export function createLocalDeps(input: LocalDepsInput): AppDeps {
     scorer: createShippedScorer(),
     logger,
     reviewers: createReviewerRepository(doc, input.tableName),
-    reviews: createReviewRepository(doc, input.tableName),
+    reviews: createReviewRepository(doc, input.tableName, { timeZone: input.timeZone ?? DEFAULT_TIME_ZONE }),
     reviewLinks: createReviewLinks({ key: async () => input.reviewLinkSecret, publicBaseUrl: input.publicBaseUrl }),
     subscriptions: input.subscriptions,
     contracts: input.contracts,
     // One sandbox bank per process: it remembers transfers by idempotency key (the loan id), so a retry never pays twice.
     coreBanking: createSandboxCoreBanking({ clock: input.clock }),
-    loans: createLoanRepository(doc, input.tableName),
+    loans: createLoanRepository(doc, input.tableName, { timeZone: input.timeZone ?? DEFAULT_TIME_ZONE }),
+    reports: createReportRepository(doc, input.tableName),
     repaymentWebhookSecret: async () => input.repaymentWebhookSecret,
-    settings: { idempotencyTtlHours: 24, uploadUrlTtlSeconds: 900 },
+    settings: { idempotencyTtlHours: 24, uploadUrlTtlSeconds: 900, timeZone: input.timeZone ?? DEFAULT_TIME_ZONE },
+    // Locally a scan is never cut short (no time limit is passed), so nothing ever continues it.
+    scanContinuation: {
+      async continueScan() {
+        throw new Error('the local overdue scan runs to the end in one call; no continuation is expected');
+      },
+    },
+    // Locally the business metrics stay in memory (the newest 10,000 records); there is no CloudWatch to send them to.
+    metrics: new RecordingMetrics(),
   };
 }
 
@@ -126,6 +145,7 @@ export function createHttpHandlers(deps: AppDeps): Record<HttpHandlerName, HttpH
     quotes: quotes.createHandler(own(deps)),
     loans: loans.createHandler(own(deps)),
     repayments: repayments.createHandler(own(deps)),
+    reports: reports.createHandler(own(deps)),
   } satisfies Record<HttpHandlerName, HttpHandler>;
 }
 
@@ -195,5 +215,9 @@ export function lateBoundWorkflow(): Workflow & { bind(target: Workflow): void }
  * (`review-sla`, `overdue-scan`, …).
  */
 export function createScheduleRunners(deps: AppDeps): Map<string, () => Promise<unknown>> {
-  return new Map<string, () => Promise<unknown>>([['review-sla', reviewSla.createHandler(own(deps))]]);
+  const scan = overdueScan.createHandler(own(deps));
+  return new Map<string, () => Promise<unknown>>([
+    ['review-sla', reviewSla.createHandler(own(deps))],
+    ['overdue-scan', () => scan({})],
+  ]);
 }

@@ -2,6 +2,7 @@
 
 import type { DecisionReason } from './decision';
 import type { Offer } from './offer';
+import type { ReminderStage } from './overdue';
 
 export type ApplicantMessageKind = 'approved' | 'declined' | 'info_requested' | 'expired' | 'contract_ready' | 'offer_expired' | 'disbursed';
 
@@ -70,5 +71,49 @@ export function applicantMessage(
       return zh
         ? { subject: '您的贷款申请已过期', body: `您的贷款申请（${ref}）未能在规定时间内完成审核，已过期。您可以重新提交申请。` }
         : { subject: 'Your loan application has expired', body: `Your loan application (${ref}) could not be decided in time and has expired. You are welcome to apply again.` };
+  }
+}
+
+/**
+ * The repayment reminder of a stage (issue 6): short enough for an SMS. Before the due date: the amount and the date;
+ * on it: due today; after it: the days past due, the amount, that late fees apply once the grace period has passed,
+ * and where to pay (in the app).
+ */
+export function reminderMessage(
+  stage: ReminderStage,
+  language: Language,
+  input: { loanId: string; n: number; dueDate: string; amount: { amount: string; currency: string }; daysPastDue: number },
+): ApplicantMessage {
+  const { loanId, n, dueDate, daysPastDue } = input;
+  const amount = money(input.amount);
+  const zh = language === 'zh-CN';
+  switch (stage) {
+    case 'due_in_3_days':
+      return zh
+        ? { subject: '还款提醒', body: `您的贷款（${loanId}）第 ${n} 期应还 ${amount}，到期日 ${dueDate}。请按时在应用中还款。` }
+        : { subject: 'Repayment reminder', body: `Installment ${n} of your loan ${loanId}, ${amount}, is due on ${dueDate}. Please pay on time in the app.` };
+    case 'due_today':
+      return zh
+        ? { subject: '今日还款到期', body: `您的贷款（${loanId}）第 ${n} 期应还 ${amount}，今天（${dueDate}）到期。请今天在应用中还款。` }
+        : { subject: 'Your repayment is due today', body: `Installment ${n} of your loan ${loanId}, ${amount}, is due today (${dueDate}). Please pay today in the app.` };
+    case 'overdue_1':
+    case 'overdue_7':
+    case 'overdue_15':
+    case 'overdue_30': {
+      const urgent = stage === 'overdue_15' || stage === 'overdue_30';
+      return zh
+        ? {
+            subject: urgent ? '紧急：您的还款已严重逾期' : '您的还款已逾期',
+            body: `您的贷款（${loanId}）第 ${n} 期（到期日 ${dueDate}）已逾期 ${daysPastDue} 天，尚欠 ${amount}。超过宽限期后将按合同收取逾期费用。请尽快在应用中还款。`,
+          }
+        : {
+            subject: urgent ? 'Urgent: your repayment is seriously overdue' : 'Your repayment is overdue',
+            body: `Installment ${n} of your loan ${loanId} (due ${dueDate}) is ${daysPastDue} ${daysPastDue === 1 ? 'day' : 'days'} past due; ${amount} is owed. Late fees apply under your contract after the grace period. Please pay in the app as soon as possible.`,
+          };
+    }
+    default: {
+      const unknown: never = stage;
+      throw new Error(`unknown reminder stage ${String(unknown)}`);
+    }
   }
 }

@@ -29,6 +29,19 @@ export interface DecideOutcome {
   reviewTimeoutSeconds: number;
 }
 
+/**
+ * A decision at the moment it is stored (never one a retried task finds made already): what the business metrics
+ * need. `decidedAt` is absent for an expiry, which decides nothing.
+ */
+export interface DecisionMade<O extends string> {
+  outcome: O;
+  productId: string;
+  channel: string;
+  /** When the application was submitted. */
+  createdAt: string;
+  decidedAt?: string;
+}
+
 const ATTEMPTS = 3;
 
 /** Runs `step` on a fresh read until it does not meet a concurrent change (a withdrawal, a parallel retry). */
@@ -45,7 +58,15 @@ export async function withFreshRead<T>(applications: ApplicationRepository, appl
   }
 }
 
-export async function decideApplication(deps: DecideDeps, applicationId: string): Promise<DecideOutcome> {
+/**
+ * `onDecided` is called once, when this call stores the decision (before the applicant is told, so that a failed
+ * notification and the task's retry neither lose nor repeat it).
+ */
+export async function decideApplication(
+  deps: DecideDeps,
+  applicationId: string,
+  hooks: { onDecided?: (made: DecisionMade<Decision['outcome']>) => void } = {},
+): Promise<DecideOutcome> {
   const policy = await deps.policies.current();
   const reviewTimeoutSeconds = (policy.sla.expireAfterHours + 1) * 3600;
   const decided = await withFreshRead(deps.applications, applicationId, async (application) => {
@@ -102,7 +123,7 @@ export async function decideApplication(deps: DecideDeps, applicationId: string)
             validDays: policy.offerValidDays,
           })
         : undefined;
-    return deps.applications.transition({
+    const transitioned = await deps.applications.transition({
       application,
       to,
       at: now.toISOString(),
@@ -125,6 +146,8 @@ export async function decideApplication(deps: DecideDeps, applicationId: string)
         },
       ],
     });
+    hooks.onDecided?.({ outcome: decision.outcome, productId: application.productId, channel: application.channel, createdAt: application.createdAt, decidedAt: decision.decidedAt });
+    return transitioned;
   });
   if (!decided) {
     const current = await deps.applications.get(applicationId);
@@ -142,6 +165,7 @@ export type ConcludeOutcome = 'APPROVED' | 'DECLINED' | 'EXPIRED';
 export async function concludeReview(
   deps: DecideDeps,
   input: { applicationId: string; outcome: ConcludeOutcome; review?: ReviewTaskOutput },
+  hooks: { onConcluded?: (made: DecisionMade<ConcludeOutcome>) => void } = {},
 ): Promise<{ status: ApplicationStatus }> {
   const policy = await deps.policies.current();
   const concluded = await withFreshRead(deps.applications, input.applicationId, async (application) => {
@@ -150,8 +174,11 @@ export async function concludeReview(
     const now = deps.clock.now();
     const at = now.toISOString();
     const reviewer = input.review ? `reviewer:${input.review.reviewerId}` : 'pipeline';
+    const about = { productId: application.productId, channel: application.channel, createdAt: application.createdAt };
     if (input.outcome === 'EXPIRED') {
-      return deps.applications.transition({ application, to: 'EXPIRED', at, by: 'pipeline', audit: [{ actor: 'pipeline', action: 'review.timed_out', details: {} }] });
+      const expired = await deps.applications.transition({ application, to: 'EXPIRED', at, by: 'pipeline', audit: [{ actor: 'pipeline', action: 'review.timed_out', details: {} }] });
+      hooks.onConcluded?.({ outcome: 'EXPIRED', ...about });
+      return expired;
     }
     const reasons: DecisionReason[] =
       input.outcome === 'DECLINED' ? [{ code: 'REVIEW_REJECTED', description: input.review?.comment ?? '' }] : [];
@@ -169,7 +196,7 @@ export async function concludeReview(
             validDays: policy.offerValidDays,
           })
         : undefined;
-    return deps.applications.transition({
+    const transitioned = await deps.applications.transition({
       application,
       to: input.outcome,
       at,
@@ -177,6 +204,8 @@ export async function concludeReview(
       changes: { decision, ...(offer ? { offer } : {}) },
       audit: [{ actor: reviewer, action: 'review.concluded', details: { outcome: input.outcome, level: input.review?.level ?? null } }],
     });
+    hooks.onConcluded?.({ outcome: input.outcome, ...about, decidedAt: at });
+    return transitioned;
   });
   const kind: Partial<Record<ApplicationStatus, ApplicantMessageKind>> = { APPROVED: 'approved', DECLINED: 'declined', EXPIRED: 'expired' };
   const message = kind[concluded.status];

@@ -24,7 +24,23 @@ export function loanIdFor(applicationId: string): string {
   return `LN${applicationId}`;
 }
 
-export async function disburseApplication(deps: DisburseDeps, applicationId: string): Promise<{ status: ApplicationStatus; loanId: string | null }> {
+/** A loan paid out and opened by this call, for the business metrics. */
+export interface LoanDisbursed {
+  loanId: string;
+  productId: string;
+  principalMinor: number;
+  currency: string;
+}
+
+/**
+ * `onDisbursed` is called once, when this call moves the application to DISBURSED (before the applicant is told, so
+ * that a failed notification and the task's retry neither lose nor repeat it).
+ */
+export async function disburseApplication(
+  deps: DisburseDeps,
+  applicationId: string,
+  hooks: { onDisbursed?: (disbursed: LoanDisbursed) => void } = {},
+): Promise<{ status: ApplicationStatus; loanId: string | null }> {
   const first = await deps.applications.get(applicationId);
   if (!first) throw new NotFoundError(`no application ${applicationId}`);
   if (first.status === 'DISBURSED') return { status: first.status, loanId: first.loanId ?? null };
@@ -66,7 +82,7 @@ export async function disburseApplication(deps: DisburseDeps, applicationId: str
 
   const disbursed = await withFreshRead(deps.applications, applicationId, async (application: Application) => {
     if (application.status !== 'ACCEPTED') return application;
-    return deps.applications.transition({
+    const transitioned = await deps.applications.transition({
       application,
       to: 'DISBURSED',
       at: deps.clock.now().toISOString(),
@@ -80,6 +96,8 @@ export async function disburseApplication(deps: DisburseDeps, applicationId: str
         },
       ],
     });
+    hooks.onDisbursed?.({ loanId, productId: first.productId, principalMinor: amount.minor, currency: amount.currency });
+    return transitioned;
   });
   if (disbursed.status === 'DISBURSED') await notifyApplicantOnce(deps, applicationId, 'disbursed');
   return { status: disbursed.status, loanId };

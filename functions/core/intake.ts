@@ -55,6 +55,8 @@ export async function replayIdempotent(
   caller: Caller,
   key: string,
   hash: string,
+  /** The request's correlation id (the API request id), passed to a pipeline started again; default the application id. */
+  correlationId?: string,
 ): Promise<StoredResponse | undefined> {
   const record = await deps.idempotency.get(caller.subject, key);
   if (!record) return undefined;
@@ -64,9 +66,17 @@ export async function replayIdempotent(
   const applicationId = (record.response.body as { applicationId?: string }).applicationId;
   if (applicationId) {
     const application = await deps.applications.get(applicationId);
-    if (application?.status === 'SUBMITTED') await deps.workflow.start(applicationId, { applicationId });
+    if (application?.status === 'SUBMITTED') await deps.workflow.start(applicationId, pipelineInput(applicationId, correlationId));
   }
   return { ...record.response, replayed: true };
+}
+
+/**
+ * The loan pipeline's execution input. Every Task of statemachines/loan-pipeline.asl.json reads `$.correlationId`
+ * (a path that must exist), so it is always set. The execution name is the application id (the Workflow port).
+ */
+export function pipelineInput(applicationId: string, correlationId?: string): { applicationId: string; correlationId: string } {
+  return { applicationId, correlationId: correlationId || applicationId };
 }
 
 export interface SubmitDeps {
@@ -79,10 +89,23 @@ export interface SubmitDeps {
   settings: { idempotencyTtlHours: number };
 }
 
-/** Stores a validated application and starts its pipeline. Throws ConflictError when the person has an open one. */
+/**
+ * Stores a validated application and starts its pipeline. Throws ConflictError when the person has an open one.
+ * `onStored` is called once the application is stored (before the pipeline starts: a start that fails is completed by
+ * the replay, which is not a new application).
+ */
 export async function submitApplication(
   deps: SubmitDeps,
-  input: { caller: Caller; idempotencyKey: string; requestHash: string; submission: ApplicationSubmission; product: Product },
+  input: {
+    caller: Caller;
+    idempotencyKey: string;
+    requestHash: string;
+    submission: ApplicationSubmission;
+    product: Product;
+    /** The API request id, carried through the pipeline into every task's logs; default the application id. */
+    correlationId?: string;
+  },
+  hooks: { onStored?: (application: Pick<Application, 'applicationId' | 'productId' | 'channel'>) => void } = {},
 ): Promise<StoredResponse> {
   const { caller, submission, product } = input;
   const now = deps.clock.now();
@@ -169,8 +192,9 @@ export async function submitApplication(
       expiresAtEpochSeconds: Math.floor(now.getTime() / 1000) + deps.settings.idempotencyTtlHours * 3600,
     },
   });
+  hooks.onStored?.({ applicationId, productId: application.productId, channel: application.channel });
   try {
-    await deps.workflow.start(applicationId, { applicationId });
+    await deps.workflow.start(applicationId, pipelineInput(applicationId, input.correlationId));
   } catch (error) {
     // Stored but not started: the replay of this Idempotency-Key starts it (see replayIdempotent).
     throw new TemporarilyUnavailableError('the application was received but its assessment could not start yet; retry with the same Idempotency-Key', { cause: error });

@@ -3,6 +3,7 @@
 // on a race). The rules of allocation are in loan.ts.
 
 import { dayIn } from './dates';
+import { recordRepaymentBucket } from './overdue';
 import { ConcurrentModificationError, ConflictError, NotFoundError, ValidationError, type FieldProblem } from './errors';
 import { applyRepayment, createLoan, outstandingOf, sumParts, type Loan, type LoanStatus, type RepaymentAllocation, type ScheduleInstallmentInput } from './loan';
 import type { Clock, Page } from './ports';
@@ -35,6 +36,11 @@ export interface LoanRepository {
   get(loanId: string): Promise<Loan | undefined>;
   /** A customer's loans, newest disbursement first. */
   listByOwner(ownerId: string, limit: number, cursor?: string): Promise<Page<Loan>>;
+  /**
+   * ACTIVE loans whose oldest unpaid installment is due on or before `throughDate`, oldest first, a page at a time
+   * (the overdue scan's sparse index: a loan that owes nothing due by then is never read).
+   */
+  listDue(throughDate: string, limit: number, cursor?: string): Promise<Page<Loan>>;
   getRepayment(loanId: string, reference: string): Promise<Repayment | undefined>;
   /** The loan's repayments in the order they were recorded. */
   listRepayments(loanId: string): Promise<Repayment[]>;
@@ -144,7 +150,9 @@ export async function recordRepayment(
 
     const date = dayIn(paidAtDate, options.timeZone ?? DEFAULT_TIME_ZONE);
     const at = now.toISOString();
-    const { loan: after, allocation } = applyRepayment(loan, { amountMinor: request.amountMinor, date: date < loan.disbursementDate ? loan.disbursementDate : date, at });
+    const { loan: applied, allocation } = applyRepayment(loan, { amountMinor: request.amountMinor, date: date < loan.disbursementDate ? loan.disbursementDate : date, at });
+    // Paying the arrears moves the stored bucket back at once (not at the next scan): the reports and the view agree.
+    const after = recordRepaymentBucket(applied, dayIn(now, options.timeZone ?? DEFAULT_TIME_ZONE));
     const repayment: Repayment = {
       loanId: loan.loanId,
       reference: request.reference,

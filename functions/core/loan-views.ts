@@ -84,6 +84,10 @@ export function toLoanView(loan: Loan, today: string) {
       daysPastDue: delinquency.daysPastDue,
       bucket: delinquency.bucket,
       riskFlags: [...loan.riskFlags],
+      /** Late fees charged so far (paid or not; what is unpaid is in outstanding.penalties). */
+      lateFeesCharged: money(loan.installments.reduce((sum, installment) => sum + installment.due.penalties, 0)),
+      ...(loan.delinquency?.behaviourScore !== undefined ? { behaviourScore: loan.delinquency.behaviourScore } : {}),
+      ...(loan.delinquency ? { lastScanned: loan.delinquency.asOf } : {}),
       amountPastDue: money(delinquency.amountPastDueMinor),
       ...(delinquency.oldestUnpaidDueDate ? { oldestUnpaidDueDate: delinquency.oldestUnpaidDueDate } : {}),
     },

@@ -30,6 +30,7 @@
 // the current period's interest, are not owed. On a due date itself the next period has just begun, so its accrued
 // interest is zero.
 
+import type { LateFeeRule } from './contract';
 import { ConflictError, ValidationError, type FieldProblem } from './errors';
 
 export const LOAN_STATUSES = ['ACTIVE', 'CLOSED', 'WRITTEN_OFF'] as const;
@@ -76,6 +77,8 @@ export interface LoanInstallment {
   outstandingAfterMinor: number;
   /** The day nothing was owed on this installment any more. */
   settledOn?: string;
+  /** YYYY-MM-DD: the last day whose late fee is charged on this installment (the overdue scan, issue 6). */
+  lateFeeAccruedThrough?: string;
 }
 
 export interface ReminderSent {
@@ -83,6 +86,38 @@ export interface ReminderSent {
   stage: string;
   channel: 'sms' | 'email';
   n?: number;
+}
+
+/** What the last overdue scan (or a repayment) found about the loan's arrears (issue 6). */
+export interface DelinquencySnapshot {
+  /** The lender's day the figures are for. */
+  asOf: string;
+  daysPastDue: number;
+  bucket: DelinquencyBucket;
+  /** The payment-history score of functions/core/overdue.ts (0–100), when the scan computed it. */
+  behaviourScore?: number;
+}
+
+/** One change of delinquency bucket, as the scan or a repayment saw it (reports, roll rates). */
+export interface BucketChange {
+  date: string;
+  from: DelinquencyBucket;
+  to: DelinquencyBucket;
+}
+
+/**
+ * What the report's portfolio aggregates hold for a loan at its stored version (functions/core/aggregates.ts): the
+ * loan repository writes the change from this to the loan's contribution now in the same transaction as the loan.
+ */
+export interface PortfolioContribution {
+  /** Counted among the active loans (status ACTIVE). */
+  active: boolean;
+  /** The delinquency bucket it is counted in (the stored snapshot's; 'current' without one). */
+  bucket: DelinquencyBucket;
+  /** Principal still outstanding (due − paid − waived over the installments) while active; 0 otherwise. */
+  principalMinor: number;
+  /** How many entries of bucketHistory have been counted as roll movements. */
+  historyLength: number;
 }
 
 export interface Loan {
@@ -107,6 +142,14 @@ export interface Loan {
   riskFlags: string[];
   /** Reminders sent (issue 6). */
   remindersSent: ReminderSent[];
+  /** The contract's late-fee rule; absent: DEFAULT_LATE_FEE_RULE (functions/core/contract.ts). */
+  lateFeeRule?: LateFeeRule;
+  /** What the last overdue scan found (issue 6). */
+  delinquency?: DelinquencySnapshot;
+  /** Every bucket change the scan or a repayment saw, oldest first (issue 6). */
+  bucketHistory?: BucketChange[];
+  /** What the report aggregates count for this loan (written by the loan repository with every write; reports). */
+  countedAs?: PortfolioContribution;
   createdAt: string;
   updatedAt: string;
   closedAt?: string;
@@ -201,6 +244,8 @@ export interface NewLoanInput {
   disbursedAt: string;
   disbursementDate: string;
   schedule: readonly ScheduleInstallmentInput[];
+  /** The contract's late-fee rule; stored on the loan when given (absent: DEFAULT_LATE_FEE_RULE). */
+  lateFeeRule?: LateFeeRule;
   /** When the loan record is created (the clock's now). */
   at: string;
 }
@@ -260,6 +305,7 @@ export function createLoan(input: NewLoanInput): Loan {
     creditMinor: 0,
     riskFlags: [],
     remindersSent: [],
+    ...(input.lateFeeRule ? { lateFeeRule: { ...input.lateFeeRule } } : {}),
     createdAt: input.at,
     updatedAt: input.at,
     version: 1,

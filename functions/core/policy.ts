@@ -13,6 +13,7 @@ import type { Band } from './assessment';
 import type { DecisionOutcome, DecisionReason } from './decision';
 import type { FieldProblem } from './errors';
 import { decimalProblem, toMinor, type Money } from './money';
+import { DEFAULT_EARLY_WARNING } from './overdue';
 import { CUSTOMER_TYPES, type CustomerType } from './products';
 
 export const BANDS = ['A', 'B', 'C', 'D'] as const satisfies readonly Band[];
@@ -274,6 +275,20 @@ const draftShape = {
   /** Days an approved applicant has to accept the offer. */
   offerValidDays: wholeNumber(1, 90),
   sla: slaSchema,
+  /**
+   * The overdue scan's early-warning thresholds (issue 6, functions/core/overdue.ts). Optional in a body and in a
+   * stored version written before it existed: DEFAULT_EARLY_WARNING then.
+   */
+  earlyWarning: z
+    .strictObject({
+      /** DPD_31_PLUS is raised at this many days past due. */
+      daysPastDue: wholeNumber(1, 365),
+      /** LOW_BEHAVIOUR_SCORE is raised below this behaviour score (0–100)… */
+      behaviourScoreBelow: wholeNumber(0, 100),
+      /** …once at least this many installments have fallen due. */
+      minInstallmentsDue: wholeNumber(1, 60),
+    })
+    .default(() => ({ ...DEFAULT_EARLY_WARNING })),
 };
 
 /** Checks across sections: bands named elsewhere must exist, every approvable band needs a rate, rule ids are unique. */
@@ -435,6 +450,7 @@ export const DEFAULT_POLICY_DRAFT: PolicyDraft = {
   pricing: { annualRatePercent: { A: '8.5', B: '12', C: '18' } },
   offerValidDays: 7,
   sla: { remindAfterHours: 24, escalateAfterHours: 48, expireAfterHours: 120 },
+  earlyWarning: { ...DEFAULT_EARLY_WARNING },
 };
 
 /** Version 1 as seeded on first start (local stack) and first deploy (custom resource). */

@@ -141,3 +141,46 @@ export interface PiiProtector {
 export interface IdGenerator {
   next(): string;
 }
+
+/**
+ * The business metrics (CloudWatch, namespace MicroloanApproval, through Powertools' embedded metric format). The
+ * names are fixed here so that the recording handlers and the CDK dashboard and alarms cannot drift apart.
+ */
+export const BUSINESS_METRIC_NAMES = [
+  'ApplicationsSubmitted',
+  'DecisionsAutoApproved',
+  'DecisionsAutoDeclined',
+  'DecisionsReviewApproved',
+  'DecisionsReviewRejected',
+  'DecisionsReviewExpired',
+  'TimeToDecision',
+  'ReviewsPending',
+  'ReviewsOverdue',
+  'ReviewSlaBreaches',
+  'LoansDisbursed',
+  'DisbursedAmount',
+  'RepaymentsReceived',
+  'RepaymentsAmount',
+  'RemindersSent',
+  'LoansCurrent',
+  'Loans1To30',
+  'Loans31To60',
+  'Loans61To90',
+  'Loans90Plus',
+  'PAR30',
+] as const;
+
+export type BusinessMetricName = (typeof BUSINESS_METRIC_NAMES)[number];
+
+/**
+ * Records business metrics. Amounts (DisbursedAmount, RepaymentsAmount) are in major units of the currency (yuan for
+ * CNY) as plain numbers; PAR30 is a fraction from 0 to 1. Recorded values are published at the end of an invocation.
+ */
+export interface BusinessMetrics {
+  /** Adds `value` (default 1); product/channel also go to a drill-down copy of the metric with those dimensions. */
+  count(name: BusinessMetricName, value?: number, dimensions?: { product?: string; channel?: string }): void;
+  /** A level at this moment (reviews pending, loans per bucket, PAR30). */
+  gauge(name: BusinessMetricName, value: number, unit: 'Count' | 'Seconds' | 'None'): void;
+  /** A time span in seconds (TimeToDecision). */
+  duration(name: BusinessMetricName, seconds: number): void;
+}

@@ -278,7 +278,7 @@ async function completeAssignment(deps: ReviewDeps, review: Review, fresh: boole
     }
   }
   if (review.status === 'PENDING') await ensureEmailSent(deps, review, review.escalatedFrom ? 'escalated' : 'assigned', reviewer);
-  (deps.logger ?? silent).info('review assigned', { reviewId: review.reviewId, reviewerId: review.reviewerId, level: review.level, round: review.round, fresh });
+  (deps.logger ?? silent).info('review assigned', { reviewId: review.reviewId, reviewerId: review.reviewerId, reviewLevel: review.level, round: review.round, fresh });
   return { reviewId: review.reviewId, reviewerId: review.reviewerId, round: review.round, created: fresh };
 }
 
@@ -580,12 +580,19 @@ export interface SlaResult {
   /** Pending reviews of applications that ended meanwhile (withdrawn, failed). */
   cancelled: number;
   failed: number;
+  /** Reviews pending after this run (null when they could not be counted). */
+  pending: number | null;
+  /** Of those, the ones past their escalation time (the staff queue's `overdue`): nobody else could take them yet. */
+  overdue: number | null;
 }
+
+/** Page size when counting the pending reviews. */
+const PENDING_COUNT_PAGE = 500;
 
 export async function runReviewSla(deps: ReviewDeps & { workflow: Workflow }): Promise<SlaResult> {
   const log = deps.logger ?? silent;
   const now = deps.clock.now();
-  const result: SlaResult = { reminded: 0, escalated: 0, expired: 0, escalationBlocked: 0, emailsResent: 0, delivered: 0, cancelled: 0, failed: 0 };
+  const result: SlaResult = { reminded: 0, escalated: 0, expired: 0, escalationBlocked: 0, emailsResent: 0, delivered: 0, cancelled: 0, failed: 0, pending: null, overdue: null };
   const due = await deps.reviews.listDueForSla(now.toISOString());
   for (const listed of due) {
     try {
@@ -599,11 +606,30 @@ export async function runReviewSla(deps: ReviewDeps & { workflow: Workflow }): P
       log.error('review SLA step failed', { reviewId: listed.reviewId, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
     }
   }
+  // The level after this run's steps, for the pending/overdue gauges: the pending reviews of the same sparse index (the
+  // staff queue's read), a few pages at most — reviews pending at once are bounded by the reviewers' capacity.
+  try {
+    let cursor: string | undefined;
+    let pending = 0;
+    let overdue = 0;
+    do {
+      const page = await deps.reviews.listPending(PENDING_COUNT_PAGE, cursor);
+      for (const review of page.items) {
+        pending += 1;
+        if (now.getTime() >= Date.parse(review.escalateAt)) overdue += 1;
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+    result.pending = pending;
+    result.overdue = overdue;
+  } catch (error) {
+    log.error('could not count the pending reviews', { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+  }
   if (due.length > 0) log.info('review SLA check', { due: due.length, ...result });
   return result;
 }
 
-type SlaStep = keyof Omit<SlaResult, 'failed'>;
+type SlaStep = keyof Omit<SlaResult, 'failed' | 'pending' | 'overdue'>;
 
 async function slaStep(deps: ReviewDeps & { workflow: Workflow }, review: Review, now: Date): Promise<SlaStep | undefined> {
   const at = now.toISOString();

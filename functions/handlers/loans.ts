@@ -8,14 +8,13 @@
 import { dayIn } from '../core/dates';
 import { NotFoundError } from '../core/errors';
 import { payoffQuote } from '../core/loan';
-import { DEFAULT_TIME_ZONE } from '../core/loan-service';
 import { payoffQuerySchema, toLoanView, toPayoffView, toRepaymentView, toScheduleView } from '../core/loan-views';
 import type { AppDeps } from '../shared/deps';
 import { httpHandler, isStaff, json, pathParam, principalOf, validate, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'loans' | 'clock' | 'logger'>;
+type Deps = Pick<AppDeps, 'loans' | 'clock' | 'logger' | 'settings'>;
 
 export function createHandler(deps: Deps): HttpHandler {
   return httpHandler(deps.logger, async (event) => {
@@ -24,7 +23,7 @@ export function createHandler(deps: Deps): HttpHandler {
     deps.logger.appendKeys({ loanId });
     const loan = await deps.loans.get(loanId);
     if (!loan || (!isStaff(principal) && loan.ownerId !== principal.subject)) throw new NotFoundError(`no loan ${loanId}`);
-    const today = dayIn(deps.clock.now(), DEFAULT_TIME_ZONE);
+    const today = dayIn(deps.clock.now(), deps.settings.timeZone);
 
     switch (event.routeKey) {
       case 'GET /v1/loans/{loanId}/schedule':
@@ -43,4 +42,4 @@ export function createHandler(deps: Deps): HttpHandler {
   });
 }
 
-export const handler = lazyHandler(() => createHandler({ loans: production.loans(), clock: production.clock(), logger: production.logger() }));
+export const handler = lazyHandler(() => createHandler({ loans: production.loans(), clock: production.clock(), logger: production.logger(), settings: production.settings() }));

@@ -1,28 +1,44 @@
 // Step Functions tasks after review: conclude (approved after the last level, declined by a reviewer, expired) and
 // request-info (tell the applicant what the reviewer needs). One Lambda, two payload kinds.
 
-import { concludeReview, requestMoreInformation, type ConcludeOutcome } from '../core/decide';
+import { concludeReview, requestMoreInformation, type ConcludeOutcome, type DecisionMade } from '../core/decide';
 import type { ReviewTaskOutput } from '../core/reviews';
 import type { AppDeps } from '../shared/deps';
+import type { BusinessMetricName } from '../core/ports';
+import { publishingMetrics, secondsBetween } from '../shared/metrics';
+import { appendTaskKeys } from '../shared/logger';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'applications' | 'policies' | 'products' | 'notifier' | 'pii' | 'clock' | 'logger'>;
+type Deps = Pick<AppDeps, 'applications' | 'policies' | 'products' | 'notifier' | 'pii' | 'clock' | 'logger' | 'metrics'>;
+
+const CONCLUDED: Record<ConcludeOutcome, BusinessMetricName> = {
+  APPROVED: 'DecisionsReviewApproved',
+  DECLINED: 'DecisionsReviewRejected',
+  EXPIRED: 'DecisionsReviewExpired',
+};
 
 export type ConcludePayload =
-  | { step: 'conclude'; applicationId: string; outcome: ConcludeOutcome; review?: ReviewTaskOutput; executionName?: string }
-  | { step: 'request-info'; applicationId: string; review: ReviewTaskOutput; executionName?: string };
+  | { step: 'conclude'; applicationId: string; outcome: ConcludeOutcome; review?: ReviewTaskOutput; executionName?: string; correlationId?: string }
+  | { step: 'request-info'; applicationId: string; review: ReviewTaskOutput; executionName?: string; correlationId?: string };
 
 export function createHandler(deps: Deps) {
-  return async (payload: ConcludePayload): Promise<{ status: string }> => {
-    deps.logger.appendKeys({ applicationId: payload.applicationId, executionName: payload.executionName });
+  return (payload: ConcludePayload): Promise<{ status: string }> => publishingMetrics(deps, async () => {
+    appendTaskKeys(deps.logger, payload);
     const result =
       payload.step === 'request-info'
         ? await requestMoreInformation(deps, payload)
-        : await concludeReview(deps, { applicationId: payload.applicationId, outcome: payload.outcome, ...(payload.review ? { review: payload.review } : {}) });
+        : await concludeReview(deps, { applicationId: payload.applicationId, outcome: payload.outcome, ...(payload.review ? { review: payload.review } : {}) }, { onConcluded });
     deps.logger.info(`review step ${payload.step}`, { status: result.status });
     return result;
-  };
+  });
+
+  function onConcluded({ outcome, createdAt, decidedAt }: DecisionMade<ConcludeOutcome>): void {
+    deps.metrics.count(CONCLUDED[outcome]);
+    // An expiry decides nothing (it has no decidedAt): it is no time to decision.
+    const seconds = secondsBetween(createdAt, decidedAt);
+    if (seconds !== undefined) deps.metrics.duration('TimeToDecision', seconds);
+  }
 }
 
 export const handler = lazyHandler((): ((payload: ConcludePayload, context: unknown) => Promise<{ status: string }>) =>
@@ -34,5 +50,6 @@ export const handler = lazyHandler((): ((payload: ConcludePayload, context: unkn
     pii: production.pii(),
     clock: production.clock(),
     logger: production.logger(),
+    metrics: production.metrics(),
   }),
 );

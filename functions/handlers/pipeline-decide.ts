@@ -2,23 +2,34 @@
 
 import { decideApplication, type DecideOutcome } from '../core/decide';
 import type { AppDeps } from '../shared/deps';
+import { publishingMetrics, secondsBetween } from '../shared/metrics';
+import { appendTaskKeys } from '../shared/logger';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'applications' | 'policies' | 'products' | 'notifier' | 'pii' | 'clock' | 'logger'>;
+type Deps = Pick<AppDeps, 'applications' | 'policies' | 'products' | 'notifier' | 'pii' | 'clock' | 'logger' | 'metrics'>;
 
 export interface DecidePayload {
   applicationId: string;
   executionName?: string;
+  correlationId?: string;
 }
 
 export function createHandler(deps: Deps) {
-  return async (payload: DecidePayload): Promise<DecideOutcome> => {
-    deps.logger.appendKeys({ applicationId: payload.applicationId, executionName: payload.executionName });
-    const result = await decideApplication(deps, payload.applicationId);
+  return (payload: DecidePayload): Promise<DecideOutcome> => publishingMetrics(deps, async () => {
+    appendTaskKeys(deps.logger, payload);
+    const result = await decideApplication(deps, payload.applicationId, {
+      // Automatic outcomes only: a REVIEW outcome is concluded later, by pipeline-conclude.
+      onDecided: ({ outcome, createdAt, decidedAt }) => {
+        if (outcome === 'REVIEW') return;
+        deps.metrics.count(outcome === 'APPROVED' ? 'DecisionsAutoApproved' : 'DecisionsAutoDeclined');
+        const seconds = secondsBetween(createdAt, decidedAt);
+        if (seconds !== undefined) deps.metrics.duration('TimeToDecision', seconds);
+      },
+    });
     deps.logger.info('application decided', { outcome: result.outcome, status: result.status, levelsRequired: result.levelsRequired });
     return result;
-  };
+  });
 }
 
 export const handler = lazyHandler((): ((payload: DecidePayload, context: unknown) => Promise<DecideOutcome>) =>
@@ -30,5 +41,6 @@ export const handler = lazyHandler((): ((payload: DecidePayload, context: unknow
     pii: production.pii(),
     clock: production.clock(),
     logger: production.logger(),
+    metrics: production.metrics(),
   }),
 );

@@ -4,23 +4,32 @@
 import { disburseApplication } from '../core/disbursement';
 import type { ApplicationStatus } from '../core/lifecycle';
 import type { AppDeps } from '../shared/deps';
+import { majorUnits, publishingMetrics } from '../shared/metrics';
+import { appendTaskKeys } from '../shared/logger';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'applications' | 'coreBanking' | 'loans' | 'policies' | 'products' | 'notifier' | 'pii' | 'clock' | 'logger'>;
+type Deps = Pick<AppDeps, 'applications' | 'coreBanking' | 'loans' | 'policies' | 'products' | 'notifier' | 'pii' | 'clock' | 'logger' | 'metrics'>;
 
 export interface DisbursePayload {
   applicationId: string;
   executionName?: string;
+  correlationId?: string;
 }
 
 export function createHandler(deps: Deps) {
-  return async (payload: DisbursePayload): Promise<{ status: ApplicationStatus; loanId: string | null }> => {
-    deps.logger.appendKeys({ applicationId: payload.applicationId, executionName: payload.executionName });
-    const result = await disburseApplication(deps, payload.applicationId);
+  return (payload: DisbursePayload): Promise<{ status: ApplicationStatus; loanId: string | null }> => publishingMetrics(deps, async () => {
+    appendTaskKeys(deps.logger, payload);
+    const result = await disburseApplication(deps, payload.applicationId, {
+      // Once per loan: a retried step finds the application DISBURSED and records nothing.
+      onDisbursed: ({ principalMinor, currency }) => {
+        deps.metrics.count('LoansDisbursed');
+        deps.metrics.gauge('DisbursedAmount', majorUnits(principalMinor, currency), 'None');
+      },
+    });
     deps.logger.info('disbursement step', { status: result.status, loanId: result.loanId });
     return result;
-  };
+  });
 }
 
 export const handler = lazyHandler((): ((payload: DisbursePayload, context: unknown) => Promise<{ status: ApplicationStatus; loanId: string | null }>) =>
@@ -34,5 +43,6 @@ export const handler = lazyHandler((): ((payload: DisbursePayload, context: unkn
     pii: production.pii(),
     clock: production.clock(),
     logger: production.logger(),
+    metrics: production.metrics(),
   }),
 );

@@ -2,6 +2,7 @@
 
 import { markAssessing } from '../core/intake';
 import type { AppDeps } from '../shared/deps';
+import { appendTaskKeys } from '../shared/logger';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
@@ -10,11 +11,12 @@ type Deps = Pick<AppDeps, 'applications' | 'clock' | 'logger'>;
 export interface PipelinePayload {
   applicationId: string;
   executionName?: string;
+  correlationId?: string;
 }
 
 export function createHandler(deps: Deps) {
   return async (payload: PipelinePayload): Promise<{ status: string }> => {
-    deps.logger.appendKeys({ applicationId: payload.applicationId, executionName: payload.executionName });
+    appendTaskKeys(deps.logger, payload);
     const result = await markAssessing(deps, payload.applicationId);
     deps.logger.info('assessment step', { status: result.status, changed: result.changed });
     return { status: result.status };

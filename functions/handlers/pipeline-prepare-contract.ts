@@ -12,20 +12,21 @@
 import { expireOffer, prepareContract, type PrepareContractResult } from '../core/contracting';
 import type { ApplicationStatus } from '../core/lifecycle';
 import type { AppDeps } from '../shared/deps';
+import { appendTaskKeys } from '../shared/logger';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
 type Deps = Pick<AppDeps, 'applications' | 'contracts' | 'products' | 'notifier' | 'pii' | 'ids' | 'clock' | 'workflow' | 'settings' | 'logger'>;
 
 export type PrepareContractPayload =
-  | { step?: 'prepare'; applicationId: string; taskToken: string; executionName?: string }
-  | { step: 'expire-offer'; applicationId: string; executionName?: string };
+  | { step?: 'prepare'; applicationId: string; taskToken: string; executionName?: string; correlationId?: string }
+  | { step: 'expire-offer'; applicationId: string; executionName?: string; correlationId?: string };
 
 export type PrepareContractOutput = PrepareContractResult | { status: ApplicationStatus; changed: boolean };
 
 export function createHandler(deps: Deps) {
   return async (payload: PrepareContractPayload): Promise<PrepareContractOutput> => {
-    deps.logger.appendKeys({ applicationId: payload.applicationId, executionName: payload.executionName });
+    appendTaskKeys(deps.logger, payload);
     if (payload.step === 'expire-offer') {
       const result = await expireOffer(deps, { applicationId: payload.applicationId });
       deps.logger.info('offer expiry checked', { status: result.status, changed: result.changed });

@@ -2,6 +2,7 @@
 
 import { recordPipelineFailure } from '../core/intake';
 import type { AppDeps } from '../shared/deps';
+import { appendTaskKeys } from '../shared/logger';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
@@ -10,12 +11,13 @@ type Deps = Pick<AppDeps, 'applications' | 'notifier' | 'clock' | 'logger'>;
 export interface FailurePayload {
   applicationId: string;
   executionName?: string;
+  correlationId?: string;
   error?: { Error?: string; Cause?: string };
 }
 
 export function createHandler(deps: Deps) {
   return async (payload: FailurePayload): Promise<{ status: string }> => {
-    deps.logger.appendKeys({ applicationId: payload.applicationId, executionName: payload.executionName });
+    appendTaskKeys(deps.logger, payload);
     const result = await recordPipelineFailure(deps, payload);
     deps.logger.error('pipeline step failed', { error: payload.error?.Error, status: result.status });
     return { status: result.status };

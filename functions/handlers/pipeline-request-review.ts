@@ -5,16 +5,17 @@
 
 import { requestReview, type RequestReviewInput } from '../core/review-service';
 import type { AppDeps } from '../shared/deps';
+import { appendTaskKeys } from '../shared/logger';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
 type Deps = Pick<AppDeps, 'clock' | 'ids' | 'applications' | 'reviewers' | 'reviews' | 'notifier' | 'reviewLinks' | 'policies' | 'logger'>;
 
-export type RequestReviewPayload = RequestReviewInput;
+export type RequestReviewPayload = RequestReviewInput & { correlationId?: string };
 
 export function createHandler(deps: Deps) {
   return async (payload: RequestReviewPayload): Promise<{ reviewId: string }> => {
-    deps.logger.appendKeys({ applicationId: payload.applicationId, executionName: payload.executionName, reviewLevel: String(payload.level) });
+    appendTaskKeys(deps.logger, payload, { reviewLevel: String(payload.level) });
     const result = await requestReview(deps, payload);
     deps.logger.info('review requested', { reviewId: result.reviewId, reviewerId: result.reviewerId, round: result.round, created: result.created });
     return { reviewId: result.reviewId };

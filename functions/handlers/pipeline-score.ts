@@ -2,6 +2,7 @@
 
 import { scoreApplication, type ScoreOutcome } from '../core/scoring';
 import type { AppDeps } from '../shared/deps';
+import { appendTaskKeys } from '../shared/logger';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
@@ -10,11 +11,12 @@ type Deps = Pick<AppDeps, 'applications' | 'bureau' | 'pii' | 'clock' | 'scorer'
 export interface ScorePayload {
   applicationId: string;
   executionName?: string;
+  correlationId?: string;
 }
 
 export function createHandler(deps: Deps) {
   return async (payload: ScorePayload): Promise<ScoreOutcome> => {
-    deps.logger.appendKeys({ applicationId: payload.applicationId, executionName: payload.executionName });
+    appendTaskKeys(deps.logger, payload);
     const started = performance.now();
     const result = await scoreApplication(deps, payload.applicationId);
     deps.logger.info('application scored', { ...result, modelVersion: deps.scorer.modelVersion, taskMillis: Math.round(performance.now() - started) });

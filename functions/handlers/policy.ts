@@ -25,6 +25,7 @@ function toPolicyView(policy: Policy): Policy {
     pricing: policy.pricing,
     offerValidDays: policy.offerValidDays,
     sla: policy.sla,
+    earlyWarning: policy.earlyWarning,
   };
 }
 

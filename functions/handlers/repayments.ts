@@ -15,11 +15,12 @@ import { repaymentSchema, toRepaymentView, webhookRepaymentSchema } from '../cor
 import { toMinor } from '../core/money';
 import { WEBHOOK_SIGNATURE_HEADER, verifyWebhookSignature } from '../core/repayment-webhook';
 import type { AppDeps } from '../shared/deps';
+import { majorUnits } from '../shared/metrics';
 import { header, httpHandler, json, parseBody, pathParam, principalOf, requireRole, type HttpEvent, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'loans' | 'clock' | 'logger' | 'repaymentWebhookSecret'>;
+type Deps = Pick<AppDeps, 'loans' | 'clock' | 'logger' | 'repaymentWebhookSecret' | 'settings' | 'metrics'>;
 
 export const WEBHOOK_ROUTE = 'POST /v1/webhooks/repayments';
 
@@ -49,14 +50,18 @@ export function createHandler(deps: Deps): HttpHandler {
     }
     deps.logger.appendKeys({ loanId: request.loanId, reference: request.reference });
 
-    const { repayment, replayed } = await recordRepayment(deps, request);
+    const { repayment, replayed } = await recordRepayment(deps, request, { timeZone: deps.settings.timeZone });
     deps.logger.info(replayed ? 'repayment replayed' : 'repayment recorded', {
       amountMinor: repayment.amountMinor,
       loanStatus: repayment.loanStatusAfter,
       payoff: repayment.allocation.payoff,
     });
+    if (!replayed) {
+      deps.metrics.count('RepaymentsReceived');
+      deps.metrics.gauge('RepaymentsAmount', majorUnits(repayment.amountMinor, repayment.currency), 'None');
+    }
     return json(replayed ? 200 : 201, toRepaymentView(repayment), replayed ? { 'idempotent-replayed': 'true' } : {});
-  });
+  }, { metrics: deps.metrics });
 }
 
 function toRequest(body: { amount: { amount: string; currency: string }; paidAt: string; reference: string }) {
@@ -70,5 +75,7 @@ export const handler = lazyHandler(() =>
     clock: production.clock(),
     logger: production.logger(),
     repaymentWebhookSecret: production.repaymentWebhookSecret(),
+    settings: production.settings(),
+    metrics: production.metrics(),
   }),
 );

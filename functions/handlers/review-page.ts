@@ -85,7 +85,7 @@ export function createHandler(deps: Deps): HttpHandler {
       }
       input = readDecision(event);
       const { review, delivery } = await decideReview(deps, link, input);
-      deps.logger.info('review decided', { decision: review.decision!.decision, level: review.level, delivery });
+      deps.logger.info('review decided', { decision: review.decision!.decision, reviewLevel: review.level, delivery });
       if (jsonRequest) {
         return withPageHeaders(
           json(200, {

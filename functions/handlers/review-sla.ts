@@ -1,20 +1,26 @@
 // Scheduled (EventBridge, every 15 minutes; locally POST /_local/schedules/review-sla/run): reminds reviewers, escalates
 // overdue reviews to another reviewer of the level, expires reviews past their deadline (SendTaskFailure ReviewExpired),
-// and delivers decisions the pipeline did not get the first time. Reads only the reviews that are due.
+// and delivers decisions the pipeline did not get the first time. Reads only the reviews that are due, then counts the
+// pending ones (one query of the same sparse index) for the ReviewsPending/ReviewsOverdue gauges.
 
 import { runReviewSla, type SlaResult } from '../core/review-service';
 import type { AppDeps } from '../shared/deps';
+import { publishingMetrics } from '../shared/metrics';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'clock' | 'ids' | 'applications' | 'reviewers' | 'reviews' | 'notifier' | 'reviewLinks' | 'workflow' | 'logger'>;
+type Deps = Pick<AppDeps, 'clock' | 'ids' | 'applications' | 'reviewers' | 'reviews' | 'notifier' | 'reviewLinks' | 'workflow' | 'logger' | 'metrics'>;
 
 export function createHandler(deps: Deps) {
-  return async (): Promise<SlaResult> => {
+  return (): Promise<SlaResult> => publishingMetrics(deps, async () => {
     const result = await runReviewSla(deps);
+    // This run's breaches: escalations that fell due (handed over, or blocked for want of another reviewer), expiries.
+    deps.metrics.count('ReviewSlaBreaches', result.escalated + result.escalationBlocked + result.expired);
+    if (result.pending !== null) deps.metrics.gauge('ReviewsPending', result.pending, 'Count');
+    if (result.overdue !== null) deps.metrics.gauge('ReviewsOverdue', result.overdue, 'Count');
     deps.logger.info('review SLA run', { ...result });
     return result;
-  };
+  });
 }
 
 export const handler = lazyHandler((): ((event: unknown, context: unknown) => Promise<SlaResult>) => {
@@ -28,6 +34,7 @@ export const handler = lazyHandler((): ((event: unknown, context: unknown) => Pr
     reviewLinks: production.reviewLinks(),
     workflow: production.workflow(),
     logger: production.logger(),
+    metrics: production.metrics(),
   });
   return () => run();
 });

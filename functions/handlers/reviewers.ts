@@ -19,7 +19,7 @@ export function createHandler(deps: Deps): HttpHandler {
     }
     const input = parseBody(event, newReviewerSchema);
     const { reviewer, created } = await addReviewer(deps, input);
-    deps.logger.info(created ? 'reviewer added' : 'reviewer subscription completed', { reviewerId: reviewer.reviewerId, level: reviewer.level });
+    deps.logger.info(created ? 'reviewer added' : 'reviewer subscription completed', { reviewerId: reviewer.reviewerId, reviewLevel: reviewer.level });
     return json(created ? 201 : 200, reviewerView(reviewer), { location: `/v1/reviewers/${reviewer.reviewerId}` });
   });
 }

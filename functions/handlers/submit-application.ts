@@ -8,7 +8,7 @@ import { BadRequestError, header, httpHandler, isStaff, json, principalOf, readJ
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'clock' | 'ids' | 'applications' | 'idempotency' | 'products' | 'workflow' | 'pii' | 'logger' | 'settings'>;
+type Deps = Pick<AppDeps, 'clock' | 'ids' | 'applications' | 'idempotency' | 'products' | 'workflow' | 'pii' | 'logger' | 'settings' | 'metrics'>;
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
 
@@ -24,7 +24,9 @@ export function createHandler(deps: Deps): HttpHandler {
     }
     const raw = readJson(event);
     const hash = requestHash(raw);
-    const replay = await replayIdempotent(deps, caller, key, hash);
+    // The API request id goes into the pipeline's input: every task logs it as its correlation id.
+    const correlationId = event.requestContext?.requestId;
+    const replay = await replayIdempotent(deps, caller, key, hash, correlationId);
     if (replay) return respond(replay);
 
     const rawProductId = (raw as { productId?: unknown } | null)?.productId;
@@ -32,18 +34,21 @@ export function createHandler(deps: Deps): HttpHandler {
     const submission = validate(raw, applicationSubmissionSchema, (body) => productProblems(body, product));
 
     try {
-      const stored = await submitApplication(deps, { caller, idempotencyKey: key, requestHash: hash, submission, product: product! });
+      const stored = await submitApplication(deps, { caller, idempotencyKey: key, requestHash: hash, submission, product: product!, ...(correlationId ? { correlationId } : {}) }, {
+        // A new application only: replays (above, and after a lost race below) never get here.
+        onStored: ({ productId, channel }) => deps.metrics.count('ApplicationsSubmitted', 1, { product: productId, channel }),
+      });
       deps.logger.info('application submitted', { applicationId: (stored.body as { applicationId: string }).applicationId, productId: product!.productId });
       return respond(stored);
     } catch (error) {
       // A concurrent request with the same key won the race: answer with its response.
       if (error instanceof ConcurrentModificationError) {
-        const winner = await replayIdempotent(deps, caller, key, hash);
+        const winner = await replayIdempotent(deps, caller, key, hash, correlationId);
         if (winner) return respond(winner);
       }
       throw error;
     }
-  });
+  }, { metrics: deps.metrics });
 }
 
 function respond(stored: StoredResponse) {
@@ -65,5 +70,6 @@ export const handler = lazyHandler(() =>
     pii: production.pii(),
     logger: production.logger(),
     settings: production.settings(),
+    metrics: production.metrics(),
   }),
 );

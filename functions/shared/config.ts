@@ -26,6 +26,18 @@ const configSchema = z.object({
   /** The lender's legal name as it appears in contracts; default "Microloan Lender" (a placeholder). */
   LENDER_NAME: z.string().trim().min(1).max(200).optional(),
   IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().positive().default(24),
+  /** The lender's time zone (CDK context microloan:timeZone): its calendar days are the loans' days. */
+  TIME_ZONE: z
+    .string()
+    .default('Asia/Shanghai')
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Asia/Shanghai'),
 });
 
 export type LambdaConfig = z.infer<typeof configSchema>;

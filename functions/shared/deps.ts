@@ -12,6 +12,7 @@ import type {
   PiiProtector,
   ProductRepository,
   Workflow,
+  BusinessMetrics,
 } from '../core/ports';
 import type { CreditBureau } from '../core/bureau';
 import type { ContractStore } from '../core/contract';
@@ -20,6 +21,8 @@ import type { Scorer } from '../core/scoring';
 import type { PolicyRepository } from '../core/policy';
 import type { ReviewLinks, ReviewRepository, ReviewerRepository, ReviewerSubscriptions } from '../core/reviews';
 import type { LoanRepository } from '../core/loan-service';
+import type { ReportRepository } from '../core/reports';
+import type { ScanContinuation } from '../core/overdue-scan';
 
 export interface AppDeps {
   clock: Clock;
@@ -46,11 +49,24 @@ export interface AppDeps {
   subscriptions: ReviewerSubscriptions;
   /** Loans with their installments and repayments (GET /v1/loans/…, POST …/repayments, openLoan at disbursement). */
   loans: LoanRepository;
+  /** The report's aggregates, read only (GET /v1/reports/summary); the repositories above write them with each change. */
+  reports: ReportRepository;
   /** The shared secret of the bank's repayment webhook HMAC (Secrets Manager in AWS, a file locally). */
   repaymentWebhookSecret: () => Promise<string>;
   /** Contract texts (S3 under contracts/ in the documents bucket; a folder locally) and short-lived links to them. */
   contracts: ContractStore;
   /** Pays out loans (HTTP adapter in production, the sandbox bank locally and when no base URL is configured). */
   coreBanking: CoreBanking;
-  settings: { idempotencyTtlHours: number; uploadUrlTtlSeconds: number; /** The lender's name in contracts (config LENDER_NAME). */ lenderName?: string };
+  settings: {
+    idempotencyTtlHours: number;
+    uploadUrlTtlSeconds: number;
+    /** The lender's name in contracts (config LENDER_NAME). */
+    lenderName?: string;
+    /** The lender's time zone (config TIME_ZONE): "today" for loans, the overdue scan's business day, quiet hours. */
+    timeZone: string;
+  };
+  /** Continues a long overdue scan in a fresh invocation (Lambda async self-invoke; locally the runner loops). */
+  scanContinuation: ScanContinuation;
+  /** Business metrics (Powertools EMF in AWS; recorded in memory locally and in tests); handlers publish them per invocation. */
+  metrics: BusinessMetrics;
 }

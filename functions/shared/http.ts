@@ -24,6 +24,8 @@ import {
   type FieldProblem,
 } from '../core/errors';
 import { toFieldProblems } from '../core/application-schema';
+import type { BusinessMetrics } from '../core/ports';
+import { publishMetrics } from './metrics';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -89,19 +91,47 @@ export class BadRequestError extends DomainError {
 
 /**
  * Wraps an API handler in the house middy chain. Errors never escape as 502s: every throw is mapped to a problem.
+ * With `metrics`, what the handler recorded is published at the end of every invocation (after the response is
+ * built, error responses included).
  */
-export function httpHandler(logger: Logger, handle: (event: HttpEvent, context: Context) => Promise<HttpResult>): HttpHandler {
+export function httpHandler(
+  logger: Logger,
+  handle: (event: HttpEvent, context: Context) => Promise<HttpResult>,
+  options: { metrics?: BusinessMetrics } = {},
+): HttpHandler {
+  const { metrics } = options;
+  // Not Powertools' logMetrics middleware: it warns on every invocation that recorded nothing (most of them).
+  const publish = () => {
+    if (metrics) publishMetrics(metrics, logger);
+  };
   const wrapped = middy<HttpEvent, HttpResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use({ after: publish, onError: publish })
     .handler(async (event, context) => {
       try {
-        logger.appendKeys({ route: event.routeKey, requestId: event.requestContext?.requestId });
+        // The API request id is the correlation id (Powertools' `correlation_id`): the submit path hands it to the
+        // state machine, whose tasks log it too. The ids a route names are appended, so every line of the request has them.
+        const requestId = event.requestContext?.requestId;
+        if (requestId) logger.setCorrelationId(requestId);
+        logger.appendKeys({ route: event.routeKey, requestId, ...routeIds(event) });
         return await handle(event, context);
       } catch (error) {
         return errorToProblem(error, logger);
       }
     });
   return (event, context) => wrapped(event, context);
+}
+
+/** Path parameters that name a resource, appended to the log keys of the request (only well-formed ids). */
+const LOGGED_PATH_IDS = ['applicationId', 'loanId', 'reviewId'] as const;
+
+function routeIds(event: HttpEvent): Record<string, string> {
+  const ids: Record<string, string> = {};
+  for (const name of LOGGED_PATH_IDS) {
+    const value = event.pathParameters?.[name];
+    if (value && /^[A-Za-z0-9_-]{1,64}$/.test(value)) ids[name] = value;
+  }
+  return ids;
 }
 
 /** The caller, from the JWT claims that the authorizer (Cognito in AWS, the local issuer locally) has verified. */

@@ -45,6 +45,11 @@ const SUCCESS: Record<string, string> = {
   'POST /v1/webhooks/repayments': '201',
 };
 
+/** Routes that answer more than JSON (content negotiation on Accept). */
+const SUCCESS_CONTENT: Record<string, Record<string, unknown>> = {
+  'GET /v1/reports/summary': { 'application/json': {}, 'text/csv': { schema: { type: 'string', description: 'section,metric,key,value rows' } } },
+};
+
 export function buildOpenApiDocument() {
   const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
   const paths: Record<string, Record<string, unknown>> = {};
@@ -65,6 +70,11 @@ export function buildOpenApiDocument() {
     if (routeKey === 'GET /v1/loans/{loanId}/payoff') {
       parameters.push({ name: 'date', in: 'query', required: false, schema: { type: 'string' } });
     }
+    if (routeKey === 'GET /v1/reports/summary') {
+      // The lender's days, YYYY-MM-DD; default the 30 days ending today; at most 366 days, from and to included.
+      parameters.push({ name: 'from', in: 'query', required: false, schema: { type: 'string' } });
+      parameters.push({ name: 'to', in: 'query', required: false, schema: { type: 'string' } });
+    }
     const body = REQUEST_BODIES[routeKey];
     paths[route.path] ??= {};
     paths[route.path]![route.method.toLowerCase()] = {
@@ -73,7 +83,7 @@ export function buildOpenApiDocument() {
       ...(parameters.length ? { parameters } : {}),
       ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${body}` } } } } } : {}),
       responses: {
-        [SUCCESS[routeKey] ?? '200']: { description: 'success', content: { 'application/json': {} } },
+        [SUCCESS[routeKey] ?? '200']: { description: 'success', content: SUCCESS_CONTENT[routeKey] ?? { 'application/json': {} } },
         '4XX': { description: 'a problem with the request', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
       },
     };

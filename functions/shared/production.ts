@@ -4,6 +4,8 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { S3Client } from '@aws-sdk/client-s3';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { createLambdaScanContinuation } from '../adapters/aws/lambda-scan-continuation';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../adapters/dynamodb/client';
@@ -14,6 +16,7 @@ import { createPolicyRepository } from '../adapters/dynamodb/policy-repository';
 import { createReviewerRepository } from '../adapters/dynamodb/reviewer-repository';
 import { createReviewRepository } from '../adapters/dynamodb/review-repository';
 import { createLoanRepository } from '../adapters/dynamodb/loan-repository';
+import { createReportRepository } from '../adapters/dynamodb/report-repository';
 import { createSnsReviewerSubscriptions } from '../adapters/aws/sns-reviewer-subscriptions';
 import { createReviewLinks } from '../core/review-links';
 import { createStepFunctionsWorkflow } from '../adapters/aws/step-functions-workflow';
@@ -32,6 +35,7 @@ import { createSandboxCoreBanking } from '../adapters/core-banking/sandbox-core-
 import { createS3ContractStore } from '../adapters/aws/s3-contract-store';
 import { lambdaConfig, required } from './config';
 import { createLogger } from './logger';
+import { createPowertoolsMetrics } from './metrics';
 import type { AppDeps } from './deps';
 
 function once<T>(build: () => T): () => T {
@@ -45,7 +49,8 @@ const documentClient = /* @__PURE__ */ once<DynamoDBDocumentClient>(() => create
 export const clock = () => systemClock;
 export const ids = () => ulidIds;
 export const logger = /* @__PURE__ */ once(() => createLogger());
-export const applications = /* @__PURE__ */ once(() => createApplicationRepository(documentClient(), config().TABLE_NAME));
+// The repositories that write report counters count them on the lender's days (TIME_ZONE).
+export const applications = /* @__PURE__ */ once(() => createApplicationRepository(documentClient(), config().TABLE_NAME, { timeZone: config().TIME_ZONE }));
 export const idempotency = /* @__PURE__ */ once(() => createIdempotencyStore(documentClient(), config().TABLE_NAME));
 export const products = /* @__PURE__ */ once(() => createProductRepository(documentClient(), config().TABLE_NAME));
 export const policies = /* @__PURE__ */ once(() => createPolicyRepository(documentClient(), config().TABLE_NAME, systemClock));
@@ -81,7 +86,7 @@ export const bureau = /* @__PURE__ */ once((): CreditBureau => {
 });
 export const scorer = /* @__PURE__ */ once(() => createShippedScorer());
 export const reviewers = /* @__PURE__ */ once(() => createReviewerRepository(documentClient(), config().TABLE_NAME));
-export const reviews = /* @__PURE__ */ once(() => createReviewRepository(documentClient(), config().TABLE_NAME));
+export const reviews = /* @__PURE__ */ once(() => createReviewRepository(documentClient(), config().TABLE_NAME, { timeZone: config().TIME_ZONE }));
 export const reviewLinks = /* @__PURE__ */ once(() =>
   createReviewLinks({
     // Cached by Powertools for 5 minutes.
@@ -95,7 +100,8 @@ export const reviewLinks = /* @__PURE__ */ once(() =>
   }),
 );
 export const subscriptions = /* @__PURE__ */ once(() => createSnsReviewerSubscriptions(new SNSClient({}), required(config(), 'REVIEW_TOPIC_ARN')));
-export const loans = /* @__PURE__ */ once(() => createLoanRepository(documentClient(), config().TABLE_NAME));
+export const loans = /* @__PURE__ */ once(() => createLoanRepository(documentClient(), config().TABLE_NAME, { timeZone: config().TIME_ZONE }));
+export const reports = /* @__PURE__ */ once(() => createReportRepository(documentClient(), config().TABLE_NAME));
 export const repaymentWebhookSecret = /* @__PURE__ */ once(() => async (): Promise<string> => {
   // Cached by Powertools for 5 minutes.
   const secret = await getSecret(required(config(), 'REPAYMENT_WEBHOOK_SECRET_ARN'), { maxAge: 300 });
@@ -120,7 +126,11 @@ export const settings = /* @__PURE__ */ once((): AppDeps['settings'] => ({
   idempotencyTtlHours: config().IDEMPOTENCY_TTL_HOURS,
   uploadUrlTtlSeconds: 900,
   ...(config().LENDER_NAME ? { lenderName: config().LENDER_NAME } : {}),
+  timeZone: config().TIME_ZONE,
 }));
+export const scanContinuation = /* @__PURE__ */ once(() => createLambdaScanContinuation(new LambdaClient({})));
+/** Powertools metrics (namespace and service from POWERTOOLS_METRICS_NAMESPACE / POWERTOOLS_SERVICE_NAME); publishes itself. */
+export const metrics = /* @__PURE__ */ once(() => createPowertoolsMetrics().metrics);
 
 /**
  * A Lambda entry point built on the first invocation: importing a handler module (as the local stack and tests do)

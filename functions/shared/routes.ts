@@ -16,7 +16,8 @@ export type HttpHandlerName =
   | 'openapi'
   | 'quotes'
   | 'loans'
-  | 'repayments';
+  | 'repayments'
+  | 'reports';
 
 export interface ApiRoute {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -55,6 +56,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/v1/loans/{loanId}/repayments', handler: 'repayments', auth: 'user' },
   // The bank's repayment webhook: no login, the HMAC signature over the raw body (X-Signature) is the credential.
   { method: 'POST', path: '/v1/webhooks/repayments', handler: 'repayments', auth: 'none' },
+  // Operations reports (role ops): JSON, or CSV with Accept: text/csv.
+  { method: 'GET', path: '/v1/reports/summary', handler: 'reports', auth: 'user' },
 ];
 
 /** Lambdas that are not behind the API. */
@@ -69,6 +72,7 @@ export type TaskHandlerName =
   | 'pipeline-prepare-contract' // Step Functions task with a token: contract rendered, stored, token kept until acceptance; also expire-offer
   | 'document-uploaded' // S3 ObjectCreated on the documents bucket: marks the document received
   | 'seed-products' // CloudFormation custom resource: seeds the default products on first deploy
-  | 'review-sla'; // EventBridge every 15 minutes: remind, escalate, expire reviews; deliver late decisions
+  | 'review-sla' // EventBridge every 15 minutes: remind, escalate, expire reviews; deliver late decisions
+  | 'overdue-scan'; // EventBridge daily in the lender's time zone: late fees, buckets, reminders, early warning
 
 export type HandlerName = HttpHandlerName | TaskHandlerName;

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalStack, type LocalStack } from '../../local/stack';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
 
 export interface E2eContext {
   stack: LocalStack;
@@ -12,10 +12,11 @@ export interface E2eContext {
   close(): Promise<void>;
 }
 
-export async function bootStack(): Promise<E2eContext> {
+/** `options` are added to the e2e defaults (e.g. `logLevel: 'DEBUG'` for a test that reads the handlers' logs). */
+export async function bootStack(options: LocalStackOptions = {}): Promise<E2eContext> {
   const dataDir = mkdtempSync(join(tmpdir(), 'microloan-e2e-'));
   // Retry waits of the state machine shortened to 10 ms, so retried steps do not slow the suite down.
-  const stack = await startLocalStack({ port: 0, dataDir, fresh: true, inMemoryDb: true, quiet: true, retryDelayMs: 10 });
+  const stack = await startLocalStack({ port: 0, dataDir, fresh: true, inMemoryDb: true, quiet: true, retryDelayMs: 10, ...options });
   return {
     stack,
     url: stack.url,

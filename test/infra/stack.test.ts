@@ -43,6 +43,7 @@ const TASK_HANDLERS: HandlerName[] = [
   'pipeline-disburse',
   'pipeline-record-failure',
   'review-sla',
+  'overdue-scan',
   'document-uploaded',
   'seed-products',
 ];
@@ -186,9 +187,10 @@ describe('lambdas', () => {
         Runtime: 'nodejs24.x',
         Handler: 'index.handler',
         Architectures: ['arm64'],
-        MemorySize: 512,
+        // The overdue scan pages through what is due and continues itself before its 15 minutes run out.
+        MemorySize: handler === 'overdue-scan' ? 1024 : 512,
         // The SLA check walks every review due in one run.
-        Timeout: handler === 'review-sla' ? 60 : longRunning ? 30 : 10,
+        Timeout: handler === 'overdue-scan' ? 900 : handler === 'review-sla' ? 60 : longRunning ? 30 : 10,
         TracingConfig: { Mode: 'Active' },
         LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
       });
@@ -223,7 +225,13 @@ describe('lambdas', () => {
   });
 
   test('get exactly the settings of config.ts that they use', () => {
-    const env = (handler: HandlerName) => Object.keys(resources[fnId(handler)]!.Properties!.Environment.Variables).filter((k) => !(k in COMMON_ENVIRONMENT)).sort();
+    const env = (handler: HandlerName) =>
+      Object.keys(resources[fnId(handler)]!.Properties!.Environment.Variables)
+        .filter((k) => !(k in COMMON_ENVIRONMENT) && k !== 'TIME_ZONE')
+        .sort();
+    // Every function counts days in the lender's time zone (cdk.json's microloan:timeZone).
+    for (const handler of ALL_HANDLERS) expect(resources[fnId(handler)]!.Properties!.Environment.Variables.TIME_ZONE).toBe('Asia/Shanghai');
+    expect(env('overdue-scan')).toEqual(['APPLICANT_TOPIC_ARN', 'OPS_TOPIC_ARN', 'PII_SECRET_ARN', 'TABLE_NAME']);
     expect(env('submit-application')).toEqual(['PII_SECRET_ARN', 'STATE_MACHINE_ARN', 'TABLE_NAME']);
     expect(env('query-applications')).toEqual(['DOCUMENTS_BUCKET', 'TABLE_NAME']); // links to the contract
     expect(env('withdraw-application')).toEqual(['STATE_MACHINE_ARN', 'TABLE_NAME']);
@@ -421,7 +429,17 @@ describe('least privilege', () => {
   });
 
   test('the PII secret is read only where applicant identity is sealed or opened; the link key only where links are made or checked', () => {
-    const piiReaders = roles('submit-application', 'pipeline-score', 'pipeline-decide', 'pipeline-conclude', 'review-page', 'accept-contract', 'pipeline-prepare-contract', 'pipeline-disburse');
+    const piiReaders = roles(
+      'submit-application',
+      'pipeline-score',
+      'pipeline-decide',
+      'pipeline-conclude',
+      'review-page',
+      'accept-contract',
+      'pipeline-prepare-contract',
+      'pipeline-disburse',
+      'overdue-scan', // the reminders go to the customer's phone and e-mail
+    );
     expect(rolesAllowingOn('secretsmanager:GetSecretValue', refOf(stack.data.piiSecret))).toEqual(piiReaders);
     expect(rolesAllowingOn('secretsmanager:GetSecretValue', refOf(stack.data.reviewLinkSecret))).toEqual(roles('pipeline-request-review', 'review-page', 'review-sla'));
     expect(rolesAllowing(resources, 'secretsmanager:GetSecretValue')).toEqual(
@@ -459,9 +477,9 @@ describe('least privilege', () => {
   });
 
   test('each topic has its own publishers, with the key through SNS; direct SMS only where applicants are told', () => {
-    expect(rolesAllowingOn('sns:Publish', refOf(stack.notifications.opsTopic))).toEqual(roles('pipeline-record-failure', 'review-sla'));
+    expect(rolesAllowingOn('sns:Publish', refOf(stack.notifications.opsTopic))).toEqual(roles('pipeline-record-failure', 'review-sla', 'overdue-scan'));
     expect(rolesAllowingOn('sns:Publish', refOf(stack.notifications.reviewTopic))).toEqual(roles('pipeline-request-review', 'review-sla'));
-    const applicantNotifiers = roles('pipeline-decide', 'pipeline-conclude', 'pipeline-prepare-contract', 'pipeline-disburse');
+    const applicantNotifiers = roles('pipeline-decide', 'pipeline-conclude', 'pipeline-prepare-contract', 'pipeline-disburse', 'overdue-scan');
     expect(rolesAllowingOn('sns:Publish', refOf(stack.notifications.applicantTopic))).toEqual(applicantNotifiers);
     expect(rolesAllowingOn('sns:Publish', '*')).toEqual(applicantNotifiers);
     for (const handler of ['pipeline-record-failure', 'pipeline-request-review', 'pipeline-decide'] as HandlerName[]) {
@@ -471,8 +489,25 @@ describe('least privilege', () => {
     }
   });
 
+  test('the overdue scan runs daily at 00:15 and 08:00 in the lender\'s time zone, and may invoke only itself', () => {
+    const schedules = resourcesOfType('AWS::Scheduler::Schedule')
+      .map(([, schedule]) => schedule.Properties!)
+      .filter((props) => JSON.stringify(props.Target.Arn).includes(fnId('overdue-scan')));
+    expect(schedules.map((props) => [props.ScheduleExpression, props.ScheduleExpressionTimezone]).sort()).toEqual([
+      ['cron(0 8 * * ? *)', 'Asia/Shanghai'],
+      ['cron(15 0 * * ? *)', 'Asia/Shanghai'],
+    ]);
+    // Of the function roles, only the scan invokes a Lambda (the state machine, the schedulers and the seed provider do too).
+    const functionRoles = new Set(ALL_HANDLERS.map(roleId));
+    expect(rolesAllowing(resources, 'lambda:InvokeFunction').filter((role) => functionRoles.has(role))).toEqual(roles('overdue-scan'));
+    const invoke = statementsOfRole(resources, roleId('overdue-scan')).find((s) => actionsOf([s]).includes('lambda:InvokeFunction'))!;
+    expect(JSON.stringify(invoke.Resource)).toContain(':function:');
+    expect(JSON.stringify(invoke.Resource)).toContain('-overdue-scan');
+    expect(resources[fnId('overdue-scan')]!.Properties!.FunctionName).toEqual(expect.stringMatching(/-overdue-scan$/));
+  });
+
   test('the review SLA check runs every 15 minutes through EventBridge Scheduler', () => {
-    const [, schedule] = resourcesOfType('AWS::Scheduler::Schedule')[0]!;
+    const [, schedule] = resourcesOfType('AWS::Scheduler::Schedule').find(([, candidate]) => JSON.stringify(candidate.Properties!.Target.Arn).includes(fnId('review-sla')))!;
     expect(schedule.Properties).toMatchObject({ ScheduleExpression: 'rate(15 minutes)', State: 'ENABLED' });
     expect(JSON.stringify(schedule.Properties!.Target.Arn)).toContain(fnId('review-sla'));
   });

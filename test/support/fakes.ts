@@ -27,6 +27,8 @@ import { createSandboxBureau } from '../../functions/adapters/bureau/sandbox-bur
 import { fakeReviewDeps } from './review-fakes';
 import { fakeContractDeps } from './contract-fakes';
 import { fakeLoanDeps } from './loan-fakes';
+import { fakeReportDeps } from './report-fakes';
+import { RecordingMetrics } from '../../functions/shared/metrics';
 
 export class FixedClock implements Clock {
   constructor(public current = new Date('2026-11-29T08:00:00.000Z')) {}
@@ -253,6 +255,7 @@ export function fakeDeps() {
   const store = new InMemoryApplications();
   const idempotency: IdempotencyStore = { get: (ownerId, key) => store.idempotencyRecord(ownerId, key) };
   const clock = new FixedClock();
+  const scanContinuations: { date: string; cursor: string }[] = [];
   const deps = {
     clock,
     ids: { next: () => `01TEST${String(++counter).padStart(20, '0')}` },
@@ -274,7 +277,13 @@ export function fakeDeps() {
     ...fakeReviewDeps(),
     ...fakeContractDeps(clock),
     ...fakeLoanDeps(),
-    settings: { idempotencyTtlHours: 24, uploadUrlTtlSeconds: 900 },
+    ...fakeReportDeps(),
+    settings: { idempotencyTtlHours: 24, uploadUrlTtlSeconds: 900, timeZone: 'Asia/Shanghai' },
+    /** Continuations the overdue scan asked for (it ran out of time), in order. */
+    scanContinuations,
+    scanContinuation: { continueScan: async (event: { date: string; cursor: string }) => void scanContinuations.push(event) },
+    /** What the handlers recorded (and how often they published). */
+    metrics: new RecordingMetrics(),
   };
   return deps satisfies AppDeps;
 }

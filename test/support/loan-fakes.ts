@@ -3,7 +3,7 @@
 // all. The integration tests check the real adapter against DynamoDB Local.
 
 import { ConcurrentModificationError } from '../../functions/core/errors';
-import type { Loan } from '../../functions/core/loan';
+import { oldestUnpaidDueDate, type Loan } from '../../functions/core/loan';
 import { RepaymentExistsError, type LoanRepository, type Repayment } from '../../functions/core/loan-service';
 import { signWebhookBody } from '../../functions/core/repayment-webhook';
 
@@ -32,6 +32,19 @@ export class InMemoryLoans implements LoanRepository {
     const all = [...this.loans.values()].filter((loan) => loan.ownerId === ownerId).sort((a, b) => (a.disbursedAt < b.disbursedAt ? 1 : -1));
     const start = cursor ? Number(cursor) : 0;
     return { items: all.slice(start, start + limit).map((loan) => structuredClone(loan)), ...(start + limit < all.length ? { nextCursor: String(start + limit) } : {}) };
+  }
+  /** Reads of listDue, in loans returned: the overdue scan's cost. */
+  dueItemsRead = 0;
+  async listDue(throughDate: string, limit: number, cursor?: string) {
+    const due = [...this.loans.values()]
+      .map((loan) => ({ loan, key: oldestUnpaidDueDate(loan) }))
+      .filter((entry): entry is { loan: Loan; key: string } => entry.key !== undefined && entry.key <= throughDate)
+      .sort((a, b) => (a.key === b.key ? a.loan.loanId.localeCompare(b.loan.loanId) : a.key < b.key ? -1 : 1))
+      .map((entry) => entry.loan);
+    const start = cursor ? Number(cursor) : 0;
+    const items = due.slice(start, start + limit).map((loan) => structuredClone(loan));
+    this.dueItemsRead += items.length;
+    return { items, ...(start + limit < due.length ? { nextCursor: String(start + limit) } : {}) };
   }
   async getRepayment(loanId: string, reference: string) {
     const found = this.repayments.get(`${loanId}#${reference}`);

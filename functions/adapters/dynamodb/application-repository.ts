@@ -1,5 +1,6 @@
 // Applications and their documents in the single table. Every state change is a conditional write on the version
-// (optimistic locking); the open-application slot of a person changes in the same transaction as the application.
+// (optimistic locking); the open-application slot of a person changes in the same transaction as the application,
+// and so do the report counters the change moves (received, decisions, expired reviews: core/aggregates.ts).
 
 import {
   GetCommand,
@@ -18,6 +19,8 @@ import { keys } from './keys';
 import { TTL_ATTRIBUTE } from './table-definition';
 import { queryAll } from './query';
 import { cancellationReasons, concurrentModification, decodeCursor, encodeCursor, isConditionalCheckFailed } from './errors';
+import { applicationDeltas } from '../../core/aggregates';
+import { aggregateUpdates, transactWrite } from './aggregate-writes';
 
 const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'type'];
 
@@ -32,7 +35,13 @@ function toDocument(item: Record<string, unknown>): ApplicationDocument {
   return document as unknown as ApplicationDocument;
 }
 
-export function createApplicationRepository(doc: DynamoDBDocumentClient, tableName: string): ApplicationRepository {
+export interface ApplicationRepositoryOptions {
+  /** The lender's time zone: the report counters written with each change count on its calendar days. */
+  timeZone?: string;
+}
+
+export function createApplicationRepository(doc: DynamoDBDocumentClient, tableName: string, options: ApplicationRepositoryOptions = {}): ApplicationRepository {
+  const timeZone = options.timeZone ?? 'Asia/Shanghai';
   function auditPut(applicationId: string, event: AuditEvent) {
     return {
       TableName: tableName,
@@ -81,6 +90,8 @@ export function createApplicationRepository(doc: DynamoDBDocumentClient, tableNa
       values[`:${field}`] = value;
       sets.push(`#${field} = :${field}`);
     }
+    // The report counters this change moves (a decision, an expired review), written in the same transaction.
+    const after: Application = { ...application, ...change.changes, ...(change.status ? { status: change.status } : {}), updatedAt: at };
     const transactItems: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
       {
         Update: {
@@ -105,8 +116,9 @@ export function createApplicationRepository(doc: DynamoDBDocumentClient, tableNa
         },
       });
     }
+    transactItems.push(...aggregateUpdates(tableName, applicationDeltas(application, after, timeZone)));
     try {
-      await doc.send(new TransactWriteCommand({ TransactItems: transactItems }));
+      await transactWrite(doc, transactItems);
     } catch (error) {
       if (cancellationReasons(error)?.includes('ConditionalCheckFailed')) {
         throw new ConcurrentModificationError(`application ${application.applicationId} changed meanwhile`, { cause: error });
@@ -156,51 +168,49 @@ export function createApplicationRepository(doc: DynamoDBDocumentClient, tableNa
     async create({ application, customer, idempotency, audit }: NewApplicationWrite) {
       const { applicationId, ownerId, createdAt, status, nationalIdHash } = application;
       try {
-        await doc.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: {
-                    ...keys.application(applicationId),
-                    ...keys.ownerIndex(ownerId, createdAt, applicationId),
-                    ...keys.statusIndex(status, createdAt, applicationId),
-                    ...keys.allApplicationsIndex(createdAt, applicationId),
-                    type: 'application',
-                    ...application,
-                  },
-                  ConditionExpression: 'attribute_not_exists(PK)',
-                },
+        await transactWrite(doc, [
+          {
+            Put: {
+              TableName: tableName,
+              Item: {
+                ...keys.application(applicationId),
+                ...keys.ownerIndex(ownerId, createdAt, applicationId),
+                ...keys.statusIndex(status, createdAt, applicationId),
+                ...keys.allApplicationsIndex(createdAt, applicationId),
+                type: 'application',
+                ...application,
               },
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: { ...keys.openApplication(nationalIdHash), type: 'open-application', applicationId, ownerId, createdAt },
-                  ConditionExpression: 'attribute_not_exists(PK)',
-                },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          {
+            Put: {
+              TableName: tableName,
+              Item: { ...keys.openApplication(nationalIdHash), type: 'open-application', applicationId, ownerId, createdAt },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          {
+            Put: { TableName: tableName, Item: { ...keys.customer(customer.customerId), type: 'customer', ...customer } },
+          },
+          {
+            Put: {
+              TableName: tableName,
+              Item: {
+                ...keys.idempotency(idempotency.ownerId, idempotency.key),
+                type: 'idempotency',
+                requestHash: idempotency.requestHash,
+                response: idempotency.response,
+                createdAt: idempotency.createdAt,
+                [TTL_ATTRIBUTE]: idempotency.expiresAtEpochSeconds,
               },
-              {
-                Put: { TableName: tableName, Item: { ...keys.customer(customer.customerId), type: 'customer', ...customer } },
-              },
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: {
-                    ...keys.idempotency(idempotency.ownerId, idempotency.key),
-                    type: 'idempotency',
-                    requestHash: idempotency.requestHash,
-                    response: idempotency.response,
-                    createdAt: idempotency.createdAt,
-                    [TTL_ATTRIBUTE]: idempotency.expiresAtEpochSeconds,
-                  },
-                  ConditionExpression: 'attribute_not_exists(PK)',
-                },
-              },
-              ...audit.map((event) => ({ Put: auditPut(applicationId, event) })),
-            ],
-          }),
-        );
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          ...audit.map((event) => ({ Put: auditPut(applicationId, event) })),
+          // Received: counted with the application, after the items whose positions the errors below read.
+          ...aggregateUpdates(tableName, applicationDeltas(undefined, application, timeZone)),
+        ]);
       } catch (error) {
         const reasons = cancellationReasons(error);
         if (reasons?.[1] === 'ConditionalCheckFailed') {

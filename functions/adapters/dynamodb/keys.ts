@@ -51,4 +51,13 @@ export const keys = {
   ownerLoansPartition: (ownerId: string) => `OWNERLOANS#${ownerId}`,
   loanDueIndex: (oldestUnpaidDueDate: string, loanId: string) => ({ GSI2PK: 'LOANS#DUE', GSI2SK: `${oldestUnpaidDueDate}#${loanId}` }),
   loanDuePartition: 'LOANS#DUE',
+  // Report aggregates (aggregate-writes.ts, report-repository.ts): counters written in the same transaction as the
+  // state change they count, spread over AGGREGATE_SHARDS items per day (and for the portfolio) by the entity id.
+  aggregatePartition: 'AGG',
+  aggregateDay: (day: string, shard: number) => ({ PK: 'AGG', SK: `DAY#${day}#${shard}` }),
+  aggregatePortfolio: (shard: number) => ({ PK: 'AGG', SK: `PORTFOLIO#${shard}` }),
+  /** Sort-key bounds of every day item from `from` to `to` (inclusive; '~' sorts after the shard digits). */
+  aggregateDayRange: (from: string, to: string) => ({ lower: `DAY#${from}`, upper: `DAY#${to}#~` }),
+  aggregateDayPrefix: 'DAY#',
+  aggregatePortfolioPrefix: 'PORTFOLIO#',
 };

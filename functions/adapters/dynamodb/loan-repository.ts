@@ -7,14 +7,21 @@
 //
 // Index attributes, rebuilt on every write: GSI1 OWNERLOANS#<owner> (a customer's loans) and, while the loan is ACTIVE
 // and owes anything, GSI2 LOANS#DUE sorted by its oldest unpaid due date (the overdue scan's sparse index).
+//
+// Report counters (core/aggregates.ts loanDeltas): every write also moves the portfolio gauges from what the stored
+// version counted (`countedAs` on the loan) to what the loan is now, and counts the disbursement, the repayment and the
+// bucket changes not counted yet, in the same transaction; the loan is stored with its new `countedAs`. The version
+// condition makes that exact: the countedAs read is the one stored, or the write fails and is read again.
 
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentModificationError } from '../../core/errors';
 import { oldestUnpaidDueDate, type Loan } from '../../core/loan';
 import { RepaymentExistsError, type LoanRepository, type Repayment } from '../../core/loan-service';
 import { cancellationReasons, decodeCursor, encodeCursor, isConditionalCheckFailed } from './errors';
 import { keys } from './keys';
 import { queryAll } from './query';
+import { loanDeltas, type LoanWrite } from '../../core/aggregates';
+import { aggregateUpdates, transactWrite, type TransactItem } from './aggregate-writes';
 
 const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'type'];
 
@@ -24,7 +31,7 @@ function strip<T>(item: Record<string, unknown>): T {
   return copy as T;
 }
 
-function loanItem(loan: Loan): Record<string, unknown> {
+export function loanItem(loan: Loan): Record<string, unknown> {
   const due = oldestUnpaidDueDate(loan);
   return {
     ...keys.loan(loan.loanId),
@@ -35,25 +42,46 @@ function loanItem(loan: Loan): Record<string, unknown> {
   };
 }
 
-export function createLoanRepository(doc: DynamoDBDocumentClient, tableName: string): LoanRepository {
-  /** The loan as the next version, put only if the stored one is still `loan.version`. */
-  function versionedPut(loan: Loan) {
+export interface LoanRepositoryOptions {
+  /** The lender's time zone: the report counters written with each change count on its calendar days. */
+  timeZone?: string;
+}
+
+export function createLoanRepository(doc: DynamoDBDocumentClient, tableName: string, options: LoanRepositoryOptions = {}): LoanRepository {
+  const timeZone = options.timeZone ?? 'Asia/Shanghai';
+
+  /** The loan as it is to be stored (with what the aggregates will count for it) and the counter updates. */
+  function counted(write: LoanWrite): { loan: Loan; updates: TransactItem[] } {
+    const { deltas, countedAs } = loanDeltas(write, timeZone);
+    return { loan: { ...write.loan, countedAs }, updates: aggregateUpdates(tableName, deltas) };
+  }
+
+  /**
+   * `next` (carrying its new countedAs) as the version after `read`'s, put only if the stored one is still `read.version`
+   * and, when `read` counted nothing (a loan stored before the counters, or a stale copy of a new loan), still counts
+   * nothing: a stale copy can never make the portfolio count a loan twice.
+   */
+  function versionedPut(read: Loan, next: Loan = read) {
     return {
       TableName: tableName,
-      Item: loanItem({ ...loan, version: loan.version + 1 }),
-      ConditionExpression: '#version = :expected',
+      Item: loanItem({ ...next, version: read.version + 1 }),
+      ConditionExpression: read.countedAs ? '#version = :expected' : '#version = :expected AND attribute_not_exists(countedAs)',
       ExpressionAttributeNames: { '#version': 'version' },
-      ExpressionAttributeValues: { ':expected': loan.version },
+      ExpressionAttributeValues: { ':expected': read.version },
     };
   }
 
   return {
     async create(loan) {
+      // Disbursed, and in the portfolio: the loan and its counters in one transaction (a taken id writes neither).
+      const { loan: stored, updates } = counted({ loan, created: true });
+      const put = { TableName: tableName, Item: loanItem(stored), ConditionExpression: 'attribute_not_exists(PK)' };
       try {
-        await doc.send(new PutCommand({ TableName: tableName, Item: loanItem(loan), ConditionExpression: 'attribute_not_exists(PK)' }));
+        if (updates.length === 0) await doc.send(new PutCommand(put));
+        else await transactWrite(doc, [{ Put: put }, ...updates]);
         return true;
       } catch (error) {
-        if (isConditionalCheckFailed(error)) return false;
+        if (isConditionalCheckFailed(error) || cancellationReasons(error)?.[0] === 'ConditionalCheckFailed') return false;
         throw error;
       }
     },
@@ -81,6 +109,25 @@ export function createLoanRepository(doc: DynamoDBDocumentClient, tableName: str
       return { items: (result.Items ?? []).map((item) => strip<Loan>(item)), ...(nextCursor ? { nextCursor } : {}) };
     },
 
+    async listDue(throughDate, limit, cursor) {
+      // Sort keys are `<oldest unpaid due date>#<loan id>`; '$' follows '#', so `< date$` is every loan whose oldest
+      // unpaid installment falls on or before throughDate. Only what is due is read, whatever the portfolio's size.
+      const partition = keys.loanDuePartition;
+      const result = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'GSI2',
+          KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK < :upper',
+          ExpressionAttributeValues: { ':pk': partition, ':upper': `${throughDate}$` },
+          Limit: limit,
+          ExclusiveStartKey: decodeCursor(cursor, 'GSI2PK', partition),
+        }),
+      );
+      const last = result.LastEvaluatedKey;
+      const nextCursor = last ? encodeCursor({ PK: last.PK, SK: last.SK, GSI2PK: last.GSI2PK, GSI2SK: last.GSI2SK }) : undefined;
+      return { items: (result.Items ?? []).map((item) => strip<Loan>(item)), ...(nextCursor ? { nextCursor } : {}) };
+    },
+
     async getRepayment(loanId, reference) {
       const result = await doc.send(new GetCommand({ TableName: tableName, Key: keys.loanRepayment(loanId, reference), ConsistentRead: true }));
       return result.Item ? strip<Repayment>(result.Item) : undefined;
@@ -100,21 +147,22 @@ export function createLoanRepository(doc: DynamoDBDocumentClient, tableName: str
     },
 
     async recordRepayment({ loan, repayment }) {
+      const { loan: next, updates } = counted({
+        loan,
+        repayment: { amountMinor: repayment.amountMinor, currency: repayment.currency, recordedAt: repayment.recordedAt },
+      });
       try {
-        await doc.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              { Put: versionedPut(loan) },
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: { ...keys.loanRepayment(loan.loanId, repayment.reference), type: 'repayment', ...repayment },
-                  ConditionExpression: 'attribute_not_exists(PK)',
-                },
-              },
-            ],
-          }),
-        );
+        await transactWrite(doc, [
+          { Put: versionedPut(loan, next) },
+          {
+            Put: {
+              TableName: tableName,
+              Item: { ...keys.loanRepayment(loan.loanId, repayment.reference), type: 'repayment', ...repayment },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          ...updates,
+        ]);
       } catch (error) {
         const reasons = cancellationReasons(error);
         if (reasons?.[1] === 'ConditionalCheckFailed') {
@@ -126,17 +174,22 @@ export function createLoanRepository(doc: DynamoDBDocumentClient, tableName: str
         }
         throw error;
       }
-      return { ...loan, version: loan.version + 1 };
+      return { ...next, version: loan.version + 1 };
     },
 
     async save(loan) {
+      const { loan: next, updates } = counted({ loan });
       try {
-        await doc.send(new PutCommand(versionedPut(loan)));
+        if (updates.length === 0) await doc.send(new PutCommand(versionedPut(loan, next)));
+        else await transactWrite(doc, [{ Put: versionedPut(loan, next) }, ...updates]);
       } catch (error) {
-        if (isConditionalCheckFailed(error)) throw new ConcurrentModificationError(`loan ${loan.loanId} changed meanwhile`, { cause: error });
+        const reasons = cancellationReasons(error);
+        if (isConditionalCheckFailed(error) || reasons?.[0] === 'ConditionalCheckFailed' || reasons?.includes('TransactionConflict')) {
+          throw new ConcurrentModificationError(`loan ${loan.loanId} changed meanwhile`, { cause: error });
+        }
         throw error;
       }
-      return { ...loan, version: loan.version + 1 };
+      return { ...next, version: loan.version + 1 };
     },
   };
 }

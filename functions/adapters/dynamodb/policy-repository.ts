@@ -8,7 +8,7 @@
 
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError } from '../../core/errors';
-import type { Policy, PolicyDraft, PolicyRepository, PolicySummary } from '../../core/policy';
+import { DEFAULT_POLICY_DRAFT, type Policy, type PolicyDraft, type PolicyRepository, type PolicySummary } from '../../core/policy';
 import type { Clock } from '../../core/ports';
 import { keys } from './keys';
 import { concurrentModification, isConditionalCheckFailed } from './errors';
@@ -20,7 +20,8 @@ export interface PolicyRepositoryOptions {
 
 function toPolicy(item: Record<string, unknown>): Policy {
   const { PK: _pk, SK: _sk, type: _type, ...policy } = item;
-  return policy as unknown as Policy;
+  // Versions stored before a field was added (earlyWarning, issue 6) get that field's default.
+  return { ...(policy as unknown as Policy), earlyWarning: (policy as Partial<Policy>).earlyWarning ?? DEFAULT_POLICY_DRAFT.earlyWarning };
 }
 
 function toItem(policy: Policy) {

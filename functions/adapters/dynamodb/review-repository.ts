@@ -3,6 +3,8 @@
 // the pointer in the application's partition. The sparse GSI2 partition REVIEWS#ATTENTION, sorted by the next SLA
 // instant (core slaDueAt), holds only the reviews the SLA check or the staff queue must see; a review leaves it (its
 // GSI2 attributes are dropped) once it is decided and delivered, escalated, expired and delivered, or cancelled.
+// A decision, an escalation and an expiry also move the report counters (reviews decided per reviewer, SLA breaches:
+// core/aggregates.ts reviewDeltas) in the same transaction, after the items whose positions the error mapping reads.
 
 import { createHash } from 'node:crypto';
 import {
@@ -19,6 +21,8 @@ import type { Page } from '../../core/ports';
 import { cancellationReasons, decodeCursor, encodeCursor, isConditionalCheckFailed } from './errors';
 import { keys } from './keys';
 import { queryAll } from './query';
+import { reviewDeltas } from '../../core/aggregates';
+import { aggregateUpdates } from './aggregate-writes';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
@@ -56,7 +60,15 @@ function toReview(item: Record<string, unknown>): Review {
 /** Thrown by a change function: the change no longer applies to the review as stored now. */
 class NotApplicable extends Error {}
 
-export function createReviewRepository(doc: DynamoDBDocumentClient, tableName: string): ReviewRepository {
+export interface ReviewRepositoryOptions {
+  /** The lender's time zone: the report counters written with each change count on its calendar days. */
+  timeZone?: string;
+}
+
+export function createReviewRepository(doc: DynamoDBDocumentClient, tableName: string, options: ReviewRepositoryOptions = {}): ReviewRepository {
+  const timeZone = options.timeZone ?? 'Asia/Shanghai';
+  /** The counter updates of a review's change from `current` to `next`. */
+  const counted = (current: Review, next: Review): TransactItem[] => aggregateUpdates(tableName, reviewDeltas(current, next, timeZone));
   async function get(reviewId: string): Promise<Review | undefined> {
     const result = await doc.send(new GetCommand({ TableName: tableName, Key: keys.review(reviewId), ConsistentRead: true }));
     return result.Item ? toReview(result.Item) : undefined;
@@ -265,7 +277,7 @@ export function createReviewRepository(doc: DynamoDBDocumentClient, tableName: s
           if (current.reviewerId !== review.reviewerId) throw new ConflictError(`review ${review.reviewId} belongs to another reviewer now`);
           return { ...current, status: 'DECIDED', decision: { decision, comment, decidedAt: at } };
         },
-        (current) => [counter(current.reviewerId, -1)],
+        (current, next) => [counter(current.reviewerId, -1), ...counted(current, next)],
       );
       return decided!;
     },
@@ -313,7 +325,7 @@ export function createReviewRepository(doc: DynamoDBDocumentClient, tableName: s
           if (current.reviewerId !== old.reviewerId) throw new ConflictError(`review ${old.reviewId} changed reviewer meanwhile`);
           return { ...current, status: 'ESCALATED', escalatedTo: newReview.reviewId, escalatedAt: at };
         },
-        (current) => [
+        (current, next) => [
           { Put: { TableName: tableName, Item: toItem(newReview), ConditionExpression: 'attribute_not_exists(PK)' } },
           pointer(newReview),
           {
@@ -324,6 +336,7 @@ export function createReviewRepository(doc: DynamoDBDocumentClient, tableName: s
           },
           counter(current.reviewerId, -1),
           counter(newReview.reviewerId, 1),
+          ...counted(current, next),
         ],
         (index) =>
           index === 4
@@ -336,7 +349,7 @@ export function createReviewRepository(doc: DynamoDBDocumentClient, tableName: s
       const expired = await change(
         review,
         (current) => ({ ...pendingOr('conflict')(current), status: 'EXPIRED', expiredAt: at }),
-        (current) => [counter(current.reviewerId, -1)],
+        (current, next) => [counter(current.reviewerId, -1), ...counted(current, next)],
       );
       return expired!;
     },

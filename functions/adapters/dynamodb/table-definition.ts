@@ -29,6 +29,13 @@
 //   loans owing something ........ GSI2 PK=LOANS#DUE      SK=<oldest unpaid due date>#<id>   (sparse: only ACTIVE
 //                                  loans with an unpaid installment; a loan leaves it when closed; for the overdue
 //                                  scan, which reads SK <= a date and so only what is due or overdue)
+//   report counters of a day ..... PK=AGG                 SK=DAY#<YYYY-MM-DD, lender's day>#<shard 0-7>   (numbers
+//                                  moved with ADD and the list decisionSeconds, in the same transaction as the
+//                                  change they count; shard = hash of the application/review/loan id mod 8; `pf:*`
+//                                  attributes are that day's changes to the portfolio gauges. The report reads a
+//                                  range with one Query: SK BETWEEN DAY#<from> AND DAY#<to>#~)
+//   portfolio gauges ............. PK=AGG                 SK=PORTFOLIO#<shard 0-7>   (active loans, outstanding
+//                                  principal, loans and principal per delinquency bucket, now; Query begins_with)
 
 export const TABLE_KEYS = { partitionKey: 'PK', sortKey: 'SK' } as const;
 

@@ -83,7 +83,7 @@ describe('GET /v1/loans/{loanId}', () => {
       outstanding: { principal: cny('3000.00'), interest: cny('60.20'), fees: cny('15.00'), penalties: cny('0.00'), total: cny('3075.20') },
       credit: cny('0.00'),
       nextDue: { n: 2, dueDate: '2026-03-10', amount: cny('1025.10') },
-      delinquency: { daysPastDue: 2, bucket: '1-30', riskFlags: [], amountPastDue: cny('1025.00'), oldestUnpaidDueDate: '2026-02-10' },
+      delinquency: { daysPastDue: 2, bucket: '1-30', riskFlags: [], amountPastDue: cny('1025.00'), lateFeesCharged: cny('0.00'), oldestUnpaidDueDate: '2026-02-10' },
       remindersSent: [],
       installmentsRemaining: 3,
     });

@@ -64,15 +64,16 @@ describe('the loan pipeline on the local runner', () => {
       },
       'pipeline-record-failure': async () => ({ status: 'FAILED' }),
     });
-    expect(await workflow.start('01APP', { applicationId: '01APP' })).toEqual({ started: true });
+    expect(await workflow.start('01APP', { applicationId: '01APP', correlationId: 'req-01APP' })).toEqual({ started: true });
     expect(workflow.status('01APP')).toBe('RUNNING');
     const outcome = await workflow.waitFor('01APP');
-    expect(calls).toEqual([{ applicationId: '01APP', executionName: '01APP' }]);
+    expect(calls).toEqual([{ applicationId: '01APP', executionName: '01APP', correlationId: 'req-01APP' }]);
     expect(outcome).toEqual({
       name: '01APP',
       status: 'SUCCEEDED',
       output: {
         applicationId: '01APP',
+        correlationId: 'req-01APP',
         assessing: { status: 'ASSESSING' },
         assessment: { status: 'ASSESSING', score: 700, band: 'B' },
         decision: { status: 'WITHDRAWN', outcome: 'NONE', levelsRequired: 0, reviewTimeoutSeconds: 3600 },
@@ -93,7 +94,7 @@ describe('the loan pipeline on the local runner', () => {
         throw new Error('must not be called');
       },
     });
-    await workflow.start('01RETRY', { applicationId: '01RETRY' });
+    await workflow.start('01RETRY', { applicationId: '01RETRY', correlationId: 'req-01RETRY' });
     expect(await workflow.waitFor('01RETRY')).toMatchObject({ status: 'SUCCEEDED' });
     expect(attempts).toBe(3);
   });
@@ -113,7 +114,7 @@ describe('the loan pipeline on the local runner', () => {
         'pipeline-record-failure': async () => ({ status: 'FAILED' }),
       },
     });
-    await workflow.start('01WAIT', { applicationId: '01WAIT' });
+    await workflow.start('01WAIT', { applicationId: '01WAIT', correlationId: 'req-01WAIT' });
     expect(await workflow.waitFor('01WAIT')).toMatchObject({ status: 'SUCCEEDED' });
     expect(attempts).toBe(2);
   });
@@ -129,7 +130,7 @@ describe('the loan pipeline on the local runner', () => {
         return { status: 'FAILED' };
       },
     });
-    await workflow.start('01FAIL', { applicationId: '01FAIL' });
+    await workflow.start('01FAIL', { applicationId: '01FAIL', correlationId: 'req-01FAIL' });
     const outcome = await workflow.waitFor('01FAIL');
     expect(outcome).toMatchObject({ status: 'FAILED', error: 'PipelineStepFailed' });
     expect(failures).toHaveLength(1);
@@ -150,12 +151,12 @@ describe('the loan pipeline on the local runner', () => {
       'pipeline-record-failure': async () => ({ status: 'FAILED' }),
     };
     const first = pipeline(handlers, { journalFile });
-    expect(await first.start('01ONCE', { applicationId: '01ONCE' })).toEqual({ started: true });
-    expect(await first.start('01ONCE', { applicationId: '01ONCE' })).toEqual({ started: false });
+    expect(await first.start('01ONCE', { applicationId: '01ONCE', correlationId: 'req-01ONCE' })).toEqual({ started: true });
+    expect(await first.start('01ONCE', { applicationId: '01ONCE', correlationId: 'req-01ONCE' })).toEqual({ started: false });
     await first.whenIdle();
 
     const restarted = pipeline(handlers, { journalFile });
-    expect(await restarted.start('01ONCE', { applicationId: '01ONCE' })).toEqual({ started: false });
+    expect(await restarted.start('01ONCE', { applicationId: '01ONCE', correlationId: 'req-01ONCE' })).toEqual({ started: false });
     expect(restarted.resumeInterrupted()).toEqual([]);
     expect(runs).toBe(1);
   });
@@ -166,7 +167,7 @@ describe('the loan pipeline on the local runner', () => {
       'pipeline-mark-assessing': () => new Promise((resolve) => (release = () => resolve({ status: 'ASSESSING' }))),
       'pipeline-record-failure': async () => ({ status: 'FAILED' }),
     });
-    await workflow.start('01STOP', { applicationId: '01STOP' });
+    await workflow.start('01STOP', { applicationId: '01STOP', correlationId: 'req-01STOP' });
     await workflow.stop('01STOP', 'withdrawn');
     expect(await workflow.waitFor('01STOP')).toEqual({ name: '01STOP', status: 'ABORTED' });
     release();
@@ -183,7 +184,7 @@ describe('the loan pipeline on the local runner', () => {
       },
       { journalFile },
     );
-    await hanging.start('01CRASH', { applicationId: '01CRASH' });
+    await hanging.start('01CRASH', { applicationId: '01CRASH', correlationId: 'req-01CRASH' });
     // No close(): as if the process had died here.
     const calls: unknown[] = [];
     const restarted = pipeline(
@@ -198,7 +199,7 @@ describe('the loan pipeline on the local runner', () => {
     );
     expect(restarted.resumeInterrupted()).toEqual(['01CRASH']);
     expect(await restarted.waitFor('01CRASH')).toMatchObject({ status: 'SUCCEEDED' });
-    expect(calls).toEqual([{ applicationId: '01CRASH', executionName: '01CRASH' }]);
+    expect(calls).toEqual([{ applicationId: '01CRASH', executionName: '01CRASH', correlationId: 'req-01CRASH' }]);
     await hanging.close();
   });
 });
