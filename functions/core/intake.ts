@@ -264,7 +264,12 @@ export async function listApplications(
   return { items: page.items.map(toApplicationSummary), nextCursor: page.nextCursor ?? null };
 }
 
-const WITHDRAW_ATTEMPTS = 3;
+/**
+ * The pipeline writes an application several times in quick succession (decision, notice, contract, notice); a
+ * withdrawal arriving in that burst re-reads and tries again, a few milliseconds apart, rather than answer 409.
+ */
+const WITHDRAW_ATTEMPTS = 8;
+const WITHDRAW_RETRY_MS = 15;
 
 /**
  * Withdraws an application before ACCEPTED and stops its pipeline. Withdrawing twice is not an error: the second
@@ -293,7 +298,10 @@ export async function withdrawApplication(
       return toApplicationView(withdrawn, await deps.applications.listDocuments(applicationId));
     } catch (error) {
       // The pipeline moved the application meanwhile: read it again and decide on the new status.
-      if (error instanceof ConcurrentModificationError && attempt < WITHDRAW_ATTEMPTS) continue;
+      if (error instanceof ConcurrentModificationError && attempt < WITHDRAW_ATTEMPTS) {
+        await new Promise((resolve) => setTimeout(resolve, WITHDRAW_RETRY_MS * attempt * (0.5 + Math.random())));
+        continue;
+      }
       throw error;
     }
   }

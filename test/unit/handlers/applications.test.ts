@@ -119,6 +119,22 @@ describe('POST /v1/applications/{id}/withdraw', () => {
     await submitAs(deps, 'alice', { ...body, channel: 'web' });
   });
 
+  it('withdraws during a burst of pipeline writes (each read goes stale once) instead of answering 409', async () => {
+    const deps = fakeDeps();
+    const id = await submitAs(deps, 'alice');
+    // The pipeline writes the application right after each of the withdrawal's first five reads.
+    const read = deps.applications.get.bind(deps.applications);
+    let bursts = 5;
+    deps.applications.get = async (applicationId: string) => {
+      const application = await read(applicationId);
+      if (application && bursts-- > 0) await deps.applications.annotate({ application, at: '2026-11-29T08:00:00.000Z', audit: [{ actor: 'pipeline', action: 'test.write', details: {} }] });
+      return application;
+    };
+    const withdrawn = await withdraw(deps, 'alice', id);
+    expect(withdrawn.statusCode).toBe(200);
+    expect(parse(withdrawn).status).toBe('WITHDRAWN');
+  });
+
   it('refuses another applicant with 404 and a finished application with 409', async () => {
     const deps = fakeDeps();
     const id = await submitAs(deps, 'alice');
