@@ -4,7 +4,9 @@
 //   2. the Score task on the local stack: the scoring's own time inside the task (feature mapping + scorecard,
 //      from the stored assessment), and submit → assessment visible to the applicant, polled every 5 ms;
 //   3. decisions on the local stack: submit → decision visible for auto-approvable applications (polled every 5 ms),
-//      and the Step Functions states each path enters (what AWS bills as state transitions).
+//      and the Step Functions states each path enters (what AWS bills as state transitions);
+//   4. the overdue scan on 100,000 and on 10,000 loans with the same 1,000 due: items read per due loan and time;
+//   5. GET /v1/reports/summary (30 days, JSON and CSV) on a table holding 10,000 applications.
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +15,8 @@ import { sandboxIdentity } from '../functions/adapters/bureau/sandbox-bureau';
 import { startLocalStack } from '../local/stack';
 import { nationalIdFor, validApplication } from '../test/support/applications';
 import { benchScore } from './bench-score';
+import { benchOverdueScan } from './bench-overdue';
+import { benchReport } from './bench-report';
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -38,18 +42,26 @@ async function benchScoreTask(applications: number) {
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `bench-${i}-${Date.now()}` },
         body: JSON.stringify(validApplication({}, identity)),
       });
+      if (submitted.status !== 202) throw new Error(`submit ${i} answered ${submitted.status}: ${await submitted.text()}`);
       const { applicationId } = (await submitted.json()) as { applicationId: string };
-      for (;;) {
+      for (let polls = 0; ; polls += 1) {
         const view = (await (await fetch(`${stack.url}/v1/applications/${applicationId}`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
           assessment?: unknown;
         };
         if (view.assessment) break;
+        if (polls > 2000) throw new Error(`application ${applicationId} was not scored within 10 s`);
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
       visibleMillis.push(performance.now() - started);
       const stored = await stack.deps.applications.get(applicationId);
       scoringMillis.push(stored!.assessment!.scoringMillis);
-      await fetch(`${stack.url}/v1/applications/${applicationId}/withdraw`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      // Withdrawn, so that the sandbox identities (every fifth applicant) can apply again.
+      const withdrawn = await fetch(`${stack.url}/v1/applications/${applicationId}/withdraw`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      if (withdrawn.status !== 200) {
+        // A declined application is closed already (409: no longer withdrawable); anything else is a real problem.
+        const { status } = (await (await fetch(`${stack.url}/v1/applications/${applicationId}`, { headers: { authorization: `Bearer ${token}` } })).json()) as { status: string };
+        if (!['DECLINED', 'EXPIRED', 'FAILED'].includes(status)) throw new Error(`withdrawing ${applicationId} (${status}) answered ${withdrawn.status}: ${await withdrawn.text()}`);
+      }
     }
     return {
       applications,
@@ -136,7 +148,11 @@ async function benchDecisions(applications: number) {
 const throughput = benchScore(2000);
 const task = await benchScoreTask(Number(process.env.BENCH_APPLICATIONS ?? 200));
 const decisions = await benchDecisions(Number(process.env.BENCH_DECISIONS ?? 100));
-const results = { measuredAt: new Date().toISOString(), node: process.version, scorecardThroughput: throughput, scoreTask: task, decisions };
+const overdueDue = Number(process.env.BENCH_OVERDUE_DUE ?? 1000);
+const overdue = [];
+for (const total of (process.env.BENCH_OVERDUE_SIZES ?? '100000,10000').split(',').map(Number)) overdue.push(await benchOverdueScan(total, overdueDue));
+const report = await benchReport(Number(process.env.BENCH_REPORT_APPLICATIONS ?? 10_000));
+const results = { measuredAt: new Date().toISOString(), node: process.version, scorecardThroughput: throughput, scoreTask: task, decisions, overdueScan: overdue, report };
 
 console.table([
   { figure: 'scorecard throughput (one core)', value: `${throughput.scoresPerSecond.toLocaleString('en')} scores/s`, detail: `${throughput.scores} scores in ${throughput.seconds} s` },
@@ -149,6 +165,16 @@ console.table([
   },
   { figure: 'states entered: auto-approve', value: String(decisions.statesEntered.autoApprove.length), detail: decisions.statesEntered.autoApprove.join(' → ') },
   { figure: 'states entered: two review levels', value: String(decisions.statesEntered.twoLevelReview.length), detail: decisions.statesEntered.twoLevelReview.join(' → ') },
+  ...overdue.map((run) => ({
+    figure: `overdue scan, ${run.totalLoans.toLocaleString('en')} loans`,
+    value: `${run.itemsReadPerDueLoan} items read per due loan, ${(run.scanMillis / 1000).toFixed(1)} s`,
+    detail: `${run.loansRead} due loans read, ${run.itemsRead} items read, ${run.writes} writes, ${run.remindersSent} reminders`,
+  })),
+  {
+    figure: `report summary (30 days), ${report.applications.toLocaleString('en')} applications, p50 / p95`,
+    value: `JSON ${report.jsonMillis.p50} / ${report.jsonMillis.p95} ms, CSV ${report.csvMillis.p50} / ${report.csvMillis.p95} ms`,
+    detail: `${report.calls} calls each over HTTP on the local stack; the report counted ${report.reportedReceived} applications`,
+  },
 ]);
 mkdirSync('bench', { recursive: true });
 writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
