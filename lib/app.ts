@@ -6,6 +6,7 @@ import path from 'node:path';
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { MicroloanStack } from './microloan-stack';
+import type { SmsProviderSettings } from './notifications';
 import { REPO_ROOT } from './paths';
 
 export interface BuildAppOptions {
@@ -46,6 +47,8 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
     throw new Error(`microloan:par30AlarmThreshold must be a decimal between 0 and 1 (exclusive) such as '0.05', got '${par30Raw}'`);
   }
 
+  const smsProvider = smsProviderSettings(app);
+
   const stack = new MicroloanStack(app, `Microloan-${stage}`, {
     stage,
     description: `Microloan Approval (${stage}): loan intake, assessment, review, disbursement and servicing`,
@@ -58,6 +61,7 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
       baseUrl: stringContext(app, 'microloan:coreBankingBaseUrl', ''),
       apiKeySecretArn: stringContext(app, 'microloan:coreBankingApiKeySecretArn', ''),
     },
+    smsProvider,
     cognitoFeaturePlan: featurePlan,
     timeZone: stringContext(app, 'microloan:timeZone', 'Asia/Shanghai'),
     par30AlarmThreshold,
@@ -67,6 +71,45 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
 
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };
+}
+
+/**
+ * `microloan:smsProvider`: `sns` (SMS straight through SNS) or `http` (a domestic SMS provider's API, for the China
+ * regions where SNS sends no SMS), which needs `microloan:smsProviderBaseUrl` (https) and
+ * `microloan:smsProviderApiKeySecretArn` (the complete ARN of the Secrets Manager secret with the API key).
+ */
+function smsProviderSettings(app: App): SmsProviderSettings {
+  const provider = stringContext(app, 'microloan:smsProvider', 'sns').trim();
+  const baseUrl = stringContext(app, 'microloan:smsProviderBaseUrl', '').trim();
+  const apiKeySecretArn = stringContext(app, 'microloan:smsProviderApiKeySecretArn', '').trim();
+  if (provider === 'sns') {
+    if (baseUrl || apiKeySecretArn) {
+      throw new Error(
+        "microloan:smsProviderBaseUrl and microloan:smsProviderApiKeySecretArn are used only with microloan:smsProvider 'http', which is 'sns'; set microloan:smsProvider=http or leave them empty",
+      );
+    }
+    return { provider: 'sns' };
+  }
+  if (provider !== 'http') throw new Error(`microloan:smsProvider must be 'sns' or 'http', got '${provider}'`);
+  if (!baseUrl) throw new Error('microloan:smsProviderBaseUrl is required with microloan:smsProvider=http (the SMS provider\'s https API base URL)');
+  let url: URL | undefined;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'https:' || !url.hostname) {
+    throw new Error(`microloan:smsProviderBaseUrl must be an https URL such as https://sms.provider.example, got '${baseUrl}'`);
+  }
+  if (!apiKeySecretArn) {
+    throw new Error('microloan:smsProviderApiKeySecretArn is required with microloan:smsProvider=http (the Secrets Manager secret with the API key)');
+  }
+  if (!/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/.test(apiKeySecretArn)) {
+    throw new Error(
+      `microloan:smsProviderApiKeySecretArn must be the complete ARN of a Secrets Manager secret (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 characters>), got '${apiKeySecretArn}'`,
+    );
+  }
+  return { provider: 'http', baseUrl, apiKeySecretArn };
 }
 
 function stringContext(app: App, key: string, fallback: string): string {

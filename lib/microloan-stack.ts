@@ -8,7 +8,7 @@ import { Api, type ApiThrottle } from './api';
 import { Data } from './data';
 import { Documents } from './documents';
 import { Identity } from './identity';
-import { Notifications } from './notifications';
+import { Notifications, type SmsProviderSettings } from './notifications';
 import { Pipeline, type BureauSettings, type CoreBankingSettings } from './pipeline';
 import { Schedules } from './schedules';
 import { ProductSeed } from './product-seed';
@@ -27,6 +27,8 @@ export interface MicroloanStackProps extends StackProps {
   readonly bureau?: BureauSettings;
   /** @default the sandbox bank (no money moves) */
   readonly coreBanking?: CoreBankingSettings;
+  /** How applicant SMS are sent: SNS, or an SMS provider's HTTP API (the China regions). @default SNS */
+  readonly smsProvider?: SmsProviderSettings;
   /** The lender's IANA time zone (loan days, the overdue scan's run times, quiet hours). @default Asia/Shanghai */
   readonly timeZone?: string;
   /** PAR30 (share of principal 30+ days past due, 0–1) above which the PAR30 alarm fires. @default 0.05 */
@@ -55,7 +57,11 @@ export class MicroloanStack extends Stack {
     const logRemovalPolicy = retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     this.data = new Data(this, 'Data', { retainData });
-    this.notifications = new Notifications(this, 'Notifications', { key: this.data.key, opsEmail: props.opsEmail });
+    this.notifications = new Notifications(this, 'Notifications', {
+      key: this.data.key,
+      opsEmail: props.opsEmail,
+      ...(props.smsProvider ? { sms: props.smsProvider } : {}),
+    });
     this.identity = new Identity(this, 'Identity', { retainData, featurePlan: props.cognitoFeaturePlan });
     this.documents = new Documents(this, 'Documents', { table: this.data.table, key: this.data.key, logRemovalPolicy });
     this.pipeline = new Pipeline(this, 'Pipeline', {

@@ -2,6 +2,7 @@
 // by a filter policy on reviewerId, added by the reviewers API) and operations alerts.
 
 import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
@@ -10,22 +11,47 @@ import { Construct } from 'constructs';
 import { grantKeyViaService } from './key-grants';
 import { acknowledge } from './nag';
 
+/**
+ * How applicant SMS are sent (context `microloan:smsProvider`): straight through SNS, or, where SNS sends no SMS (the
+ * AWS China regions), through a domestic SMS provider's HTTP API (functions/adapters/sms/http-sms-provider.ts).
+ */
+export type SmsProviderSettings =
+  | { readonly provider: 'sns' }
+  | {
+      readonly provider: 'http';
+      /** The provider's API base URL (https). */
+      readonly baseUrl: string;
+      /** The complete ARN of the Secrets Manager secret holding the provider's API key. */
+      readonly apiKeySecretArn: string;
+    };
+
 export interface NotificationsProps {
   /** Encrypts every topic. */
   readonly key: IKey;
   /** Subscribed to the operations topic when non-empty (context `microloan:opsEmail`). */
   readonly opsEmail?: string;
+  /** @default SMS through SNS */
+  readonly sms?: SmsProviderSettings;
 }
 
 export class Notifications extends Construct {
   public readonly applicantTopic: Topic;
   public readonly reviewTopic: Topic;
   public readonly opsTopic: Topic;
+  /** The SMS provider's API key, when SMS go through an SMS provider (`microloan:smsProvider` = `http`). */
+  public readonly smsProviderApiKey?: ISecret;
   private readonly key: IKey;
+  private readonly sms: SmsProviderSettings;
 
   constructor(scope: Construct, id: string, props: NotificationsProps) {
     super(scope, id);
     this.key = props.key;
+    this.sms = props.sms ?? { provider: 'sns' };
+    if (this.sms.provider === 'http') {
+      if (!this.sms.baseUrl) throw new Error('microloan:smsProviderBaseUrl is required with microloan:smsProvider=http');
+      if (!this.sms.apiKeySecretArn) throw new Error('microloan:smsProviderApiKeySecretArn is required with microloan:smsProvider=http');
+      this.smsProviderApiKey = Secret.fromSecretCompleteArn(this, 'SmsProviderApiKey', this.sms.apiKeySecretArn);
+    }
     const topic = (topicId: string, displayName: string) =>
       new Topic(this, topicId, { displayName, masterKey: props.key, enforceSSL: true });
 
@@ -41,12 +67,20 @@ export class Notifications extends Construct {
   }
 
   /**
-   * Lets `fn` send applicant messages: e-mail through the applicant topic (APPLICANT_TOPIC_ARN) and SMS straight to
-   * a phone number, which SNS allows only with sns:Publish on "*" (a phone number is no resource).
+   * Lets `fn` send applicant messages: e-mail through the applicant topic (APPLICANT_TOPIC_ARN) and SMS either
+   * straight to a phone number through SNS, which SNS allows only with sns:Publish on "*" (a phone number is no
+   * resource), or, with an SMS provider, through its API (SMS_PROVIDER_BASE_URL, the key from
+   * SMS_PROVIDER_API_KEY_SECRET_ARN) and then without sns:Publish on "*".
    */
   public grantApplicantMessages(fn: HouseFunction): void {
     fn.setConfig('APPLICANT_TOPIC_ARN', this.applicantTopic.topicArn);
     this.grantPublish(this.applicantTopic, fn);
+    if (this.sms.provider === 'http') {
+      fn.setConfig('SMS_PROVIDER_BASE_URL', this.sms.baseUrl);
+      fn.setConfig('SMS_PROVIDER_API_KEY_SECRET_ARN', this.sms.apiKeySecretArn);
+      this.smsProviderApiKey!.grantRead(fn);
+      return;
+    }
     fn.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'], conditions: { Bool: { 'aws:SecureTransport': 'true' } } }));
     acknowledge(
       fn.executionRole,

@@ -51,3 +51,9 @@ export class TemporarilyUnavailableError extends DomainError {}
 
 /** A task token that no longer waits: answered already, timed out, or its execution ended. */
 export class TaskTokenGoneError extends ConflictError {}
+
+/**
+ * A message the channel refused for good (an invalid number, a blocked recipient): retrying cannot deliver it. The
+ * business step that sent it goes on; the refusal is recorded. Transient failures are TemporarilyUnavailableError.
+ */
+export class NotificationRejectedError extends DomainError {}

@@ -23,6 +23,9 @@ const configSchema = z.object({
   /** The core-banking API that pays out loans; when absent the sandbox bank answers (a sandbox or UAT stage). */
   CORE_BANKING_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   CORE_BANKING_API_KEY_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  /** A domestic SMS provider's API (CDK context microloan:smsProvider=http); when absent, SMS go through SNS. */
+  SMS_PROVIDER_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  SMS_PROVIDER_API_KEY_SECRET_ARN: z.string().startsWith('arn:').optional(),
   /** The lender's legal name as it appears in contracts; default "Microloan Lender" (a placeholder). */
   LENDER_NAME: z.string().trim().min(1).max(200).optional(),
   IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().positive().default(24),

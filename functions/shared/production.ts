@@ -21,6 +21,8 @@ import { createSnsReviewerSubscriptions } from '../adapters/aws/sns-reviewer-sub
 import { createReviewLinks } from '../core/review-links';
 import { createStepFunctionsWorkflow } from '../adapters/aws/step-functions-workflow';
 import { createSnsNotifier } from '../adapters/aws/sns-notifier';
+import { createHttpSmsProvider } from '../adapters/sms/http-sms-provider';
+import { createRoutingNotifier } from '../adapters/sms/routing-notifier';
 import { createS3DocumentStorage } from '../adapters/aws/s3-document-storage';
 import { createPiiProtector } from '../adapters/pii/aes-pii-protector';
 import { systemClock } from '../adapters/clock';
@@ -29,6 +31,7 @@ import { createHttpBureau } from '../adapters/bureau/http-bureau';
 import { createSandboxBureau } from '../adapters/bureau/sandbox-bureau';
 import { createShippedScorer } from '../adapters/scorecard/shipped-scorer';
 import type { CreditBureau } from '../core/bureau';
+import type { Notifier } from '../core/ports';
 import type { CoreBanking } from '../core/core-banking';
 import { createHttpCoreBanking } from '../adapters/core-banking/http-core-banking';
 import { createSandboxCoreBanking } from '../adapters/core-banking/sandbox-core-banking';
@@ -55,13 +58,26 @@ export const idempotency = /* @__PURE__ */ once(() => createIdempotencyStore(doc
 export const products = /* @__PURE__ */ once(() => createProductRepository(documentClient(), config().TABLE_NAME));
 export const policies = /* @__PURE__ */ once(() => createPolicyRepository(documentClient(), config().TABLE_NAME, systemClock));
 export const workflow = /* @__PURE__ */ once(() => createStepFunctionsWorkflow(new SFNClient({}), required(config(), 'STATE_MACHINE_ARN')));
-export const notifier = /* @__PURE__ */ once(() =>
-  createSnsNotifier(new SNSClient({}), {
+export const notifier = /* @__PURE__ */ once((): Notifier => {
+  const sns = createSnsNotifier(new SNSClient({}), {
     ...(config().APPLICANT_TOPIC_ARN ? { applicant: config().APPLICANT_TOPIC_ARN } : {}),
     ...(config().REVIEW_TOPIC_ARN ? { review: config().REVIEW_TOPIC_ARN } : {}),
     ...(config().OPS_TOPIC_ARN ? { ops: config().OPS_TOPIC_ARN } : {}),
-  }),
-);
+  });
+  // With an SMS provider (microloan:smsProvider=http, e.g. in the China regions) SMS go there, the rest to SNS.
+  const smsBaseUrl = config().SMS_PROVIDER_BASE_URL;
+  if (!smsBaseUrl) return sns;
+  const keyArn = required(config(), 'SMS_PROVIDER_API_KEY_SECRET_ARN');
+  const sms = createHttpSmsProvider({
+    baseUrl: smsBaseUrl,
+    apiKey: async () => {
+      const key = await getSecret(keyArn, { maxAge: 300 });
+      if (typeof key !== 'string') throw new Error('the SMS provider API key secret must be a string');
+      return key;
+    },
+  });
+  return createRoutingNotifier({ sms, other: sns });
+});
 export const documents = /* @__PURE__ */ once(() => createS3DocumentStorage(new S3Client({}), required(config(), 'DOCUMENTS_BUCKET'), systemClock));
 export const pii = /* @__PURE__ */ once(() =>
   createPiiProtector(async () => {

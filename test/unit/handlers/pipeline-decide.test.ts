@@ -5,6 +5,7 @@ import { createHandler as createDecide } from '../../../functions/handlers/pipel
 import { createHandler as createConclude } from '../../../functions/handlers/pipeline-conclude';
 import { sandboxIdentity } from '../../../functions/adapters/bureau/sandbox-bureau';
 import { verifyChain } from '../../../functions/core/audit';
+import { smsReference } from '../../../functions/adapters/sms/http-sms-provider';
 import { fakeDeps } from '../../support/fakes';
 import { httpEvent, lambdaContext, parse } from '../../support/events';
 import { validApplication } from '../../support/applications';
@@ -119,7 +120,11 @@ describe('after review', () => {
     await conclude({ step: 'request-info', applicationId: id, review: asked });
     expect(deps.notifier.sent.filter((n) => n.channel === 'sms' && n.body.includes('payslips'))).toHaveLength(1);
     await conclude({ step: 'request-info', applicationId: id, review: { ...asked, reviewId: 'next-round' } });
-    expect(deps.notifier.sent.filter((n) => n.channel === 'sms' && n.body.includes('payslips'))).toHaveLength(2);
+    const asks = deps.notifier.sent.filter((n) => n.channel === 'sms' && n.body.includes('payslips'));
+    expect(asks).toHaveLength(2);
+    // Each round's message has its own key, so an SMS provider that de-duplicates on the reference sends both.
+    expect(asks.map((n) => n.attributes!.notificationKey)).toEqual([`info_requested:${asked.reviewId}`, 'info_requested:next-round']);
+    expect(new Set(asks.map(smsReference)).size).toBe(2);
     expect(deps.applications.applications.get(id)!.status).toBe('PENDING_REVIEW');
   });
 });
