@@ -4,7 +4,7 @@
 import type { Application } from './application';
 import { applicantMessage, type ApplicantMessageKind } from './applicant-messages';
 import type { Decision, DecisionReason } from './decision';
-import { ConcurrentModificationError, NotFoundError } from './errors';
+import { ConcurrentModificationError, NotFoundError, NotificationRejectedError } from './errors';
 import type { ApplicationStatus } from './lifecycle';
 import { offerFor } from './offer';
 import { evaluatePolicy, type PolicyRepository } from './policy';
@@ -245,19 +245,28 @@ export async function notifyApplicantOnce(
       ...(comment !== undefined ? { comment } : {}),
     });
     const channels: string[] = [];
-    if (contact?.phone) {
-      await deps.notifier.publish({ topic: 'applicant', channel: 'sms', to: contact.phone, subject: message.subject, body: message.body, attributes: { kind, applicationId } });
-      channels.push('sms');
-    }
-    if (contact?.email) {
-      await deps.notifier.publish({ topic: 'applicant', channel: 'email', to: contact.email, subject: message.subject, body: message.body, attributes: { kind, applicationId } });
-      channels.push('email');
-    }
+    // A kind sent more than once per application (a request for information per review) names its key, so that
+    // the SMS provider's idempotency reference (adapters/sms/http-sms-provider.ts) tells the messages apart.
+    const attributes = { kind, applicationId, ...(key !== kind ? { notificationKey: key } : {}) };
+    // A channel that refuses the message for good (an invalid number) is recorded, not retried: the decision, the
+    // contract or the payout it tells of must not fail because of it. Transient failures still throw (the task retries).
+    const refused: string[] = [];
+    const deliver = async (channel: 'sms' | 'email', to: string) => {
+      try {
+        await deps.notifier.publish({ topic: 'applicant', channel, to, subject: message.subject, body: message.body, attributes });
+        channels.push(channel);
+      } catch (error) {
+        if (!(error instanceof NotificationRejectedError)) throw error;
+        refused.push(channel);
+      }
+    };
+    if (contact?.phone) await deliver('sms', contact.phone);
+    if (contact?.email) await deliver('email', contact.email);
     await deps.applications.annotate({
       application,
       at: deps.clock.now().toISOString(),
       changes: { notified: [...(application.notified ?? []), key] },
-      audit: [{ actor: 'pipeline', action: 'applicant.notified', details: { kind, channels } }],
+      audit: [{ actor: 'pipeline', action: 'applicant.notified', details: { kind, channels, ...(refused.length > 0 ? { refused } : {}) } }],
     });
   });
 }

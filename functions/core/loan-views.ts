@@ -91,7 +91,7 @@ export function toLoanView(loan: Loan, today: string) {
       amountPastDue: money(delinquency.amountPastDueMinor),
       ...(delinquency.oldestUnpaidDueDate ? { oldestUnpaidDueDate: delinquency.oldestUnpaidDueDate } : {}),
     },
-    remindersSent: loan.remindersSent.map(({ at, stage, channel }) => ({ at, stage, channel })),
+    remindersSent: loan.remindersSent.map(({ at, stage, channel, refused }) => ({ at, stage, channel, ...(refused ? { refused } : {}) })),
     ...(loan.closedAt ? { closedAt: loan.closedAt } : {}),
     installmentsRemaining: loan.installments.filter((installment) => sumParts(remainingOf(installment)) > 0).length,
   };

@@ -86,6 +86,8 @@ export interface ReminderSent {
   stage: string;
   channel: 'sms' | 'email';
   n?: number;
+  /** The channel refused it for good (an invalid number): not delivered, and not tried again. */
+  refused?: true;
 }
 
 /** What the last overdue scan (or a repayment) found about the loan's arrears (issue 6). */

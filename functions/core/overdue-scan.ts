@@ -13,7 +13,7 @@
 import { reminderMessage } from './applicant-messages';
 import { addDays } from './calendar-days';
 import { dayIn } from './dates';
-import { ConcurrentModificationError } from './errors';
+import { ConcurrentModificationError, NotificationRejectedError } from './errors';
 import type { Loan, ReminderSent } from './loan';
 import type { LoanRepository } from './loan-service';
 import { fromMinor } from './money';
@@ -52,10 +52,13 @@ export interface OverdueScanResult {
   loansRead: number;
   loansChanged: number;
   feesChargedMinor: number;
-  reminders: { sms: number; email: number; smsDeferred: number };
+  /** Sent, held back by quiet hours, and refused for good by the channel (recorded, not retried). */
+  reminders: { sms: number; email: number; smsDeferred: number; refused: number };
   earlyWarnings: number;
   /** Bucket changes seen, `from->to` → count. */
   bucketChanges: Record<string, number>;
+  /** Loans this run could not process (the next run, idempotent, tries again); the others are not held up. */
+  failures: { loanId: string; error: string }[];
   /** Present when the scan stopped early: continue from here. */
   cursor?: string;
 }
@@ -86,9 +89,10 @@ export async function runOverdueScan(deps: OverdueScanDeps, input: OverdueScanIn
     loansRead: 0,
     loansChanged: 0,
     feesChargedMinor: 0,
-    reminders: { sms: 0, email: 0, smsDeferred: 0 },
+    reminders: { sms: 0, email: 0, smsDeferred: 0, refused: 0 },
     earlyWarnings: 0,
     bucketChanges: {},
+    failures: [],
   };
   const through = addDays(date, SCAN_LOOKAHEAD_DAYS);
   let cursor = input.cursor;
@@ -97,7 +101,13 @@ export async function runOverdueScan(deps: OverdueScanDeps, input: OverdueScanIn
     const page = await deps.loans.listDue(through, input.pageSize ?? DEFAULT_PAGE_SIZE, cursor);
     result.pages += 1;
     result.loansRead += page.items.length;
-    for (const loan of page.items) await scanOne(deps, loan, { date, at: now.toISOString(), quiet, earlyWarning, result });
+    for (const loan of page.items) {
+      try {
+        await scanOne(deps, loan, { date, at: now.toISOString(), quiet, earlyWarning, result });
+      } catch (error) {
+        result.failures.push({ loanId: loan.loanId, error: error instanceof Error ? error.name : 'Error' });
+      }
+    }
     cursor = page.nextCursor;
   } while (cursor);
   return result;
@@ -110,6 +120,7 @@ async function scanOne(
 ): Promise<void> {
   const { date, at, quiet, earlyWarning, result } = context;
   const published = new Set<string>();
+  const refused = new Set<string>();
   let contact: Contact | null | undefined;
   const contactOf = async (loan: Loan): Promise<Contact | null> => {
     if (contact === undefined) contact = await contactFor(deps, loan);
@@ -132,6 +143,10 @@ async function scanOne(
             continue;
           }
           const key = `${reminder.n}:${reminder.stage}:${channel}`;
+          if (refused.has(key)) {
+            sent.push({ at, stage: reminder.stage, channel, n: reminder.n, refused: true });
+            continue;
+          }
           if (!published.has(key)) {
             const message = reminderMessage(reminder.stage, to.language, {
               loanId: next.loanId,
@@ -140,14 +155,22 @@ async function scanOne(
               amount: fromMinor({ minor: reminder.amountMinor, currency: next.currency }),
               daysPastDue: reminder.daysPastDue,
             });
-            await deps.notifier.publish({
-              topic: 'applicant',
-              channel,
-              to: address,
-              subject: message.subject,
-              body: message.body,
-              attributes: { kind: 'reminder', stage: reminder.stage, loanId: next.loanId, installment: String(reminder.n) },
-            });
+            try {
+              await deps.notifier.publish({
+                topic: 'applicant',
+                channel,
+                to: address,
+                subject: message.subject,
+                body: message.body,
+                attributes: { kind: 'reminder', stage: reminder.stage, loanId: next.loanId, installment: String(reminder.n) },
+              });
+            } catch (error) {
+              // Refused for good (an invalid number): recorded as such, so it is not tried again every day.
+              if (!(error instanceof NotificationRejectedError)) throw error;
+              refused.add(key);
+              sent.push({ at, stage: reminder.stage, channel, n: reminder.n, refused: true });
+              continue;
+            }
             published.add(key);
           }
           sent.push({ at, stage: reminder.stage, channel, n: reminder.n });
@@ -179,7 +202,10 @@ async function scanOne(
     result.feesChargedMinor += scan.feesCharged.reduce((sum, fee) => sum + fee.amountMinor, 0);
     result.earlyWarnings += scan.newRiskFlags.length;
     result.reminders.smsDeferred += deferred;
-    for (const reminder of sent) result.reminders[reminder.channel] += 1;
+    for (const reminder of sent) {
+      if (reminder.refused) result.reminders.refused += 1;
+      else result.reminders[reminder.channel] += 1;
+    }
     if (scan.previousBucket !== scan.delinquency.bucket) {
       const change = `${scan.previousBucket}->${scan.delinquency.bucket}`;
       result.bucketChanges[change] = (result.bucketChanges[change] ?? 0) + 1;

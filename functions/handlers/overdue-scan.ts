@@ -36,7 +36,9 @@ export function createHandler(deps: Deps) {
     if (result.cursor) await deps.scanContinuation.continueScan({ date: result.date, cursor: result.cursor });
     // The scan moved the buckets: the portfolio's gauges (counters kept with every loan write) go to the dashboard.
     else recordPortfolioGauges(deps.metrics, portfolioGauges(await deps.reports.portfolioNow()));
-    deps.logger.info('overdue scan', { ...result, cursor: result.cursor ? 'continued' : undefined });
+    deps.logger.info('overdue scan', { ...result, failures: result.failures.length, cursor: result.cursor ? 'continued' : undefined });
+    // Loan ids and error names only: the next run (idempotent) tries these loans again.
+    if (result.failures.length > 0) deps.logger.error('overdue scan: loans not processed', { date: result.date, failures: result.failures });
     return result;
   });
 }
