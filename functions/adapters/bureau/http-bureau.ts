@@ -38,34 +38,30 @@ import {
   type CreditBureau,
   type CreditHistory,
 } from '../../core/bureau';
-import type { Clock } from '../../core/ports';
 import {
   callResiliently,
   CIRCUIT_STATE_NAMES,
   createResilience,
+  interruptedAttempt,
   parseJsonOrUndefined,
   retryAfterMs,
-  sanitizedCause,
   serviceEndpoint,
-  TransientFailure,
+  transientStatusFailure,
   type CircuitStateName,
+  type HttpServiceOptions,
   type ResilienceEvent,
-  type ResilienceOptions,
 } from '../http/resilience';
 import { systemClock } from '../clock';
 
 export { retryAfterMs, type CircuitStateName };
 
-/** Timeouts, retries and the circuit breaker: ResilienceOptions (http/resilience.ts); the default timeout is 3000 ms. */
-export interface HttpBureauOptions extends ResilienceOptions {
-  /** e.g. https://api.bureau.example; https is required except for loopback hosts (tests, a local fake). */
-  baseUrl: string;
-  /** The API key, read when needed (Secrets Manager with caching in AWS). */
-  apiKey: () => Promise<string>;
+/**
+ * baseUrl (e.g. https://api.bureau.example), the key, fetch and clock: HttpServiceOptions; timeouts, retries and the
+ * circuit breaker: ResilienceOptions (http/resilience.ts); the default timeout is 3000 ms.
+ */
+export interface HttpBureauOptions extends HttpServiceOptions {
   /** The report's `bureau` field; defaults to the base URL's host. */
   bureauName?: string;
-  fetch?: typeof fetch;
-  clock?: Clock;
   /** Telemetry (log or metric); never carries identity data. */
   onEvent?: (event: HttpBureauEvent) => void;
 }
@@ -110,8 +106,6 @@ export type WireReport = z.infer<typeof wireReportSchema>;
 
 const notFoundSchema = z.object({ error: z.literal('subject_not_found'), report_id: z.string().min(1).max(128).optional() });
 
-/** An attempt that may succeed if tried again. Internal: callers only ever see BureauUnavailableError. */
-
 export function createHttpBureau(options: HttpBureauOptions): HttpBureau {
   const endpoint = serviceEndpoint('bureau', options.baseUrl, 'v1/reports');
   const bureauName = options.bureauName ?? endpoint.host;
@@ -123,10 +117,7 @@ export function createHttpBureau(options: HttpBureauOptions): HttpBureau {
   const { breaker, timeoutMs } = resilience;
 
   async function attempt(request: BureauRequest, apiKey: string, signal: AbortSignal): Promise<BureauReport> {
-    const interrupted = (cause: unknown) =>
-      signal.aborted
-        ? new TransientFailure('timeout', `no answer within ${timeoutMs} ms`)
-        : new TransientFailure('network', 'network error', undefined, undefined, sanitizedCause(cause));
+    const interrupted = (cause: unknown) => interruptedAttempt(signal, timeoutMs, cause);
     let response: Response;
     try {
       response = await fetchImpl(endpoint, {
@@ -160,10 +151,8 @@ export function createHttpBureau(options: HttpBureauOptions): HttpBureau {
       return status === 404 ? notFound(body, request) : toReport(body, status, request);
     }
     await response.body?.cancel().catch(() => undefined);
-    if (status === 429) {
-      throw new TransientFailure('rate_limited', 'rate limited (HTTP 429)', status, retryAfterMs(response.headers.get('retry-after'), clock));
-    }
-    if (status >= 500) throw new TransientFailure('server_error', `HTTP ${status}`, status);
+    const transient = transientStatusFailure(response, clock);
+    if (transient) throw transient;
     throw new BureauRequestRejectedError(
       `credit bureau refused the request with HTTP ${status}${status === 401 || status === 403 ? '; check the API key' : ''}`,
       { status },

@@ -44,32 +44,28 @@ import {
   type TransferRequest,
   type TransferResult,
 } from '../../core/core-banking';
-import type { Clock } from '../../core/ports';
 import {
   callResiliently,
   CIRCUIT_STATE_NAMES,
   createResilience,
+  interruptedAttempt,
   parseJsonOrUndefined,
   retryAfterMs,
-  sanitizedCause,
   serviceEndpoint,
-  TransientFailure,
+  transientStatusFailure,
   type CircuitStateName,
+  type HttpServiceOptions,
   type ResilienceEvent,
-  type ResilienceOptions,
 } from '../http/resilience';
 import { systemClock } from '../clock';
 
 export { retryAfterMs, type CircuitStateName };
 
-/** Timeouts, retries and the circuit breaker: ResilienceOptions (http/resilience.ts); the default timeout is 5000 ms. */
-export interface HttpCoreBankingOptions extends ResilienceOptions {
-  /** e.g. https://core.bank.example; https is required except for loopback hosts (tests, a local fake). */
-  baseUrl: string;
-  /** The API key, read when needed (Secrets Manager with caching in AWS). */
-  apiKey: () => Promise<string>;
-  fetch?: typeof fetch;
-  clock?: Clock;
+/**
+ * baseUrl (e.g. https://core.bank.example), the key, fetch and clock: HttpServiceOptions; timeouts, retries and the
+ * circuit breaker: ResilienceOptions (http/resilience.ts); the default timeout is 5000 ms.
+ */
+export interface HttpCoreBankingOptions extends HttpServiceOptions {
   /** Telemetry (log or metric); never carries account data. */
   onEvent?: (event: HttpCoreBankingEvent) => void;
 }
@@ -107,8 +103,6 @@ export const REJECTION_CODES: Readonly<Record<string, TransferRejectedReason>> =
   holder_name_mismatch: 'account_invalid',
 };
 
-/** An attempt that may succeed if tried again. Internal: callers only ever see CoreBankingUnavailableError. */
-
 export function createHttpCoreBanking(options: HttpCoreBankingOptions): HttpCoreBanking {
   const endpoint = serviceEndpoint('core banking', options.baseUrl, 'v1/transfers');
   const fetchImpl = options.fetch ?? globalThis.fetch;
@@ -123,10 +117,7 @@ export function createHttpCoreBanking(options: HttpCoreBankingOptions): HttpCore
    * not-retried CoreBankingUnavailableError of an unreadable or pending answer.
    */
   async function attempt(request: TransferRequest, apiKey: string, signal: AbortSignal): Promise<TransferResult> {
-    const interrupted = (cause: unknown) =>
-      signal.aborted
-        ? new TransientFailure('timeout', `no answer within ${timeoutMs} ms`)
-        : new TransientFailure('network', 'network error', undefined, undefined, sanitizedCause(cause));
+    const interrupted = (cause: unknown) => interruptedAttempt(signal, timeoutMs, cause);
     let response: Response;
     try {
       response = await fetchImpl(endpoint, {
@@ -165,10 +156,8 @@ export function createHttpCoreBanking(options: HttpCoreBankingOptions): HttpCore
       return toResult(parseJsonOrUndefined(body), status, request);
     }
     await response.body?.cancel().catch(() => undefined);
-    if (status === 429) {
-      throw new TransientFailure('rate_limited', 'rate limited (HTTP 429)', status, retryAfterMs(response.headers.get('retry-after'), clock));
-    }
-    if (status >= 500) throw new TransientFailure('server_error', `HTTP ${status}`, status);
+    const transient = transientStatusFailure(response, clock);
+    if (transient) throw transient;
     throw new TransferRejectedError(
       `core banking refused the transfer request with HTTP ${status}${status === 401 || status === 403 ? '; check the API key' : ''}`,
       { reason: 'request_rejected', status },

@@ -1,4 +1,4 @@
-// What the HTTP adapters to outside systems (the credit bureau, core banking) share: a timeout per attempt, retries
+// What the HTTP adapters to outside systems (the credit bureau, core banking, the SMS provider) share: a timeout per attempt, retries
 // of transient failures with full-jitter exponential backoff (a 429's Retry-After, capped, as a lower bound), and a
 // circuit breaker that every failed attempt counts towards, built with cockatiel; plus the small helpers around it.
 
@@ -185,6 +185,31 @@ export function sanitizedCause(error: unknown): unknown {
   const summary = new Error(inner ? `${error.message}: ${inner.message}` : error.message);
   summary.name = error.name;
   return code ? Object.assign(summary, { code }) : summary;
+}
+
+/** The options every HTTP adapter takes besides its resilience: where, with which key, and its fetch and clock. */
+export interface HttpServiceOptions extends ResilienceOptions {
+  /** https is required except for loopback hosts (tests, a local fake). */
+  baseUrl: string;
+  /** The API key, read when needed (Secrets Manager with caching in AWS). */
+  apiKey: () => Promise<string>;
+  fetch?: typeof fetch;
+  clock?: Clock;
+}
+
+/** A request (or the read of its body) that threw: the attempt's timeout fired (its signal aborted) or the network failed. */
+export function interruptedAttempt(signal: AbortSignal, timeoutMs: number, cause: unknown): TransientFailure {
+  return signal.aborted
+    ? new TransientFailure('timeout', `no answer within ${timeoutMs} ms`)
+    : new TransientFailure('network', 'network error', undefined, undefined, sanitizedCause(cause));
+}
+
+/** 429 (its Retry-After honoured) and 5xx are worth another attempt; undefined for any other status. */
+export function transientStatusFailure(response: Response, clock: Clock): TransientFailure | undefined {
+  const { status } = response;
+  if (status === 429) return new TransientFailure('rate_limited', 'rate limited (HTTP 429)', status, retryAfterMs(response.headers.get('retry-after'), clock));
+  if (status >= 500) return new TransientFailure('server_error', `HTTP ${status}`, status);
+  return undefined;
 }
 
 /** Retry-After as milliseconds from now: delta-seconds or an HTTP date. */

@@ -29,19 +29,18 @@
 
 import { createHash } from 'node:crypto';
 import { NotificationRejectedError, TemporarilyUnavailableError } from '../../core/errors';
-import type { Clock, Notification, Notifier } from '../../core/ports';
+import type { Notification, Notifier } from '../../core/ports';
 import {
   callResiliently,
   CIRCUIT_STATE_NAMES,
   createResilience,
+  interruptedAttempt,
   parseJsonOrUndefined,
-  retryAfterMs,
-  sanitizedCause,
   serviceEndpoint,
-  TransientFailure,
+  transientStatusFailure,
   type CircuitStateName,
+  type HttpServiceOptions,
   type ResilienceEvent,
-  type ResilienceOptions,
 } from '../http/resilience';
 import { systemClock } from '../clock';
 
@@ -89,14 +88,11 @@ export class SmsRejectedError extends NotificationRejectedError {
   }
 }
 
-/** Timeouts, retries and the circuit breaker: ResilienceOptions (http/resilience.ts); defaults here 2000 ms per attempt, backoff ≤ 1000 ms. */
-export interface HttpSmsProviderOptions extends ResilienceOptions {
-  /** e.g. https://sms.provider.example; https is required except for loopback hosts (tests, a local fake). */
-  baseUrl: string;
-  /** The API key, read when needed (Secrets Manager with caching in AWS). */
-  apiKey: () => Promise<string>;
-  fetch?: typeof fetch;
-  clock?: Clock;
+/**
+ * baseUrl (e.g. https://sms.provider.example), the key, fetch and clock: HttpServiceOptions; timeouts, retries and
+ * the circuit breaker: ResilienceOptions (http/resilience.ts); defaults here 2000 ms per attempt, backoff ≤ 1000 ms.
+ */
+export interface HttpSmsProviderOptions extends HttpServiceOptions {
   /** Telemetry (log or metric); never carries the phone number or the text. */
   onEvent?: (event: HttpSmsProviderEvent) => void;
 }
@@ -155,21 +151,17 @@ export function createHttpSmsProvider(options: HttpSmsProviderOptions): HttpSmsP
         signal,
       });
     } catch (error) {
-      throw signal.aborted
-        ? new TransientFailure('timeout', `no answer within ${timeoutMs} ms`)
-        : new TransientFailure('network', 'network error', undefined, undefined, sanitizedCause(error));
+      throw interruptedAttempt(signal, timeoutMs, error);
     }
     const { status } = response;
     if (response.ok) {
       await response.body?.cancel().catch(() => undefined);
       return;
     }
-    if (status === 429 || status >= 500) {
+    const transient = transientStatusFailure(response, clock);
+    if (transient) {
       await response.body?.cancel().catch(() => undefined);
-      if (status === 429) {
-        throw new TransientFailure('rate_limited', 'rate limited (HTTP 429)', status, retryAfterMs(response.headers.get('retry-after'), clock));
-      }
-      throw new TransientFailure('server_error', `HTTP ${status}`, status);
+      throw transient;
     }
     let code: string | undefined;
     if (status >= 400) {
