@@ -1,40 +1,15 @@
-// A real HTTP server on 127.0.0.1 (port 0) that plays the core bank for the HTTP adapter's tests, and misbehaves on
-// request: each incoming request takes the next scripted behaviour, or the default (a completed transfer that echoes the
-// amount, one transfer id per idempotency key, a 409 replay for a key seen before) when the script is empty. Every
-// request is recorded with its headers and parsed body.
+// The core bank for the HTTP adapter's tests: a scripted HTTP server (test/support/scripted-http-server.ts) whose
+// default answer is a completed transfer that echoes the amount, one transfer id per idempotency key, and a 409 replay
+// for a key seen before.
 
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { WireTransfer } from '../../../functions/adapters/core-banking/http-core-banking';
+import { startScriptedServer, type Behaviour, type RecordedRequest, type ScriptedServer } from '../../support/scripted-http-server';
 
-export interface Behaviour {
-  status?: number;
-  /** A string is sent as is (bad JSON); anything else as JSON. A function gets the request. */
-  body?: string | Record<string, unknown> | ((request: RecordedRequest) => unknown);
-  headers?: Record<string, string>;
-  /** Wait this long before answering. */
-  delayMs?: number;
-  /** Destroy the socket without answering (a network error). */
-  destroy?: boolean;
-  /** Runs when the request arrives, before any delay (e.g. the bank books the transfer, then answers too late). */
-  onReceive?: (request: RecordedRequest) => void;
-}
+export type { Behaviour, RecordedRequest };
 
-export interface RecordedRequest {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: Record<string, any>;
-}
-
-export interface FakeCoreBank {
-  readonly url: string;
-  readonly requests: RecordedRequest[];
+export interface FakeCoreBank extends ScriptedServer {
   /** Transfers the default behaviour has made, by idempotency key (what "paid once" means at the bank). */
   readonly transfers: Map<string, WireTransfer>;
-  script(...behaviours: Behaviour[]): void;
-  reset(): void;
-  close(): Promise<void>;
 }
 
 export function wireTransfer(request: RecordedRequest, overrides: Partial<WireTransfer> = {}): WireTransfer {
@@ -48,10 +23,7 @@ export function wireTransfer(request: RecordedRequest, overrides: Partial<WireTr
 }
 
 export async function startFakeCoreBank(): Promise<FakeCoreBank> {
-  const requests: RecordedRequest[] = [];
-  const queue: Behaviour[] = [];
   const transfers = new Map<string, WireTransfer>();
-  const timers = new Set<NodeJS.Timeout>();
 
   /** A bank that keeps its promise: one transfer per key, the original replayed with 409 for a repeated key. */
   const honest = (request: RecordedRequest): Behaviour => {
@@ -63,62 +35,17 @@ export async function startFakeCoreBank(): Promise<FakeCoreBank> {
     return { status: 201, body: transfer as unknown as Record<string, unknown> };
   };
 
-  const send = (response: ServerResponse, behaviour: Behaviour, recorded: RecordedRequest) => {
-    if (response.destroyed) return;
-    const raw = typeof behaviour.body === 'function' ? behaviour.body(recorded) : behaviour.body;
-    const text = raw === undefined ? '' : typeof raw === 'string' ? raw : JSON.stringify(raw);
-    response.writeHead(behaviour.status ?? 200, { 'content-type': 'application/json', ...behaviour.headers });
-    response.end(text);
-  };
-
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      let body: Record<string, unknown> = {};
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-      } catch {
-        body = {};
-      }
-      const recorded: RecordedRequest = { method: request.method ?? '', url: request.url ?? '', headers: request.headers, body };
-      requests.push(recorded);
-      const behaviour = queue.shift() ?? honest(recorded);
-      behaviour.onReceive?.(recorded);
-      if (behaviour.destroy) {
-        request.socket.destroy();
-        return;
-      }
-      if (behaviour.delayMs) {
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          send(response, behaviour, recorded);
-        }, behaviour.delayMs);
-        timers.add(timer);
-      } else send(response, behaviour, recorded);
-    });
-  });
-
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = await startScriptedServer({ defaultStatus: 200, defaultAnswer: honest });
   return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
+    url: server.url,
+    requests: server.requests,
     transfers,
-    script: (...behaviours) => {
-      queue.push(...behaviours);
-    },
+    script: server.script,
     reset: () => {
-      requests.length = 0;
-      queue.length = 0;
+      server.reset();
       transfers.clear();
     },
-    close: async () => {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: server.close,
   };
 }
 
