@@ -2,7 +2,7 @@
 // the links in the outbox, a request for information, SLA escalation and expiry on the local clock, a double click.
 
 import { sandboxIdentity } from '../../functions/adapters/bureau/sandbox-bureau';
-import { uniqueIdentity, validApplication } from '../support/applications';
+import { uniqueIdentity, validApplication, BAND_D_PROFILE, REVIEW_SIZED_LOAN } from '../support/applications';
 import { bootStack, call, eventually, type E2eContext } from './support';
 
 let ctx: E2eContext;
@@ -113,20 +113,7 @@ describe('automatic decisions', () => {
   });
 
   it('declines a band-D application with the scorecard\'s reasons', async () => {
-    const weak = {
-      household: { housing: 'rent', dependents: 0 },
-      employment: { status: 'employed', occupation: 'unskilled', yearsInCurrentJob: 0.5, monthlyIncome: { amount: '8000.00', currency: 'CNY' } },
-      finances: {
-        monthlyDebtPayments: { amount: '0.00', currency: 'CNY' },
-        checkingAccount: 'negative',
-        savings: 'low',
-        assets: 'none',
-        otherInstallmentPlans: 'bank',
-        existingLoansWithUs: 0,
-      },
-      loan: { amount: { amount: '15000.00', currency: 'CNY' }, termMonths: 36, purpose: 'other' },
-    };
-    const { id, token } = await submit(weak, uniqueIdentity('2004-05-01'));
+    const { id, token } = await submit(BAND_D_PROFILE, uniqueIdentity('2004-05-01'));
     const application = await waitForStatus(id, token, ['APPROVED', 'DECLINED', 'PENDING_REVIEW']);
     expect(application.status).toBe('DECLINED');
     expect(application.decision.band).toBe('D');
@@ -190,7 +177,7 @@ describe('human review', () => {
   });
 
   it('loops on a request for information: the applicant is told, the level waits again, then approves', async () => {
-    const { id, token } = await submit({ loan: { amount: { amount: '30000.00', currency: 'CNY' }, termMonths: 12, purpose: 'electronics' } });
+    const { id, token } = await submit(REVIEW_SIZED_LOAN);
     await waitForStatus(id, token, ['PENDING_REVIEW']);
     const firstEmail = (await eventually(() => outbox(), (l) => l.some((m) => m.body.includes('/v1/reviews/') && m.attributes?.applicationId === id))).find(
       (m) => m.body.includes('/v1/reviews/') && m.attributes?.applicationId === id,
@@ -208,7 +195,7 @@ describe('human review', () => {
   });
 
   it('rejects with the reviewer\'s reason, and answers a second click with 409 and one decision', async () => {
-    const { id, token } = await submit({ loan: { amount: { amount: '30000.00', currency: 'CNY' }, termMonths: 12, purpose: 'electronics' } });
+    const { id, token } = await submit(REVIEW_SIZED_LOAN);
     await waitForStatus(id, token, ['PENDING_REVIEW']);
     const email = await eventually(() => outbox(), (l) => l.some((m) => m.body.includes('/v1/reviews/') && m.attributes?.applicationId === id));
     const reviewer = email.filter((m) => m.body.includes('/v1/reviews/') && m.attributes?.applicationId === id).at(-1)!.to;
@@ -223,7 +210,7 @@ describe('human review', () => {
   });
 
   it('reminds, escalates to another reviewer of the level, then expires the application, on the local clock', async () => {
-    const { id, token } = await submit({ loan: { amount: { amount: '30000.00', currency: 'CNY' }, termMonths: 12, purpose: 'electronics' } });
+    const { id, token } = await submit(REVIEW_SIZED_LOAN);
     await waitForStatus(id, token, ['PENDING_REVIEW']);
     const assigned = (await eventually(() => outbox(), (l) => l.some((m) => m.body.includes('/v1/reviews/') && m.attributes?.applicationId === id))).filter(
       (m) => m.body.includes('/v1/reviews/') && m.attributes?.applicationId === id,

@@ -5,7 +5,7 @@
 // national ID, phone number, e-mail address, name or bank account of an applicant appears anywhere in them.
 
 import { format } from 'node:util';
-import { nationalIdFor, uniqueIdentity, validApplication } from '../support/applications';
+import { nationalIdFor, uniqueIdentity, validApplication, BAND_D_PROFILE, REVIEW_SIZED_LOAN, disbursementAccount } from '../support/applications';
 import { bootStack, call, eventually, type E2eContext } from './support';
 
 /** Everything written to stdout and stderr (and through the console) from `start()` until `stop()`. */
@@ -84,23 +84,9 @@ const malformed = (() => {
 })();
 const reviewer = { name: `Reviewer Sun Li ${run}`, email: `sun.li.${run}@lender.example` };
 
-const WEAK_PROFILE = {
-  household: { housing: 'rent', dependents: 0 },
-  employment: { status: 'employed', occupation: 'unskilled', yearsInCurrentJob: 0.5, monthlyIncome: { amount: '8000.00', currency: 'CNY' } },
-  finances: {
-    monthlyDebtPayments: { amount: '0.00', currency: 'CNY' },
-    checkingAccount: 'negative',
-    savings: 'low',
-    assets: 'none',
-    otherInstallmentPlans: 'bank',
-    existingLoansWithUs: 0,
-  },
-  loan: { amount: { amount: '15000.00', currency: 'CNY' }, termMonths: 36, purpose: 'other' },
-};
-
 function applicationOf(who: Person, overrides: Record<string, unknown> = {}) {
   const body = validApplication(
-    { ...overrides, disbursementAccount: { bankName: 'Sandbox Bank', accountNumber: who.accountNumber, holderName: who.fullName } },
+    { ...overrides, ...disbursementAccount(who.accountNumber, who.fullName) },
     { nationalId: who.nationalId, dateOfBirth: who.dateOfBirth },
   );
   return { ...body, applicant: { ...body.applicant, fullName: who.fullName, phone: who.phone, email: who.email } };
@@ -146,7 +132,7 @@ afterAll(async () => {
 
 describe('an end-to-end run with logging at DEBUG', () => {
   it('declines a weak application', async () => {
-    const { response, token } = await submit(declined, WEAK_PROFILE);
+    const { response, token } = await submit(declined, BAND_D_PROFILE);
     expect(response.status).toBe(202);
     seen.declinedId = response.json.applicationId;
     expect((await waitForStatus(seen.declinedId!, token, ['APPROVED', 'DECLINED', 'PENDING_REVIEW'])).status).toBe('DECLINED');
@@ -155,7 +141,7 @@ describe('an end-to-end run with logging at DEBUG', () => {
   it('sends a 30,000 CNY application to a reviewer, who approves it through the e-mailed link', async () => {
     const added = await call(ctx.url, 'POST', '/v1/reviewers', { token: admin, body: { email: reviewer.email, name: reviewer.name, level: 1, language: 'en' } });
     expect(added.status).toBe(201);
-    const { response, token } = await submit(reviewed, { loan: { amount: { amount: '30000.00', currency: 'CNY' }, termMonths: 12, purpose: 'electronics' } });
+    const { response, token } = await submit(reviewed, REVIEW_SIZED_LOAN);
     expect(response.status).toBe(202);
     const id = response.json.applicationId as string;
     seen.reviewedId = id;

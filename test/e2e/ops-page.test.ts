@@ -8,16 +8,15 @@
 // problem, and a full-page screenshot is saved to test-output/ops-dashboard.png (docs/ops-dashboard.png is a copy of one,
 // for the README; the test does not rewrite the committed file).
 
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { sandboxIdentity } from '../../functions/adapters/bureau/sandbox-bureau';
 import { CSV_HEADER } from '../../functions/core/reports';
 import { OPS_FIGURES } from '../../local/ops-page';
-import { uniqueIdentity, validApplication } from '../support/applications';
-import { bootStack, call, eventually, type E2eContext } from './support';
+import { uniqueIdentity, validApplication, BAND_D_PROFILE, REVIEW_SIZED_LOAN, disbursementAccount } from '../support/applications';
+import { bootStack, call, eventually, type E2eContext, launchChromium } from './support';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = resolve(import.meta.dirname, '..', '..', 'test-output', 'ops-dashboard.png');
 const REVIEWER_EMAIL = 'ada.ops@lender.example';
 
@@ -31,13 +30,9 @@ let admin: string;
 let applicants = 0;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)`);
   ctx = await bootStack();
   [ops, admin] = await Promise.all([ctx.token('olga', ['ops']), ctx.token('root', ['admin'])]);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 90_000);
 
 afterAll(async () => {
@@ -59,21 +54,6 @@ async function clockTo(day: string, time = '10:00') {
   expect(moved.status).toBe(200);
 }
 
-const WEAK = {
-  household: { housing: 'rent', dependents: 0 },
-  employment: { status: 'employed', occupation: 'unskilled', yearsInCurrentJob: 0.5, monthlyIncome: { amount: '8000.00', currency: 'CNY' } },
-  finances: {
-    monthlyDebtPayments: { amount: '0.00', currency: 'CNY' },
-    checkingAccount: 'negative',
-    savings: 'low',
-    assets: 'none',
-    otherInstallmentPlans: 'bank',
-    existingLoansWithUs: 0,
-  },
-  loan: { amount: { amount: '15000.00', currency: 'CNY' }, termMonths: 36, purpose: 'other' },
-};
-const REVIEWED = { loan: { amount: { amount: '30000.00', currency: 'CNY' }, termMonths: 12, purpose: 'electronics' } };
-const account = (accountNumber: string) => ({ disbursementAccount: { bankName: 'Sandbox Bank', accountNumber, holderName: 'Li Wei' } });
 
 type Identity = { nationalId: string; dateOfBirth: string };
 
@@ -123,7 +103,7 @@ async function decideReview(link: string, decision: 'APPROVE' | 'REJECT', commen
 /** An application reviewed by the level-1 reviewer `hours` after it was submitted. */
 async function reviewed(day: string, decision: 'APPROVE' | 'REJECT', hours: number) {
   await clockTo(day, '11:00');
-  const { id, token, view } = await apply(REVIEWED);
+  const { id, token, view } = await apply(REVIEW_SIZED_LOAN);
   expect(view.status).toBe('PENDING_REVIEW');
   const link = await reviewLinkFor(id);
   await clockTo(day, `${String(11 + hours).padStart(2, '0')}:00`);
@@ -134,7 +114,7 @@ async function reviewed(day: string, decision: 'APPROVE' | 'REJECT', hours: numb
 
 /** An approved application whose contract is accepted and disbursed: the loan's id and schedule. */
 async function disbursedLoan(accountNumber: string) {
-  const { id, token } = await apply(account(accountNumber));
+  const { id, token } = await apply(disbursementAccount(accountNumber));
   const offered = await eventually(() => call(ctx.url, 'GET', `/v1/applications/${id}`, { token }), (r) => r.json?.offer?.contract?.sha256 !== undefined, 15_000);
   expect(offered.json.status).toBe('APPROVED');
   const accepted = await call(ctx.url, 'POST', `/v1/applications/${id}/contract/accept`, { token, body: { contractSha256: offered.json.offer.contract.sha256 } });
@@ -180,7 +160,7 @@ async function makeBusiness(): Promise<string> {
   await clockTo(day(0), '09:30');
   const unpaid = await disbursedLoan('6222020012345678');
   const repaid = await disbursedLoan('6222020012345679');
-  await expectStatus(WEAK, 'DECLINED', uniqueIdentity('2004-05-01'));
+  await expectStatus(BAND_D_PROFILE, 'DECLINED', uniqueIdentity('2004-05-01'));
 
   await clockTo(day(2));
   await expectStatus({}, 'APPROVED');
@@ -195,7 +175,7 @@ async function makeBusiness(): Promise<string> {
   await expectStatus({ channel: 'partner' }, 'APPROVED');
 
   await clockTo(day(14));
-  await expectStatus(WEAK, 'DECLINED', uniqueIdentity('2003-02-11'));
+  await expectStatus(BAND_D_PROFILE, 'DECLINED', uniqueIdentity('2003-02-11'));
   await expectStatus({}, 'APPROVED');
 
   await reviewed(day(20), 'REJECT', 1);
@@ -213,13 +193,13 @@ async function makeBusiness(): Promise<string> {
   await overdueScanOn(plusDays(firstDue, 1));
   await clockTo(plusDays(firstDue, 6));
   await expectStatus({ channel: 'web' }, 'APPROVED');
-  await expectStatus(WEAK, 'DECLINED', uniqueIdentity('2002-07-19'));
+  await expectStatus(BAND_D_PROFILE, 'DECLINED', uniqueIdentity('2002-07-19'));
   await overdueScanOn(plusDays(firstDue, 8));
   await clockTo(plusDays(firstDue, 13));
   await expectStatus({}, 'APPROVED');
   await overdueScanOn(plusDays(firstDue, 15));
   await clockTo(plusDays(firstDue, 19));
-  await expectStatus(REVIEWED, 'PENDING_REVIEW'); // left waiting: the reviewer's open review, overdue by the end
+  await expectStatus(REVIEW_SIZED_LOAN, 'PENDING_REVIEW'); // left waiting: the reviewer's open review, overdue by the end
   await overdueScanOn(plusDays(firstDue, 22));
   await clockTo(plusDays(firstDue, 26));
   await expectStatus({ channel: 'partner' }, 'APPROVED');

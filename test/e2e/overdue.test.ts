@@ -5,7 +5,7 @@
 // day, once per channel; the late fees accrued once per day; the bucket moving; the early warning at 31 days past due;
 // no SMS in quiet hours (sent after 08:00); and paying the arrears clears them and takes the loan out of the scan's index.
 
-import { uniqueIdentity, validApplication } from '../support/applications';
+import { uniqueIdentity, validApplication, disbursementAccount } from '../support/applications';
 import { bootStack, call, eventually, type E2eContext } from './support';
 
 let ctx: E2eContext;
@@ -60,7 +60,7 @@ const STAGES: [string, number][] = [
 
 async function disbursedLoan() {
   const token = await ctx.token('late-payer');
-  const body = validApplication({ disbursementAccount: { bankName: 'Sandbox Bank', accountNumber: '6222020012345678', holderName: 'Li Wei' } }, uniqueIdentity());
+  const body = validApplication(disbursementAccount(), uniqueIdentity());
   const submitted = await call(ctx.url, 'POST', '/v1/applications', { token, body, headers: { 'Idempotency-Key': `overdue-${Date.now()}` } });
   expect(submitted.status).toBe(202);
   const id = submitted.json.applicationId as string;

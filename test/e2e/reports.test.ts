@@ -8,7 +8,7 @@
 import { sandboxIdentity } from '../../functions/adapters/bureau/sandbox-bureau';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb';
-import { uniqueIdentity, validApplication } from '../support/applications';
+import { uniqueIdentity, validApplication, BAND_D_PROFILE, REVIEW_SIZED_LOAN, disbursementAccount } from '../support/applications';
 import { recompute, scanTable } from '../support/report-recompute';
 import { bootStack, call, eventually, type E2eContext } from './support';
 
@@ -36,28 +36,13 @@ const DAY = 86_400_000;
 const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
 const minor = (money: { amount: string }) => Math.round(Number(money.amount) * 100);
 
-const weak = {
-  household: { housing: 'rent', dependents: 0 },
-  employment: { status: 'employed', occupation: 'unskilled', yearsInCurrentJob: 0.5, monthlyIncome: { amount: '8000.00', currency: 'CNY' } },
-  finances: {
-    monthlyDebtPayments: { amount: '0.00', currency: 'CNY' },
-    checkingAccount: 'negative',
-    savings: 'low',
-    assets: 'none',
-    otherInstallmentPlans: 'bank',
-    existingLoansWithUs: 0,
-  },
-  loan: { amount: { amount: '15000.00', currency: 'CNY' }, termMonths: 36, purpose: 'other' },
-};
-const reviewSized = { loan: { amount: { amount: '30000.00', currency: 'CNY' }, termMonths: 12, purpose: 'electronics' } };
-const account = { disbursementAccount: { bankName: 'Sandbox Bank', accountNumber: '6222020012345678', holderName: 'Li Wei' } };
 const CHANNELS = ['app', 'web', 'partner', 'branch'];
 
 let applicants = 0;
 async function submit(overrides: Record<string, unknown>, identity = uniqueIdentity()) {
   applicants += 1;
   const token = await ctx.token(`report-applicant-${applicants}`);
-  const body = validApplication({ channel: CHANNELS[applicants % CHANNELS.length], ...account, ...overrides }, identity);
+  const body = validApplication({ channel: CHANNELS[applicants % CHANNELS.length], ...disbursementAccount(), ...overrides }, identity);
   const response = await call(ctx.url, 'POST', '/v1/applications', { token, body, headers: { 'Idempotency-Key': `report-${applicants}` } });
   expect(response.status).toBe(202);
   return { id: response.json.applicationId as string, token };
@@ -129,7 +114,7 @@ describe('the summary report after a scripted run', () => {
         total += 1;
       }
       for (let i = 0; i < 2; i += 1) {
-        const d = await submit(weak, uniqueIdentity('2004-05-01'));
+        const d = await submit(BAND_D_PROFILE, uniqueIdentity('2004-05-01'));
         expect((await settled(d.id, d.token, ['APPROVED', 'DECLINED', 'PENDING_REVIEW'])).status).toBe('DECLINED');
         total += 1;
       }
@@ -159,7 +144,7 @@ describe('the summary report after a scripted run', () => {
     await setDay(addDays(start, 3));
     const reviewed: { id: string; token: string }[] = [];
     for (let i = 0; i < 8; i += 1) {
-      reviewed.push(await submit(reviewSized));
+      reviewed.push(await submit(REVIEW_SIZED_LOAN));
       total += 1;
     }
     for (const r of reviewed) await settled(r.id, r.token, ['PENDING_REVIEW']);
@@ -180,7 +165,7 @@ describe('the summary report after a scripted run', () => {
     await setDay(addDays(start, 5), 12);
     await call(ctx.url, 'POST', '/_local/schedules/review-sla/run');
     // One more review, submitted late, stays pending to the end.
-    const stillPending = await submit(reviewSized);
+    const stillPending = await submit(REVIEW_SIZED_LOAN);
     total += 1;
     await settled(stillPending.id, stillPending.token, ['PENDING_REVIEW']);
     await setDay(addDays(start, 8), 14);

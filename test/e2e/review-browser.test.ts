@@ -4,14 +4,13 @@
 // the case is on the page, the reviewer approves and sees the confirmation; a second attempt (a second tab submitting
 // late, and the link opened again) gets the already-decided page. Screenshots go to a temp folder.
 
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { validApplication } from '../support/applications';
-import { bootStack, call, eventually, type E2eContext } from './support';
+import { bootStack, call, eventually, type E2eContext, launchChromium } from './support';
 
-const CHROMIUM = '/usr/bin/chromium';
 const REVIEWER_EMAIL = 'wang.fang@lender.example';
 
 let ctx: E2eContext;
@@ -19,12 +18,8 @@ let browser: Browser;
 const shots = mkdtempSync(join(tmpdir(), 'microloan-review-browser-'));
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)`);
   ctx = await bootStack();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 90_000);
 
 afterAll(async () => {

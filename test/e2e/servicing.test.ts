@@ -3,7 +3,7 @@
 // for a while is retried to success; a rejected transfer fails the application with an operations alert; the same
 // payment reference twice is applied once.
 
-import { uniqueIdentity, validApplication } from '../support/applications';
+import { uniqueIdentity, validApplication, disbursementAccount } from '../support/applications';
 import { bootStack, call, eventually, type E2eContext } from './support';
 
 let ctx: E2eContext;
@@ -19,14 +19,13 @@ afterAll(async () => {
   await ctx?.close();
 });
 
-const account = (accountNumber: string) => ({ disbursementAccount: { bankName: 'Sandbox Bank', accountNumber, holderName: 'Li Wei' } });
 
 async function approved(accountNumber: string) {
   applicants += 1;
   const token = await ctx.token(`borrower-${applicants}`);
   const submitted = await call(ctx.url, 'POST', '/v1/applications', {
     token,
-    body: validApplication(account(accountNumber), uniqueIdentity()),
+    body: validApplication(disbursementAccount(accountNumber), uniqueIdentity()),
     headers: { 'Idempotency-Key': `servicing-${applicants}-${Date.now()}` },
   });
   expect(submitted.status).toBe(202);

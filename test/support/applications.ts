@@ -83,3 +83,29 @@ export function productBody(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+/**
+ * Overrides of `validApplication` that the shipped scorecard puts in band D (declined with reason codes): renting,
+ * unskilled, half a year in the job, a negative checking account, no savings or assets, another plan at a bank.
+ */
+export const BAND_D_PROFILE = {
+  household: { housing: 'rent', dependents: 0 },
+  employment: { status: 'employed', occupation: 'unskilled', yearsInCurrentJob: 0.5, monthlyIncome: { amount: '8000.00', currency: 'CNY' } },
+  finances: {
+    monthlyDebtPayments: { amount: '0.00', currency: 'CNY' },
+    checkingAccount: 'negative',
+    savings: 'low',
+    assets: 'none',
+    otherInstallmentPlans: 'bank',
+    existingLoansWithUs: 0,
+  },
+  loan: { amount: { amount: '15000.00', currency: 'CNY' }, termMonths: 36, purpose: 'other' },
+};
+
+/** An override of `validApplication`: 30,000 CNY, above the auto-approve limit, so one review level decides. */
+export const REVIEW_SIZED_LOAN = { loan: { amount: { amount: '30000.00', currency: 'CNY' }, termMonths: 12, purpose: 'electronics' } };
+
+/** The disbursement account override (the sandbox bank's account numbers are in the README's test identities). */
+export function disbursementAccount(accountNumber = '6222020012345678', holderName = 'Li Wei') {
+  return { disbursementAccount: { bankName: 'Sandbox Bank', accountNumber, holderName } };
+}
