@@ -1,19 +1,15 @@
 // The loan repository against DynamoDB Local: a loan opened once, a payment reference applied once, concurrent
 // repayments on one loan all applied exactly (version condition + the use case's re-read and retry), the indexes.
 
-import { DeleteTableCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { createTable, createLowLevelClient, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb';
-import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { tablePerFile } from './table-per-file';
 import { createLoanRepository } from '../../functions/adapters/dynamodb/loan-repository';
 import { ConcurrentModificationError } from '../../functions/core/errors';
 import { openLoan, recordRepayment, RepaymentExistsError } from '../../functions/core/loan-service';
 import { outstandingOf, sumParts } from '../../functions/core/loan';
 import { FOUR_MONTHS, THREE_MONTHS } from '../support/loans';
 
-const endpoint = process.env.TEST_DYNAMODB_ENDPOINT!;
-const tableName = `loans-${process.pid}-${Date.now()}`;
-const low = createLowLevelClient(endpoint);
-const doc = createDocumentClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+const { tableName, low, doc } = tablePerFile('loans');
 const loans = createLoanRepository(doc, tableName);
 const clock = { now: () => new Date('2026-03-01T02:00:00.000Z') };
 const deps = { loans, clock };
@@ -43,16 +39,6 @@ const payment = (loanId: string, reference: string, amountMinor: number, paidAt 
   paidAt,
   recordedBy: 'ops:olga',
   channel: 'staff' as const,
-});
-
-beforeAll(async () => {
-  await createTable(low, tableName);
-});
-
-afterAll(async () => {
-  await low.send(new DeleteTableCommand({ TableName: tableName }));
-  low.destroy();
-  doc.destroy();
 });
 
 describe('loan repository', () => {

@@ -2,10 +2,8 @@
 // move the aggregate items in the same transaction as the change, exactly once (a stale or repeated write counts
 // nothing), and the report reads them back without touching anything else of the table.
 
-import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { createTable, createLowLevelClient, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb';
-import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
+import { tablePerFile } from './table-per-file';
 import { createApplicationRepository } from '../../functions/adapters/dynamodb/application-repository';
 import { createReviewerRepository } from '../../functions/adapters/dynamodb/reviewer-repository';
 import { createReviewRepository } from '../../functions/adapters/dynamodb/review-repository';
@@ -26,10 +24,7 @@ import type { Review, Reviewer } from '../../functions/core/reviews';
 import { THREE_MONTHS } from '../support/loans';
 
 const TZ = 'Asia/Shanghai';
-const endpoint = process.env.TEST_DYNAMODB_ENDPOINT!;
-const tableName = `reports-${process.pid}-${Date.now()}`;
-const low = createLowLevelClient(endpoint);
-const doc = createDocumentClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+const { tableName, doc } = tablePerFile('reports');
 const applications = createApplicationRepository(doc, tableName, { timeZone: TZ });
 const reviewers = createReviewerRepository(doc, tableName);
 const reviews = createReviewRepository(doc, tableName, { timeZone: TZ });
@@ -143,16 +138,6 @@ async function day(dayString: string): Promise<Record<string, number>> {
 
 const report = (from: string, to: string): Promise<ReportSummary> =>
   summaryReport({ reports, reviews, reviewers, policies: { current: async () => DEFAULT_POLICY }, clock }, { from, to }, { timeZone: TZ });
-
-beforeAll(async () => {
-  await createTable(low, tableName);
-});
-
-afterAll(async () => {
-  await low.send(new DeleteTableCommand({ TableName: tableName }));
-  low.destroy();
-  doc.destroy();
-});
 
 describe('report counters written with the changes', () => {
   let ada: Reviewer;

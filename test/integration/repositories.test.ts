@@ -1,8 +1,7 @@
 // The DynamoDB adapters against DynamoDB Local: the conditional writes and transactions the use cases rely on.
 
-import { DeleteTableCommand, DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import { createTable, createLowLevelClient, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb';
-import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
+import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { tablePerFile } from './table-per-file';
 import { createApplicationRepository } from '../../functions/adapters/dynamodb/application-repository';
 import { createIdempotencyStore } from '../../functions/adapters/dynamodb/idempotency-store';
 import { createProductRepository } from '../../functions/adapters/dynamodb/product-repository';
@@ -13,10 +12,7 @@ import type { IdempotencyRecord } from '../../functions/core/ports';
 import { GENESIS_HASH, verifyChain } from '../../functions/core/audit';
 import { DEFAULT_PRODUCTS } from '../../functions/core/products';
 
-const endpoint = process.env.TEST_DYNAMODB_ENDPOINT!;
-const tableName = `repos-${process.pid}-${Date.now()}`;
-const low = createLowLevelClient(endpoint);
-const doc = createDocumentClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+const { tableName, low, doc } = tablePerFile('repos');
 const applications = createApplicationRepository(doc, tableName);
 const idempotency = createIdempotencyStore(doc, tableName, { now: () => new Date('2026-11-29T08:00:00Z') });
 const products = createProductRepository(doc, tableName);
@@ -82,16 +78,6 @@ async function create(application: Application, key = `key-${application.applica
   });
   return application;
 }
-
-beforeAll(async () => {
-  await createTable(low, tableName);
-});
-
-afterAll(async () => {
-  await low.send(new DeleteTableCommand({ TableName: tableName }));
-  low.destroy();
-  doc.destroy();
-});
 
 describe('table', () => {
   it('is created from the shared definition, with every index and TTL', async () => {

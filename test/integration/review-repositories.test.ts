@@ -1,20 +1,15 @@
 // The reviewer and review repositories against DynamoDB Local: the transactions, conditional writes and the sparse
 // SLA index that the review use cases rely on.
 
-import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { createTable, createLowLevelClient, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb';
-import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
+import { tablePerFile } from './table-per-file';
 import { createReviewerRepository } from '../../functions/adapters/dynamodb/reviewer-repository';
 import { createReviewRepository } from '../../functions/adapters/dynamodb/review-repository';
 import { keys } from '../../functions/adapters/dynamodb/keys';
 import { ConcurrentModificationError, ConflictError, ValidationError } from '../../functions/core/errors';
 import { slaDueAt, type Review, type Reviewer } from '../../functions/core/reviews';
 
-const endpoint = process.env.TEST_DYNAMODB_ENDPOINT!;
-const tableName = `reviews-${process.pid}-${Date.now()}`;
-const low = createLowLevelClient(endpoint);
-const doc = createDocumentClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+const { tableName, doc } = tablePerFile('reviews');
 const reviewers = createReviewerRepository(doc, tableName);
 const reviews = createReviewRepository(doc, tableName);
 
@@ -62,16 +57,6 @@ function aReview(reviewer: Reviewer, overrides: Partial<Review> = {}): Review {
 async function openReviews(reviewerId: string) {
   return (await reviewers.get(reviewerId))!.openReviews;
 }
-
-beforeAll(async () => {
-  await createTable(low, tableName);
-});
-
-afterAll(async () => {
-  await low.send(new DeleteTableCommand({ TableName: tableName }));
-  low.destroy();
-  doc.destroy();
-});
 
 describe('reviewer repository', () => {
   it('stores reviewers, finds them by email whatever the case, lists them by level and only the active ones', async () => {
