@@ -22,61 +22,6 @@ export const OPS_PAGE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
   "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-/** The report's JSON (GET /v1/reports/summary), as far as the page reads it. Rates are 0–1 or null. */
-export interface OpsMoney {
-  amount: string;
-  currency: string;
-}
-
-export interface OpsReport {
-  from: string;
-  to: string;
-  timeZone: string;
-  currency: string;
-  applications: { received: number; byChannel: Record<string, number>; byProduct: Record<string, number>; byDay: Record<string, number> };
-  decisions: {
-    autoApproved: number;
-    autoDeclined: number;
-    reviewApproved: number;
-    reviewRejected: number;
-    reviewExpired: number;
-    decided: number;
-    approvalRate: number | null;
-    autoDecisionRate: number | null;
-    declineReasons: Record<string, number>;
-  };
-  timeToDecision: { count: number; p50Seconds: number | null; p90Seconds: number | null };
-  reviews: {
-    pending: number;
-    overdue: number;
-    slaBreaches: number;
-    byReviewer: { reviewerId: string; name: string; level: number; decided: number; open: number; slaBreaches: number }[];
-  };
-  disbursed: { count: number; amount: OpsMoney };
-  repayments: { count: number; amount: OpsMoney };
-  portfolio: {
-    asOf: string;
-    activeLoans: number;
-    outstandingPrincipal: OpsMoney;
-    overdueRate: number | null;
-    par1: number | null;
-    par30: number | null;
-    par90: number | null;
-    byBucket: Record<string, { loans: number; principal: OpsMoney }>;
-    rollRates: Record<string, number | null>;
-  };
-  daily: {
-    day: string;
-    received: number;
-    decided: number;
-    approved: number;
-    approvalRate: number | null;
-    p50DecisionSeconds: number | null;
-    p90DecisionSeconds: number | null;
-    par30: number | null;
-  }[];
-}
-
 export type FigureFormat = 'count' | 'percent' | 'duration' | 'money';
 
 /**

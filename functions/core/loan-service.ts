@@ -5,7 +5,7 @@
 import { dayIn } from './dates';
 import { recordRepaymentBucket } from './overdue';
 import { ConcurrentModificationError, ConflictError, NotFoundError, ValidationError, type FieldProblem } from './errors';
-import { applyRepayment, createLoan, outstandingOf, sumParts, type Loan, type LoanStatus, type RepaymentAllocation, type ScheduleInstallmentInput } from './loan';
+import { applyRepayment, createLoan, outstandingOf, sumParts, type Loan, type LoanStatus, type RepaymentAllocation, type NewLoanInput } from './loan';
 import type { Clock, Page } from './ports';
 
 export interface Repayment {
@@ -54,20 +54,11 @@ export interface LoanRepository {
   save(loan: Loan): Promise<Loan>;
 }
 
-export interface OpenLoanInput {
-  loanId: string;
-  applicationId: string;
-  ownerId: string;
-  productId?: string;
-  currency: string;
-  principalMinor: number;
-  annualRatePercent: string;
-  /** The instant the money was sent. */
-  disbursedAt: string;
+/** A new loan's terms as the disbursement knows them (loan.ts NewLoanInput without the record's own instant). */
+export type OpenLoanInput = Omit<NewLoanInput, 'disbursementDate' | 'at' | 'lateFeeRule'> & {
   /** The lender's day of the disbursement; default: the day of disbursedAt in `timeZone`. */
   disbursementDate?: string;
-  schedule: readonly ScheduleInstallmentInput[];
-}
+};
 
 /** The lender's time zone (README: microloan:timeZone); days of payments and "today" are days there. */
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';

@@ -1,9 +1,9 @@
 // A GET /v1/reports/summary answer for tests of the operations page (local/ops-page.ts): two weeks of made-up figures
 // in the report's JSON shape, with a decline reason and a reviewer name that would be markup if not escaped.
 
-import type { OpsReport } from '../../local/ops-page';
+import type { ReportSummary } from '../../functions/core/reports';
 
-export function opsReportFixture(from = '2026-03-01', days = 14): OpsReport {
+export function opsReportFixture(from = '2026-03-01', days = 14): ReportSummary {
   const start = Date.parse(`${from}T00:00:00Z`);
   const daily = Array.from({ length: days }, (_, i) => {
     const received = [3, 5, 2, 6, 4, 0, 1, 7, 5, 3, 4, 6, 2, 5][i % 14]!;
