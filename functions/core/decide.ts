@@ -44,16 +44,25 @@ export interface DecisionMade<O extends string> {
 
 const ATTEMPTS = 3;
 
-/** Runs `step` on a fresh read until it does not meet a concurrent change (a withdrawal, a parallel retry). */
-export async function withFreshRead<T>(applications: ApplicationRepository, applicationId: string, step: (application: Application) => Promise<T>): Promise<T> {
+/**
+ * Runs `step` on a fresh read until it does not meet a concurrent change (a withdrawal, a parallel retry): `attempts`
+ * in all, with an optional jittered pause (`pauseMs` × attempt) before each new read.
+ */
+export async function withFreshRead<T>(
+  applications: ApplicationRepository,
+  applicationId: string,
+  step: (application: Application) => Promise<T>,
+  options: { attempts?: number; pauseMs?: number } = {},
+): Promise<T> {
+  const attempts = options.attempts ?? ATTEMPTS;
   for (let attempt = 1; ; attempt += 1) {
     const application = await applications.get(applicationId);
     if (!application) throw new NotFoundError(`no application ${applicationId}`);
     try {
       return await step(application);
     } catch (error) {
-      if (error instanceof ConcurrentModificationError && attempt < ATTEMPTS) continue;
-      throw error;
+      if (!(error instanceof ConcurrentModificationError) || attempt >= attempts) throw error;
+      if (options.pauseMs) await new Promise((resolve) => setTimeout(resolve, options.pauseMs! * attempt * (0.5 + Math.random())));
     }
   }
 }

@@ -3,6 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical-json';
+import { withFreshRead } from './decide';
 import { chain } from './audit';
 import type { Application, ApplicationDocument } from './application';
 import { toApplicationView } from './application';
@@ -280,31 +281,22 @@ export async function withdrawApplication(
   caller: Caller,
   applicationId: string,
 ) {
-  for (let attempt = 1; ; attempt += 1) {
-    const application = await deps.applications.get(applicationId);
-    if (!application || application.ownerId !== caller.subject) throw new NotFoundError(`no application ${applicationId}`);
-    if (application.status === 'WITHDRAWN') return toApplicationView(application, await deps.applications.listDocuments(applicationId));
-    if (!canTransition(application.status, 'WITHDRAWN')) {
-      throw new ConflictError(`an application in status ${application.status} can no longer be withdrawn`);
-    }
-    try {
-      const withdrawn = await deps.applications.transition({
-        application,
-        to: 'WITHDRAWN',
-        at: deps.clock.now().toISOString(),
-        by: 'applicant',
-      });
+  // The pipeline moved the application meanwhile: read it again and decide on the new status.
+  return withFreshRead(
+    deps.applications,
+    applicationId,
+    async (application) => {
+      if (application.ownerId !== caller.subject) throw new NotFoundError(`no application ${applicationId}`);
+      if (application.status === 'WITHDRAWN') return toApplicationView(application, await deps.applications.listDocuments(applicationId));
+      if (!canTransition(application.status, 'WITHDRAWN')) {
+        throw new ConflictError(`an application in status ${application.status} can no longer be withdrawn`);
+      }
+      const withdrawn = await deps.applications.transition({ application, to: 'WITHDRAWN', at: deps.clock.now().toISOString(), by: 'applicant' });
       await deps.workflow.stop(applicationId, 'withdrawn by the applicant');
       return toApplicationView(withdrawn, await deps.applications.listDocuments(applicationId));
-    } catch (error) {
-      // The pipeline moved the application meanwhile: read it again and decide on the new status.
-      if (error instanceof ConcurrentModificationError && attempt < WITHDRAW_ATTEMPTS) {
-        await new Promise((resolve) => setTimeout(resolve, WITHDRAW_RETRY_MS * attempt * (0.5 + Math.random())));
-        continue;
-      }
-      throw error;
-    }
-  }
+    },
+    { attempts: WITHDRAW_ATTEMPTS, pauseMs: WITHDRAW_RETRY_MS },
+  );
 }
 
 export async function requestDocumentUpload(
