@@ -1,13 +1,11 @@
 // Builds the CDK app: the stack for one stage, checked by cdk-nag's AwsSolutions pack. bin/app.ts calls it for the
 // CLI; the infra tests call it directly (with cdk.json's context, see `cdkJsonContext`).
 
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { MicroloanStack } from './microloan-stack';
 import type { SmsProviderSettings } from './notifications';
-import { REPO_ROOT } from './paths';
+import { lenderTimeZone } from './context';
 
 export interface BuildAppOptions {
   /** Context values (as in cdk.json); the CLI passes cdk.json's context itself. */
@@ -23,11 +21,7 @@ export interface BuiltApp {
   readonly stack: MicroloanStack;
 }
 
-/** The context that cdk.json gives the CLI, for callers that build the app without the CLI (the tests). */
-export function cdkJsonContext(): Record<string, unknown> {
-  const cdkJson = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
-  return { ...cdkJson.context };
-}
+export { cdkJsonContext } from './context';
 
 export function buildApp(options: BuildAppOptions = {}): BuiltApp {
   const app = new App({ context: options.context, outdir: options.outdir });
@@ -63,7 +57,7 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
     },
     smsProvider,
     cognitoFeaturePlan: featurePlan,
-    timeZone: stringContext(app, 'microloan:timeZone', 'Asia/Shanghai'),
+    timeZone: lenderTimeZone({ 'microloan:timeZone': app.node.tryGetContext('microloan:timeZone') }),
     par30AlarmThreshold,
   });
   Tags.of(stack).add('project', 'microloan-approval');

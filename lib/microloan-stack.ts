@@ -14,6 +14,7 @@ import { Schedules } from './schedules';
 import { ProductSeed } from './product-seed';
 import { HouseFunction } from './house-function';
 import { Observability } from './observability';
+import { isTimeZone } from './context';
 
 export interface MicroloanStackProps extends StackProps {
   /** `dev` deletes data and logs with the stack; any other stage retains them and protects the table and pool. */
@@ -29,8 +30,8 @@ export interface MicroloanStackProps extends StackProps {
   readonly coreBanking?: CoreBankingSettings;
   /** How applicant SMS are sent: SNS, or an SMS provider's HTTP API (the China regions). @default SNS */
   readonly smsProvider?: SmsProviderSettings;
-  /** The lender's IANA time zone (loan days, the overdue scan's run times, quiet hours). @default Asia/Shanghai */
-  readonly timeZone?: string;
+  /** The lender's IANA time zone (loan days, the overdue scan's run times, quiet hours): context microloan:timeZone. */
+  readonly timeZone: string;
   /** PAR30 (share of principal 30+ days past due, 0–1) above which the PAR30 alarm fires. @default 0.05 */
   readonly par30AlarmThreshold?: number;
 }
@@ -52,8 +53,8 @@ export class MicroloanStack extends Stack {
     super(scope, id, props);
     this.stage = props.stage;
     const retainData = props.stage !== 'dev';
-    const timeZone = props.timeZone ?? 'Asia/Shanghai';
-    if (!isTimeZone(timeZone)) throw new Error(`microloan:timeZone must be an IANA time zone such as Asia/Shanghai, got '${timeZone}'`);
+    const { timeZone } = props;
+    if (!isTimeZone(timeZone)) throw new Error(`microloan:timeZone must be an IANA time zone such as Europe/Berlin, got '${timeZone}'`);
     const logRemovalPolicy = retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     this.data = new Data(this, 'Data', { retainData });
@@ -118,14 +119,5 @@ export class MicroloanStack extends Stack {
     new CfnOutput(this, 'StateMachineArn', { value: this.pipeline.stateMachine.stateMachineArn });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'DocumentsBucketName', { value: this.documents.bucket.bucketName });
-  }
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
   }
 }

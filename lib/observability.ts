@@ -29,7 +29,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { GLOBAL_INDEXES } from '../functions/adapters/dynamodb/table-definition';
-import { BUSINESS_METRIC_NAMES, type BusinessMetricName } from '../functions/core/ports';
+import { BUSINESS_METRIC_NAMES, type BusinessMetricName } from '../functions/core/kernel/ports';
 import { COMMON_ENVIRONMENT, type HouseFunction } from './house-function';
 
 /** The PAR30 alarm threshold when context microloan:par30AlarmThreshold is not set. */

@@ -3,7 +3,7 @@
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Clock } from '../functions/core/ports';
+import type { Clock } from '../functions/core/kernel/ports';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

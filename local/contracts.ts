@@ -6,8 +6,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, resolve, sep } from 'node:path';
-import { CONTRACT_CONTENT_TYPE, CONTRACT_PREFIX, contractObjectKey, contractSha256, type ContractStore } from '../functions/core/contract';
-import type { Clock } from '../functions/core/ports';
+import { CONTRACT_CONTENT_TYPE, CONTRACT_PREFIX, contractObjectKey, contractSha256, type ContractStore } from '../functions/core/contracting/contract';
+import type { Clock } from '../functions/core/kernel/ports';
 import { send, sendProblem } from './http-util';
 import { isSafeObjectKey } from './uploads';
 

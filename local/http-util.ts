@@ -1,7 +1,7 @@
 // Response helpers for the local endpoints (/_local/*): JSON, problem+json, bounded body reads.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FieldProblem } from '../functions/core/errors';
+import type { FieldProblem } from '../functions/core/kernel/errors';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   send(res, status, JSON.stringify(body), { 'content-type': 'application/json', ...headers });

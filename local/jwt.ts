@@ -4,8 +4,8 @@
 
 import { jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { z } from 'zod';
-import { toFieldProblems } from '../functions/core/application-schema';
-import type { FieldProblem } from '../functions/core/errors';
+import { toFieldProblems } from '../functions/core/applications/application-schema';
+import type { FieldProblem } from '../functions/core/kernel/errors';
 import { ROLES, type Role } from '../functions/shared/http';
 import { readOrCreateSecret } from './files';
 

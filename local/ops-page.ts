@@ -9,9 +9,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { dayIn } from '../functions/core/dates';
+import { dayIn } from '../functions/core/kernel/dates';
 import { html } from '../functions/shared/html';
-import type { Clock } from '../functions/core/ports';
+import type { Clock } from '../functions/core/kernel/ports';
 import { send, sendHtml, sendProblem } from './http-util';
 
 export const OPS_PAGE_PATH = '/ops';
@@ -56,9 +56,6 @@ export const OPS_CHARTS: readonly { id: string; title: string; description: stri
 
 /** How many days the default range covers, ending today by the local clock. */
 export const DEFAULT_RANGE_DAYS = 30;
-
-/** The handlers' default (functions/shared/config.ts TIME_ZONE). */
-const LENDER_TIME_ZONE = 'Asia/Shanghai';
 
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -189,8 +186,8 @@ function assetBody(name: string): Buffer | undefined {
 
 export interface OpsPageOptions {
   clock: Clock;
-  /** The lender's time zone: the default range is its last 30 days. Default Asia/Shanghai, as the handlers'. */
-  timeZone?: string | undefined;
+  /** The lender's time zone: the default range is its last 30 days. */
+  timeZone: string;
 }
 
 /** `GET /ops` and `GET /_local/assets/<name>`; anything else under the prefix is 404. */
@@ -205,7 +202,7 @@ export function handleOpsRequest(req: IncomingMessage, res: ServerResponse, url:
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'no-referrer');
     res.setHeader('x-frame-options', 'DENY');
-    return sendHtml(res, 200, renderOpsPage(pageRange(url.searchParams, options.clock.now(), options.timeZone ?? LENDER_TIME_ZONE)));
+    return sendHtml(res, 200, renderOpsPage(pageRange(url.searchParams, options.clock.now(), options.timeZone)));
   }
   const name = url.pathname.slice(OPS_ASSET_PREFIX.length);
   const body = assetBody(name);

@@ -2,7 +2,7 @@
 // so it survives restarts, and shown at /_local/outbox (JSON) and /_local/outbox.html.
 
 import { randomUUID } from 'node:crypto';
-import type { Clock, Notification, Notifier } from '../functions/core/ports';
+import type { Clock, Notification, Notifier } from '../functions/core/kernel/ports';
 import { appendJsonLine, readJsonLines } from './files';
 
 export interface OutboxMessage {

@@ -4,8 +4,8 @@
 // up addressed to the chosen reviewer's email, and to nobody else.
 
 import { randomUUID } from 'node:crypto';
-import type { Notification } from '../functions/core/ports';
-import type { Reviewer, ReviewerSubscriptions } from '../functions/core/reviews';
+import type { Notification } from '../functions/core/kernel/ports';
+import type { Reviewer, ReviewerSubscriptions } from '../functions/core/review/reviews';
 import { reviewerFilterPolicy } from '../functions/adapters/aws/sns-reviewer-subscriptions';
 import { appendJsonLine, readJsonLines } from './files';
 

@@ -38,8 +38,8 @@ export interface LocalServerOptions {
   uploads: UploadEndpointOptions;
   /** Serves contract texts behind signed links (local/contracts.ts); without it, contract links answer 404. */
   contracts?: ContractEndpointOptions;
-  /** The lender's time zone: the operations page's default range is its last 30 days. Default Asia/Shanghai. */
-  timeZone?: string;
+  /** The lender's time zone: the operations page's default range is its last 30 days. */
+  timeZone: string;
   log: LocalLog;
 }
 

@@ -12,6 +12,7 @@ import type { Role } from '../functions/shared/http';
 import type { LocalClock } from './clock';
 import { createLowLevelClient, createTable, killStaleDynamoDb, LOCAL_TABLE_NAME, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
 import { readOrCreateSecret } from './files';
+import { lenderTimeZone } from '../lib/context';
 import type { LocalTokenIssuer } from './jwt';
 import { createLocalLog } from './log';
 import type { LocalOutbox } from './outbox';
@@ -32,7 +33,7 @@ async function loadParts() {
     import('./wiring'),
     import('./workflow'),
     import('../functions/shared/routes'),
-    import('../functions/core/products'),
+    import('../functions/core/applications/products'),
     import('./reviewer-subscriptions'),
   ]);
   const contracts = await import('./contracts');
@@ -58,6 +59,8 @@ export interface LocalStackOptions {
   quiet?: boolean;
   /** The handlers' Powertools log level, whatever `quiet` says (e.g. DEBUG in a test that reads the logs). */
   logLevel?: HouseLogLevel;
+  /** The lender's time zone; default cdk.json's microloan:timeZone, the value CDK gives every function. */
+  timeZone?: string;
   /** Replaces the state machine's retry intervals (tests of failure paths); default: the definition's own. */
   retryDelayMs?: number;
 }
@@ -167,6 +170,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       subscriptions,
       contracts,
       quiet: options.quiet ?? false,
+      timeZone: options.timeZone ?? lenderTimeZone(),
       ...(options.logLevel ? { logLevel: options.logLevel } : {}),
     });
     const taskHandlers = createTaskHandlers(deps);
@@ -183,7 +187,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const added = await deps.products.seed(DEFAULT_PRODUCTS);
     if (added > 0) log.info(`seeded ${added} default products`);
-    const { DEFAULT_POLICY } = await import('../functions/core/policy');
+    const { DEFAULT_POLICY } = await import('../functions/core/decisioning/policy');
     if (await deps.policies.seed(DEFAULT_POLICY)) log.info(`seeded the default decision policy (version ${DEFAULT_POLICY.version})`);
 
     const tokens = new LocalTokenIssuer({ secretFile: join(secretsDir, 'jwt.key'), issuer: () => `${url()}/_local` });

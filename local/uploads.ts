@@ -7,7 +7,8 @@ import { mkdirSync, renameSync, existsSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, resolve, sep } from 'node:path';
 import type { S3Event } from 'aws-lambda';
-import type { Clock, DocumentStorage, UploadTarget } from '../functions/core/ports';
+import type { Clock } from '../functions/core/kernel/ports';
+import type { DocumentStorage, UploadTarget } from '../functions/core/applications/ports';
 import { BodyTooLargeError, readBody, send, sendProblem } from './http-util';
 import type { LocalLog } from './log';
 

@@ -16,18 +16,18 @@ import * as repayments from '../functions/handlers/repayments';
 import * as reports from '../functions/handlers/reports';
 import { createReportRepository } from '../functions/adapters/dynamodb/report-repository';
 import * as quotes from '../functions/handlers/quotes';
-import { createReviewLinks } from '../functions/core/review-links';
-import type { ReviewerSubscriptions } from '../functions/core/reviews';
+import { createReviewLinks } from '../functions/core/review/review-links';
+import type { ReviewerSubscriptions } from '../functions/core/review/reviews';
 import * as pipelineRequestReview from '../functions/handlers/pipeline-request-review';
 import * as reviewPage from '../functions/handlers/review-page';
 import * as reviewQueue from '../functions/handlers/review-queue';
 import * as reviewers from '../functions/handlers/reviewers';
 import * as reviewSla from '../functions/handlers/review-sla';
 import * as overdueScan from '../functions/handlers/overdue-scan';
-import { DEFAULT_TIME_ZONE } from '../functions/core/loan-service';
 import { ulidIds } from '../functions/adapters/ids';
 import { createPiiProtector } from '../functions/adapters/pii/aes-pii-protector';
-import type { DocumentStorage, Notifier, Workflow } from '../functions/core/ports';
+import type { Notifier } from '../functions/core/kernel/ports';
+import type { DocumentStorage, Workflow } from '../functions/core/applications/ports';
 import type { AppDeps } from '../functions/shared/deps';
 import type { HttpHandler } from '../functions/shared/http';
 import { createLogger, type HouseLogLevel } from '../functions/shared/logger';
@@ -54,7 +54,7 @@ import * as submitApplication from '../functions/handlers/submit-application';
 import * as withdrawApplication from '../functions/handlers/withdraw-application';
 import * as acceptContract from '../functions/handlers/accept-contract';
 import { createSandboxCoreBanking } from '../functions/adapters/core-banking/sandbox-core-banking';
-import type { ContractStore } from '../functions/core/contract';
+import type { ContractStore } from '../functions/core/contracting/contract';
 import type { LocalClock } from './clock';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb';
 import { LOCAL_PARTITION, localFunctionArn, type TaskHandler } from './workflow';
@@ -81,8 +81,8 @@ export interface LocalDepsInput {
   quiet?: boolean;
   /** The handlers' Powertools log level; default INFO, ERROR when `quiet`. */
   logLevel?: HouseLogLevel;
-  /** The lender's time zone; default Asia/Shanghai. */
-  timeZone?: string;
+  /** The lender's time zone (cdk.json's microloan:timeZone, the setting CDK gives every function). */
+  timeZone: string;
 }
 
 export function createLocalDeps(input: LocalDepsInput): AppDeps {
@@ -93,7 +93,7 @@ export function createLocalDeps(input: LocalDepsInput): AppDeps {
   return {
     clock: input.clock,
     ids: ulidIds,
-    applications: createApplicationRepository(doc, input.tableName, { timeZone: input.timeZone ?? DEFAULT_TIME_ZONE }),
+    applications: createApplicationRepository(doc, input.tableName, { timeZone: input.timeZone }),
     idempotency: createIdempotencyStore(doc, input.tableName, input.clock),
     products: createProductRepository(doc, input.tableName),
     policies: createPolicyRepository(doc, input.tableName, input.clock),
@@ -106,16 +106,16 @@ export function createLocalDeps(input: LocalDepsInput): AppDeps {
     scorer: createShippedScorer(),
     logger,
     reviewers: createReviewerRepository(doc, input.tableName),
-    reviews: createReviewRepository(doc, input.tableName, { timeZone: input.timeZone ?? DEFAULT_TIME_ZONE }),
+    reviews: createReviewRepository(doc, input.tableName, { timeZone: input.timeZone }),
     reviewLinks: createReviewLinks({ key: async () => input.reviewLinkSecret, publicBaseUrl: input.publicBaseUrl }),
     subscriptions: input.subscriptions,
     contracts: input.contracts,
     // One sandbox bank per process: it remembers transfers by idempotency key (the loan id), so a retry never pays twice.
     coreBanking: createSandboxCoreBanking({ clock: input.clock }),
-    loans: createLoanRepository(doc, input.tableName, { timeZone: input.timeZone ?? DEFAULT_TIME_ZONE }),
+    loans: createLoanRepository(doc, input.tableName, { timeZone: input.timeZone }),
     reports: createReportRepository(doc, input.tableName),
     repaymentWebhookSecret: async () => input.repaymentWebhookSecret,
-    settings: { idempotencyTtlHours: 24, uploadUrlTtlSeconds: 900, timeZone: input.timeZone ?? DEFAULT_TIME_ZONE },
+    settings: { idempotencyTtlHours: 24, uploadUrlTtlSeconds: 900, timeZone: input.timeZone },
     // Locally a scan is never cut short (no time limit is passed), so nothing ever continues it.
     scanContinuation: {
       async continueScan() {

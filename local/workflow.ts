@@ -20,8 +20,8 @@ import {
   StateMachine,
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
-import type { Workflow } from '../functions/core/ports';
-import { TaskTokenGoneError } from '../functions/core/errors';
+import type { Workflow } from '../functions/core/applications/ports';
+import { TaskTokenGoneError } from '../functions/core/kernel/errors';
 import { renderDefinition } from '../lib/pipeline-substitutions';
 import { appendJsonLine, readJsonLines } from './files';
 import type { LocalLog } from './log';

@@ -1,6 +1,6 @@
 // The overdue scan's cost against the portfolio's size (issue 6): a portfolio of `totalLoans` loans in DynamoDB Local,
 // of which `dueLoans` have an installment due within the scan's look-ahead or unpaid past due; the rest are paid up
-// to date with their next installment weeks away. The real scan (functions/core/overdue-scan.ts) runs over the real
+// to date with their next installment weeks away. The real scan (functions/core/servicing/overdue-scan.ts) runs over the real
 // repositories; a middleware on the DynamoDB client counts the items DynamoDB reads for it (Query: ScannedCount,
 // GetItem: 1 when found) and the writes. Seeding is not measured.
 
@@ -11,11 +11,12 @@ import { keys } from '../functions/adapters/dynamodb/keys';
 import { createLoanRepository, loanItem } from '../functions/adapters/dynamodb/loan-repository';
 import { createPolicyRepository } from '../functions/adapters/dynamodb/policy-repository';
 import { createPiiProtector } from '../functions/adapters/pii/aes-pii-protector';
-import { addDays, addMonths } from '../functions/core/calendar-days';
-import { createLoan, type Loan } from '../functions/core/loan';
-import { runOverdueScan } from '../functions/core/overdue-scan';
-import { DEFAULT_POLICY } from '../functions/core/policy';
-import type { Notification } from '../functions/core/ports';
+import { addDays, addMonths } from '../functions/core/lending-math/calendar-days';
+import { createLoan, type Loan } from '../functions/core/servicing/loan';
+import { runOverdueScan } from '../functions/core/servicing/overdue-scan';
+import { DEFAULT_POLICY } from '../functions/core/decisioning/policy';
+import type { Notification } from '../functions/core/kernel/ports';
+import { lenderTimeZone } from '../lib/context';
 import { createLowLevelClient, createTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../local/dynamodb';
 
 const TODAY = '2027-03-15';
@@ -135,8 +136,8 @@ export async function benchOverdueScan(totalLoans: number, dueLoans: number): Pr
     const policies = createPolicyRepository(doc, TABLE, { now: () => NOW });
     await policies.seed(DEFAULT_POLICY);
     const deps = {
-      loans: createLoanRepository(doc, TABLE),
-      applications: createApplicationRepository(doc, TABLE),
+      loans: createLoanRepository(doc, TABLE, { timeZone: lenderTimeZone() }),
+      applications: createApplicationRepository(doc, TABLE, { timeZone: lenderTimeZone() }),
       notifier: { publish: async (notification: Notification) => void sent.push(notification) },
       pii,
       clock: { now: () => NOW },
@@ -145,7 +146,7 @@ export async function benchOverdueScan(totalLoans: number, dueLoans: number): Pr
     itemsRead = 0;
     writes = 0;
     const started = performance.now();
-    const result = await runOverdueScan(deps, { timeZone: 'Asia/Shanghai' });
+    const result = await runOverdueScan(deps, { timeZone: lenderTimeZone() });
     const scanMillis = performance.now() - started;
     return {
       totalLoans,

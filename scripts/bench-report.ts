@@ -7,8 +7,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applicationSubmissionSchema } from '../functions/core/application-schema';
-import { submitApplication } from '../functions/core/intake';
+import { applicationSubmissionSchema } from '../functions/core/applications/application-schema';
+import { submitApplication } from '../functions/core/applications/intake';
 import { startLocalStack } from '../local/stack';
 import { nationalIdFor, validApplication } from '../test/support/applications';
 

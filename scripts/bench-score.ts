@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { compileScorecard, scoreRow, type ScorecardModel } from '../functions/core/scorecard';
+import { compileScorecard, scoreRow, type ScorecardModel } from '../functions/core/assessment/scorecard';
 import { parseCsv } from './scorecard-files';
 
 const MODEL = fileURLToPath(new URL('../models/german-credit/model.json', import.meta.url));

@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { stringify } from 'csv-stringify/sync';
-import type { ScorecardModel } from '../functions/core/scorecard';
+import type { ScorecardModel } from '../functions/core/assessment/scorecard';
 import { readCsvFile, scoreTable } from './scorecard-files';
 
 function main(): void {

@@ -1,6 +1,6 @@
 // npm run model:train -- --data FILE.csv --target COLUMN --bad VALUE [--categorical c1,c2] [--exclude c3,c4]
 //                        [--expected-bad-rate 0.05] [--seed 42] [--name NAME] --out DIR
-// Writes DIR/model.json, DIR/report.json and DIR/report.md (see functions/core/scorecard/train.ts for the recipe).
+// Writes DIR/model.json, DIR/report.json and DIR/report.md (see training/scorecard/train.ts for the recipe).
 
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';

@@ -17,7 +17,7 @@ import {
   type ScorecardModel,
   type TrainingReport,
   type TrainingSettings,
-} from '../functions/core/scorecard';
+} from '../training/scorecard';
 
 export function sha256(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');

@@ -1,9 +1,9 @@
 // POST /v1/applications/{applicationId}/contract/accept — the applicant accepts the offered contract by its SHA-256
 // (`{contractSha256, disbursementAccount?}`); the channel comes from the X-Channel header (web, app, partner, branch),
 // `api` when absent. 200 `{applicationId, status, acceptance}`; a repeated acceptance answers the same with the header
-// `idempotent-replayed: true`. See functions/core/contracting.ts for every rule.
+// `idempotent-replayed: true`. See functions/core/contracting/contracting.ts for every rule.
 
-import { acceptanceChannel, acceptContract, CHANNEL_HEADER, contractAcceptanceSchema } from '../core/contracting';
+import { acceptanceChannel, acceptContract, CHANNEL_HEADER, contractAcceptanceSchema } from '../core/contracting/contracting';
 import type { AppDeps } from '../shared/deps';
 import { header, httpHandler, json, parseBody, pathParam, principalOf, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';

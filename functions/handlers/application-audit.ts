@@ -1,7 +1,7 @@
 // GET /v1/applications/{applicationId}/audit (ops, admin): the hash-chained audit trail and whether it verifies.
 
-import { verifyChain } from '../core/audit';
-import { NotFoundError } from '../core/errors';
+import { verifyChain } from '../core/kernel/audit';
+import { NotFoundError } from '../core/kernel/errors';
 import type { AppDeps } from '../shared/deps';
 import { httpHandler, json, pathParam, principalOf, requireRole, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';

@@ -1,7 +1,7 @@
 // S3 ObjectCreated under applications/: the upload arrived, so the document counts as received.
 
 import type { S3Event } from 'aws-lambda';
-import { parseDocumentObjectKey } from '../core/intake';
+import { parseDocumentObjectKey } from '../core/applications/intake';
 import type { AppDeps } from '../shared/deps';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';

@@ -5,10 +5,10 @@
 //   GET /v1/loans/{loanId}/repayments       the repayments recorded, oldest first
 // Anyone else (another applicant) gets 404, as if the loan did not exist. "Today" is the lender's day by the clock.
 
-import { dayIn } from '../core/dates';
-import { NotFoundError } from '../core/errors';
-import { payoffQuote } from '../core/loan';
-import { payoffQuerySchema, toLoanView, toPayoffView, toRepaymentView, toScheduleView } from '../core/loan-views';
+import { dayIn } from '../core/kernel/dates';
+import { NotFoundError } from '../core/kernel/errors';
+import { payoffQuote } from '../core/servicing/loan';
+import { payoffQuerySchema, toLoanView, toPayoffView, toRepaymentView, toScheduleView } from '../core/servicing/loan-views';
 import type { AppDeps } from '../shared/deps';
 import { httpHandler, isStaff, json, pathParam, principalOf, validate, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';

@@ -1,13 +1,13 @@
 // Scheduled (EventBridge Scheduler, daily in the lender's time zone; locally POST /_local/schedules/overdue-scan/run):
-// the overdue scan of functions/core/overdue-scan.ts. When the invocation's time runs low it stops between pages and
+// the overdue scan of functions/core/servicing/overdue-scan.ts. When the invocation's time runs low it stops between pages and
 // invokes itself again with the same business date and the cursor, until every due loan has been seen.
 
 import { z } from 'zod';
-import { calendarDate } from '../core/application-schema';
-import { runOverdueScan, type OverdueScanResult } from '../core/overdue-scan';
+import { calendarDate } from '../core/applications/application-schema';
+import { runOverdueScan, type OverdueScanResult } from '../core/servicing/overdue-scan';
 import type { AppDeps } from '../shared/deps';
 import { publishingMetrics, recordPortfolioGauges } from '../shared/metrics';
-import { portfolioGauges } from '../core/reports';
+import { portfolioGauges } from '../core/reporting/reports';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 

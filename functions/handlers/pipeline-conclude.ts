@@ -1,16 +1,16 @@
 // Step Functions tasks after review: conclude (approved after the last level, declined by a reviewer, expired) and
 // request-info (tell the applicant what the reviewer needs). One Lambda, two payload kinds.
 
-import { concludeReview, requestMoreInformation, type ConcludeOutcome, type DecisionMade } from '../core/decide';
-import type { ReviewTaskOutput } from '../core/reviews';
+import { concludeReview, requestMoreInformation, type ConcludeOutcome, type DecisionMade } from '../core/decisioning/decide';
+import type { ReviewTaskOutput } from '../core/review/reviews';
 import type { AppDeps } from '../shared/deps';
-import type { BusinessMetricName } from '../core/ports';
+import type { BusinessMetricName } from '../core/kernel/ports';
 import { publishingMetrics, secondsBetween } from '../shared/metrics';
 import { appendTaskKeys } from '../shared/logger';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'applications' | 'policies' | 'products' | 'notifier' | 'pii' | 'clock' | 'logger' | 'metrics'>;
+type Deps = Pick<AppDeps, 'applications' | 'policies' | 'products' | 'notifier' | 'pii' | 'clock' | 'logger' | 'settings' | 'metrics'>;
 
 const CONCLUDED: Record<ConcludeOutcome, BusinessMetricName> = {
   APPROVED: 'DecisionsReviewApproved',
@@ -50,6 +50,7 @@ export const handler = lazyHandler((): ((payload: ConcludePayload, context: unkn
     pii: production.pii(),
     clock: production.clock(),
     logger: production.logger(),
+    settings: production.settings(),
     metrics: production.metrics(),
   }),
 );

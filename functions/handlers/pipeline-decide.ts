@@ -1,13 +1,13 @@
 // Step Functions task: the decision policy on the assessment — approve, decline, or route to review.
 
-import { decideApplication, type DecideOutcome } from '../core/decide';
+import { decideApplication, type DecideOutcome } from '../core/decisioning/decide';
 import type { AppDeps } from '../shared/deps';
 import { publishingMetrics, secondsBetween } from '../shared/metrics';
 import { appendTaskKeys } from '../shared/logger';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'applications' | 'policies' | 'products' | 'notifier' | 'pii' | 'clock' | 'logger' | 'metrics'>;
+type Deps = Pick<AppDeps, 'applications' | 'policies' | 'products' | 'notifier' | 'pii' | 'clock' | 'logger' | 'settings' | 'metrics'>;
 
 export interface DecidePayload {
   applicationId: string;
@@ -41,6 +41,7 @@ export const handler = lazyHandler((): ((payload: DecidePayload, context: unknow
     pii: production.pii(),
     clock: production.clock(),
     logger: production.logger(),
+    settings: production.settings(),
     metrics: production.metrics(),
   }),
 );

@@ -1,15 +1,15 @@
 // Step Functions task: pay out the accepted loan exactly once (the loan id is the transfer's idempotency key), open
 // the loan with the contract's schedule, tell the applicant.
 
-import { disburseApplication } from '../core/disbursement';
-import type { ApplicationStatus } from '../core/lifecycle';
+import { disburseApplication } from '../core/contracting/disbursement';
+import type { ApplicationStatus } from '../core/applications/lifecycle';
 import type { AppDeps } from '../shared/deps';
 import { majorUnits, publishingMetrics } from '../shared/metrics';
 import { appendTaskKeys } from '../shared/logger';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'applications' | 'coreBanking' | 'loans' | 'policies' | 'products' | 'notifier' | 'pii' | 'clock' | 'logger' | 'metrics'>;
+type Deps = Pick<AppDeps, 'applications' | 'coreBanking' | 'loans' | 'policies' | 'products' | 'notifier' | 'pii' | 'clock' | 'logger' | 'settings' | 'metrics'>;
 
 export interface DisbursePayload {
   applicationId: string;
@@ -43,6 +43,7 @@ export const handler = lazyHandler((): ((payload: DisbursePayload, context: unkn
     pii: production.pii(),
     clock: production.clock(),
     logger: production.logger(),
+    settings: production.settings(),
     metrics: production.metrics(),
   }),
 );

@@ -1,6 +1,6 @@
 // Step Functions task: the application enters assessment (SUBMITTED → ASSESSING).
 
-import { markAssessing } from '../core/intake';
+import { markAssessing } from '../core/applications/intake';
 import type { AppDeps } from '../shared/deps';
 import { appendTaskKeys } from '../shared/logger';
 import { lazyHandler } from '../shared/production';

@@ -9,8 +9,8 @@
 //   → `{status, changed}`: EXPIRED when the offer has expired by the clock; APPROVED when it has not (wait again);
 //   ACCEPTED when the applicant accepted meanwhile (go on to disburse).
 
-import { expireOffer, prepareContract, type PrepareContractResult } from '../core/contracting';
-import type { ApplicationStatus } from '../core/lifecycle';
+import { expireOffer, prepareContract, type PrepareContractResult } from '../core/contracting/contracting';
+import type { ApplicationStatus } from '../core/applications/lifecycle';
 import type { AppDeps } from '../shared/deps';
 import { appendTaskKeys } from '../shared/logger';
 import { lazyHandler } from '../shared/production';

@@ -1,6 +1,6 @@
 // Step Functions catch-all: the application becomes FAILED and operations are alerted; nothing is silently lost.
 
-import { recordPipelineFailure } from '../core/intake';
+import { recordPipelineFailure } from '../core/applications/intake';
 import type { AppDeps } from '../shared/deps';
 import { appendTaskKeys } from '../shared/logger';
 import { lazyHandler } from '../shared/production';

@@ -3,7 +3,7 @@
 // reviewer's decision (SendTaskSuccess) or the SLA check's expiry (SendTaskFailure ReviewExpired) answers the token.
 // NoReviewerAvailableError (no eligible active reviewer) is caught by the state machine: FAILED and an ops alert.
 
-import { requestReview, type RequestReviewInput } from '../core/review-service';
+import { requestReview, type RequestReviewInput } from '../core/review/review-service';
 import type { AppDeps } from '../shared/deps';
 import { appendTaskKeys } from '../shared/logger';
 import { lazyHandler } from '../shared/production';

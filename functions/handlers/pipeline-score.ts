@@ -1,12 +1,12 @@
 // Step Functions task: pull the bureau report, score the application with the shipped scorecard, store the assessment.
 
-import { scoreApplication, type ScoreOutcome } from '../core/scoring';
+import { scoreApplication, type ScoreOutcome } from '../core/assessment/scoring';
 import type { AppDeps } from '../shared/deps';
 import { appendTaskKeys } from '../shared/logger';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'applications' | 'bureau' | 'pii' | 'clock' | 'scorer' | 'logger'>;
+type Deps = Pick<AppDeps, 'applications' | 'bureau' | 'pii' | 'clock' | 'scorer' | 'logger' | 'settings'>;
 
 export interface ScorePayload {
   applicationId: string;
@@ -32,5 +32,6 @@ export const handler = lazyHandler((): ((payload: ScorePayload, context: unknown
     clock: production.clock(),
     scorer: production.scorer(),
     logger: production.logger(),
+    settings: production.settings(),
   }),
 );

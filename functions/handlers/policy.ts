@@ -1,8 +1,8 @@
 // GET /v1/policy (admin: the current decision policy; `?version=n` a past one) and PUT /v1/policy (admin: publish a
 // new version; the body is the policy without version, createdAt and createdBy). Old versions are never edited.
 
-import { ConcurrentModificationError, NotFoundError } from '../core/errors';
-import { policyDraftSchema, type Policy } from '../core/policy';
+import { ConcurrentModificationError, NotFoundError } from '../core/kernel/errors';
+import { policyDraftSchema, type Policy } from '../core/decisioning/policy';
 import type { AppDeps } from '../shared/deps';
 import { BadRequestError, httpHandler, json, parseBody, principalOf, requireRole, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';

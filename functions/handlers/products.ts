@@ -1,7 +1,7 @@
 // GET /v1/products (any signed-in user: applicants' apps show the bounds) and POST /v1/products (admin: create or
 // replace a product).
 
-import { productFromInput, productSchema, toProductView } from '../core/application-schema';
+import { productFromInput, productSchema, toProductView } from '../core/applications/application-schema';
 import type { AppDeps } from '../shared/deps';
 import { httpHandler, json, parseBody, principalOf, requireRole, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';

@@ -1,7 +1,7 @@
 // GET /v1/applications and GET /v1/applications/{applicationId}. Applicants see their own; staff see all.
 
-import { getApplicationView, listApplications } from '../core/intake';
-import { APPLICATION_STATUSES, type ApplicationStatus } from '../core/lifecycle';
+import { getApplicationView, listApplications } from '../core/applications/intake';
+import { APPLICATION_STATUSES, type ApplicationStatus } from '../core/applications/lifecycle';
 import type { AppDeps } from '../shared/deps';
 import { BadRequestError, httpHandler, isStaff, json, pageParams, pathParam, principalOf, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';

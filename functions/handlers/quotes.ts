@@ -1,7 +1,7 @@
 // POST /v1/quotes — the public loan calculator (API.md), no login: the schedule and APR a loan with these terms would
 // get. Every problem of the body at once (422 naming each field); the input is bounded so no request can be slow.
 
-import { PRODUCT_ID_PATTERN, quote, quoteProblems, quoteRequestSchema } from '../core/quote';
+import { PRODUCT_ID_PATTERN, quote, quoteProblems, quoteRequestSchema } from '../core/lending-math/quote';
 import type { AppDeps } from '../shared/deps';
 import { httpHandler, json, readJson, validate, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';

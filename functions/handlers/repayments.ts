@@ -9,11 +9,11 @@
 // same reference with another amount or time → 409; bad input → 422 naming the field (another currency than the
 // loan's: `amount.currency`); an unknown loan → 404; a missing or wrong signature → 401.
 
-import { UnauthorizedError } from '../core/errors';
-import { recordRepayment, type RepaymentRequest } from '../core/loan-service';
-import { repaymentSchema, toRepaymentView, webhookRepaymentSchema } from '../core/loan-views';
-import { toMinor } from '../core/money';
-import { WEBHOOK_SIGNATURE_HEADER, verifyWebhookSignature } from '../core/repayment-webhook';
+import { UnauthorizedError } from '../core/kernel/errors';
+import { recordRepayment, type RepaymentRequest } from '../core/servicing/loan-service';
+import { repaymentSchema, toRepaymentView, webhookRepaymentSchema } from '../core/servicing/loan-views';
+import { toMinor } from '../core/kernel/money';
+import { WEBHOOK_SIGNATURE_HEADER, verifyWebhookSignature } from '../core/servicing/repayment-webhook';
 import type { AppDeps } from '../shared/deps';
 import { majorUnits } from '../shared/metrics';
 import { header, httpHandler, json, parseBody, pathParam, principalOf, requireRole, type HttpEvent, type HttpHandler } from '../shared/http';

@@ -1,9 +1,9 @@
 // GET /v1/reports/summary?from=&to= (role ops): the figures of PRODUCT.md §2.10 for a range of the lender's days
 // (default: the 30 days ending today), as JSON, or as CSV with `Accept: text/csv`. Both are built from the same summary
-// object (functions/core/reports.ts), read from the aggregates the repositories keep with every change.
+// object (functions/core/reporting/reports.ts), read from the aggregates the repositories keep with every change.
 
-import { dayIn } from '../core/dates';
-import { LENDER_CURRENCY, reportQuerySchema, reportRange, reportRangeProblems, summaryCsv, summaryReport } from '../core/reports';
+import { dayIn } from '../core/kernel/dates';
+import { LENDER_CURRENCY, reportQuerySchema, reportRange, reportRangeProblems, summaryCsv, summaryReport } from '../core/reporting/reports';
 import type { AppDeps } from '../shared/deps';
 import { header, httpHandler, json, principalOf, requireRole, validate, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';

@@ -1,7 +1,7 @@
 // POST /v1/applications/{applicationId}/documents — a pre-signed upload URL for one declared file.
 
-import { documentUploadRequestSchema } from '../core/application-schema';
-import { requestDocumentUpload } from '../core/intake';
+import { documentUploadRequestSchema } from '../core/applications/application-schema';
+import { requestDocumentUpload } from '../core/applications/intake';
 import type { AppDeps } from '../shared/deps';
 import { httpHandler, json, parseBody, pathParam, principalOf, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';

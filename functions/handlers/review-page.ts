@@ -6,10 +6,10 @@
 // A bad signature gets 403; a decided, escalated, expired or closed review (a second or late click) a clear page and
 // 409; a missing comment 422 naming the field. Never a stack trace. Every response carries the security headers.
 
-import { ConflictError, NotFoundError, UnsupportedMediaTypeError, ValidationError, type FieldProblem } from '../core/errors';
-import { parseExp } from '../core/review-links';
-import { decideReview, openReviewCase, type DecisionInput, type LinkInput } from '../core/review-service';
-import { InvalidReviewLinkError, ReviewClosedError, type ReviewerLanguage } from '../core/reviews';
+import { ConflictError, NotFoundError, UnsupportedMediaTypeError, ValidationError, type FieldProblem } from '../core/kernel/errors';
+import { parseExp } from '../core/review/review-links';
+import { decideReview, openReviewCase, type DecisionInput, type LinkInput } from '../core/review/review-service';
+import { InvalidReviewLinkError, ReviewClosedError, type ReviewerLanguage } from '../core/review/reviews';
 import type { AppDeps } from '../shared/deps';
 import { BadRequestError, errorToProblem, header, httpHandler, json, pathParam, readJson, type HttpHandler, type HttpResult } from '../shared/http';
 import { lazyHandler } from '../shared/production';
@@ -18,7 +18,7 @@ import { PAGE_HEADERS, pageLanguage, renderCasePage, renderClosedPage, renderCon
 
 type Deps = Pick<
   AppDeps,
-  'clock' | 'ids' | 'applications' | 'reviewers' | 'reviews' | 'notifier' | 'reviewLinks' | 'workflow' | 'pii' | 'products' | 'logger'
+  'clock' | 'ids' | 'applications' | 'reviewers' | 'reviews' | 'notifier' | 'reviewLinks' | 'workflow' | 'pii' | 'products' | 'logger' | 'settings'
 >;
 
 /** The lender's language (PRODUCT.md §2.12), when a reviewer has none recorded. */
@@ -155,5 +155,6 @@ export const handler = lazyHandler(() =>
     pii: production.pii(),
     products: production.products(),
     logger: production.logger(),
+    settings: production.settings(),
   }),
 );

@@ -1,7 +1,7 @@
 // GET /v1/reviews?status=PENDING: the staff queue of pending reviews, the most urgent first (roles reviewer, ops,
 // admin). No task tokens and no links: the link is the assigned reviewer's credential and only travels by email.
 
-import { listReviewQueue } from '../core/review-service';
+import { listReviewQueue } from '../core/review/review-service';
 import type { AppDeps } from '../shared/deps';
 import { BadRequestError, httpHandler, json, pageParams, principalOf, requireRole, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';

@@ -3,7 +3,7 @@
 // and delivers decisions the pipeline did not get the first time. Reads only the reviews that are due, then counts the
 // pending ones (one query of the same sparse index) for the ReviewsPending/ReviewsOverdue gauges.
 
-import { runReviewSla, type SlaResult } from '../core/review-service';
+import { runReviewSla, type SlaResult } from '../core/review/review-service';
 import type { AppDeps } from '../shared/deps';
 import { publishingMetrics } from '../shared/metrics';
 import { lazyHandler } from '../shared/production';

@@ -1,8 +1,8 @@
 // GET /v1/reviewers and POST /v1/reviewers (admin): reviewers `{email, name, level, language?}`. Adding one subscribes
 // their email to the review topic with a filter policy on their reviewerId, so they receive only their own reviews.
 
-import { addReviewer, reviewerView } from '../core/review-service';
-import { newReviewerSchema } from '../core/review-schemas';
+import { addReviewer, reviewerView } from '../core/review/review-service';
+import { newReviewerSchema } from '../core/review/review-schemas';
 import type { AppDeps } from '../shared/deps';
 import { httpHandler, json, parseBody, principalOf, requireRole, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';

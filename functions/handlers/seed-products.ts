@@ -2,8 +2,8 @@
 // §3) when the stack is created or updated. Products an admin has edited, and policy versions, are never overwritten.
 
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { DEFAULT_PRODUCTS } from '../core/products';
-import { DEFAULT_POLICY } from '../core/policy';
+import { DEFAULT_PRODUCTS } from '../core/applications/products';
+import { DEFAULT_POLICY } from '../core/decisioning/policy';
 import type { AppDeps } from '../shared/deps';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';

@@ -1,8 +1,8 @@
 // POST /v1/applications — validate everything at once, honour Idempotency-Key, store, start the pipeline.
 
-import { applicationSubmissionSchema, productProblems } from '../core/application-schema';
-import { ConcurrentModificationError } from '../core/errors';
-import { replayIdempotent, requestHash, submitApplication, type StoredResponse } from '../core/intake';
+import { applicationSubmissionSchema, productProblems } from '../core/applications/application-schema';
+import { ConcurrentModificationError } from '../core/kernel/errors';
+import { replayIdempotent, requestHash, submitApplication, type StoredResponse } from '../core/applications/intake';
 import type { AppDeps } from '../shared/deps';
 import { BadRequestError, header, httpHandler, isStaff, json, principalOf, readJson, validate, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';

@@ -1,6 +1,6 @@
 // POST /v1/applications/{applicationId}/withdraw — the applicant withdraws before ACCEPTED; the pipeline is stopped.
 
-import { withdrawApplication } from '../core/intake';
+import { withdrawApplication } from '../core/applications/intake';
 import type { AppDeps } from '../shared/deps';
 import { httpHandler, json, pathParam, principalOf, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';

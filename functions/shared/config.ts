@@ -11,7 +11,7 @@ const configSchema = z.object({
   REVIEW_TOPIC_ARN: z.string().startsWith('arn:').optional(),
   OPS_TOPIC_ARN: z.string().startsWith('arn:').optional(),
   PII_SECRET_ARN: z.string().startsWith('arn:').optional(),
-  /** The Secrets Manager secret (a random string) that signs review links (functions/core/review-links.ts). */
+  /** The Secrets Manager secret (a random string) that signs review links (functions/core/review/review-links.ts). */
   REVIEW_LINK_SECRET_ARN: z.string().startsWith('arn:').optional(),
   /** The public base URL of the API (the review links in emails point there), e.g. https://api.lender.example */
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -32,7 +32,6 @@ const configSchema = z.object({
   /** The lender's time zone (CDK context microloan:timeZone): its calendar days are the loans' days. */
   TIME_ZONE: z
     .string()
-    .default('Asia/Shanghai')
     .refine((zone) => {
       try {
         new Intl.DateTimeFormat('en', { timeZone: zone });
@@ -40,7 +39,7 @@ const configSchema = z.object({
       } catch {
         return false;
       }
-    }, 'must be an IANA time zone such as Asia/Shanghai'),
+    }, 'must be an IANA time zone such as Europe/Berlin'),
 });
 
 export type LambdaConfig = z.infer<typeof configSchema>;

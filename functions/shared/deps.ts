@@ -2,27 +2,17 @@
 // the local stack and tests each build the parts with their own adapters.
 
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type {
-  ApplicationRepository,
-  Clock,
-  DocumentStorage,
-  IdGenerator,
-  IdempotencyStore,
-  Notifier,
-  PiiProtector,
-  ProductRepository,
-  Workflow,
-  BusinessMetrics,
-} from '../core/ports';
-import type { CreditBureau } from '../core/bureau';
-import type { ContractStore } from '../core/contract';
-import type { CoreBanking } from '../core/core-banking';
-import type { Scorer } from '../core/scoring';
-import type { PolicyRepository } from '../core/policy';
-import type { ReviewLinks, ReviewRepository, ReviewerRepository, ReviewerSubscriptions } from '../core/reviews';
-import type { LoanRepository } from '../core/loan-service';
-import type { ReportRepository } from '../core/reports';
-import type { ScanContinuation } from '../core/overdue-scan';
+import type { Clock, IdGenerator, Notifier, PiiProtector, BusinessMetrics } from '../core/kernel/ports';
+import type { ApplicationRepository, DocumentStorage, IdempotencyStore, ProductRepository, Workflow } from '../core/applications/ports';
+import type { CreditBureau } from '../core/assessment/bureau';
+import type { ContractStore } from '../core/contracting/contract';
+import type { CoreBanking } from '../core/contracting/core-banking';
+import type { Scorer } from '../core/assessment/scoring';
+import type { PolicyRepository } from '../core/decisioning/policy';
+import type { ReviewLinks, ReviewRepository, ReviewerRepository, ReviewerSubscriptions } from '../core/review/reviews';
+import type { LoanRepository } from '../core/servicing/loan-service';
+import type { ReportRepository } from '../core/reporting/reports';
+import type { ScanContinuation } from '../core/servicing/overdue-scan';
 
 export interface AppDeps {
   clock: Clock;

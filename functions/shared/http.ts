@@ -22,9 +22,9 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
   type FieldProblem,
-} from '../core/errors';
-import { toFieldProblems } from '../core/application-schema';
-import type { BusinessMetrics } from '../core/ports';
+} from '../core/kernel/errors';
+import { toFieldProblems } from '../core/applications/application-schema';
+import type { BusinessMetrics } from '../core/kernel/ports';
 import { publishMetrics } from './metrics';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;

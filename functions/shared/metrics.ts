@@ -5,8 +5,8 @@
 
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { BusinessMetricName, BusinessMetrics } from '../core/ports';
-import { minorUnitDigits } from '../core/money';
+import type { BusinessMetricName, BusinessMetrics } from '../core/kernel/ports';
+import { minorUnitDigits } from '../core/kernel/money';
 
 type Unit = 'Count' | 'Seconds' | 'None';
 type DrillDown = { product?: string; channel?: string };

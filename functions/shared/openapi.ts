@@ -2,12 +2,12 @@
 // published contract cannot drift from what the API enforces.
 
 import { z } from 'zod';
-import { applicationSubmissionSchema, documentUploadRequestSchema, productSchema } from '../core/application-schema';
-import { policyDraftSchema } from '../core/policy';
-import { newReviewerSchema, reviewDecisionSchema } from '../core/review-schemas';
-import { repaymentSchema, webhookRepaymentSchema } from '../core/loan-views';
-import { contractAcceptanceSchema } from '../core/contracting';
-import { quoteRequestSchema } from '../core/quote';
+import { applicationSubmissionSchema, documentUploadRequestSchema, productSchema } from '../core/applications/application-schema';
+import { policyDraftSchema } from '../core/decisioning/policy';
+import { newReviewerSchema, reviewDecisionSchema } from '../core/review/review-schemas';
+import { repaymentSchema, webhookRepaymentSchema } from '../core/servicing/loan-views';
+import { contractAcceptanceSchema } from '../core/contracting/contracting';
+import { quoteRequestSchema } from '../core/lending-math/quote';
 import { API_ROUTES } from './routes';
 
 const problemSchema = {

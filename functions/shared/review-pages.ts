@@ -2,11 +2,11 @@
 // for a link that no longer works. zh-CN and en from one strings table. Every value goes through `html`, which
 // escapes it; the pages load nothing (inline style only) under a strict Content-Security-Policy.
 
-import type { Delivery, ReviewCase } from '../core/review-service';
-import type { Review, ReviewClosedReason, ReviewDecision, ReviewerLanguage } from '../core/reviews';
-import { reviewDecisionPath, reviewPath } from '../core/review-links';
-import { formatInstantUtc, groupDigits } from '../core/review-messages';
-import type { FieldProblem } from '../core/errors';
+import type { Delivery, ReviewCase } from '../core/review/review-service';
+import type { Review, ReviewClosedReason, ReviewDecision, ReviewerLanguage } from '../core/review/reviews';
+import { reviewDecisionPath, reviewPath } from '../core/review/review-links';
+import { formatInstantUtc, groupDigits } from '../core/review/review-messages';
+import type { FieldProblem } from '../core/kernel/errors';
 import { html, join, type SafeHtml } from './html';
 
 export const PAGE_LANGUAGES: readonly ReviewerLanguage[] = ['zh-CN', 'en'];

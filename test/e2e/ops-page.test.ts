@@ -12,7 +12,7 @@ import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { sandboxIdentity } from '../../functions/adapters/bureau/sandbox-bureau';
-import { CSV_HEADER } from '../../functions/core/reports';
+import { CSV_HEADER } from '../../functions/core/reporting/reports';
 import { OPS_FIGURES } from '../../local/ops-page';
 import { uniqueIdentity, validApplication, BAND_D_PROFILE, REVIEW_SIZED_LOAN, disbursementAccount } from '../support/applications';
 import { bootStack, call, eventually, type E2eContext, launchChromium } from './support';

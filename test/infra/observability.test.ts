@@ -1,11 +1,11 @@
 // The operations dashboard and the alarms (lib/observability.ts) in the synthesized stack: every business metric of
-// functions/core/ports.ts on the dashboard with the health metrics, each alarm's metric, threshold and comparison,
+// functions/core/kernel/ports.ts on the dashboard with the health metrics, each alarm's metric, threshold and comparison,
 // notifications to the ops topic (which CloudWatch may publish to and whose key it may use), and the PAR30 threshold
 // from context microloan:par30AlarmThreshold.
 
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnElement } from 'aws-cdk-lib';
-import { BUSINESS_METRIC_NAMES } from '../../functions/core/ports';
+import { BUSINESS_METRIC_NAMES } from '../../functions/core/kernel/ports';
 import { GLOBAL_INDEXES } from '../../functions/adapters/dynamodb/table-definition';
 import type { MicroloanStack } from '../../lib/microloan-stack';
 import { buildTestApp, houseFunctions, logicalId, removeAssemblies, type Resources } from './support';

@@ -4,13 +4,14 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { tablePerFile } from './table-per-file';
 import { createLoanRepository } from '../../functions/adapters/dynamodb/loan-repository';
-import { ConcurrentModificationError } from '../../functions/core/errors';
-import { openLoan, recordRepayment, RepaymentExistsError } from '../../functions/core/loan-service';
-import { outstandingOf, sumParts } from '../../functions/core/loan';
+import { ConcurrentModificationError } from '../../functions/core/kernel/errors';
+import { openLoan, recordRepayment, RepaymentExistsError } from '../../functions/core/servicing/loan-service';
+import { outstandingOf, sumParts } from '../../functions/core/servicing/loan';
 import { FOUR_MONTHS, THREE_MONTHS } from '../support/loans';
+import { TIME_ZONE } from '../support/settings';
 
 const { tableName, low, doc } = tablePerFile('loans');
-const loans = createLoanRepository(doc, tableName);
+const loans = createLoanRepository(doc, tableName, { timeZone: TIME_ZONE });
 const clock = { now: () => new Date('2026-03-01T02:00:00.000Z') };
 const deps = { loans, clock };
 
@@ -27,7 +28,7 @@ async function newLoan(ownerId = 'alice', schedule = THREE_MONTHS, disbursedAt =
     annualRatePercent: '12',
     disbursedAt,
     schedule,
-  });
+  }, { timeZone: TIME_ZONE });
   return loan;
 }
 
@@ -44,22 +45,22 @@ const payment = (loanId: string, reference: string, amountMinor: number, paidAt 
 describe('loan repository', () => {
   it('opens a loan once and reads it back with its installments', async () => {
     const opened = await newLoan();
-    // As stored, the loan also carries what the report counters count for it (core/aggregates.ts).
+    // As stored, the loan also carries what the report counters count for it (core/reporting/aggregates.ts).
     const loan = { ...opened, countedAs: { active: true, bucket: 'current' as const, principalMinor: 300_000, historyLength: 0 } };
     expect(await loans.get(loan.loanId)).toEqual(loan);
     expect(await loans.create(loan)).toBe(false);
     const again = await openLoan(deps, {
       loanId: loan.loanId, applicationId: loan.applicationId, ownerId: 'alice', currency: 'CNY', principalMinor: 300_000,
       annualRatePercent: '12', disbursedAt: loan.disbursedAt, schedule: THREE_MONTHS,
-    });
+    }, { timeZone: TIME_ZONE });
     expect(again).toEqual({ loan, created: false });
   });
 
   it('applies the same reference once: a repeat returns the first repayment and changes nothing', async () => {
     const loan = await newLoan();
-    const first = await recordRepayment(deps, payment(loan.loanId, 'BANK-1', 102_500));
+    const first = await recordRepayment(deps, payment(loan.loanId, 'BANK-1', 102_500), { timeZone: TIME_ZONE });
     expect(first.replayed).toBe(false);
-    const second = await recordRepayment(deps, payment(loan.loanId, 'BANK-1', 102_500));
+    const second = await recordRepayment(deps, payment(loan.loanId, 'BANK-1', 102_500), { timeZone: TIME_ZONE });
     expect(second).toEqual({ repayment: first.repayment, replayed: true });
     const stored = await loans.get(loan.loanId);
     expect(stored!.version).toBe(2);
@@ -69,7 +70,7 @@ describe('loan repository', () => {
 
   it('refuses a second write of a recorded reference in the transaction itself (RepaymentExistsError), leaving the loan as it was', async () => {
     const loan = await newLoan();
-    const { repayment } = await recordRepayment(deps, payment(loan.loanId, 'BANK-2', 1_000));
+    const { repayment } = await recordRepayment(deps, payment(loan.loanId, 'BANK-2', 1_000), { timeZone: TIME_ZONE });
     const current = (await loans.get(loan.loanId))!;
     await expect(loans.recordRepayment({ loan: current, repayment })).rejects.toThrow(RepaymentExistsError);
     expect((await loans.get(loan.loanId))!.version).toBe(current.version);
@@ -77,8 +78,8 @@ describe('loan repository', () => {
 
   it('refuses a write from a stale version (ConcurrentModificationError)', async () => {
     const loan = await newLoan();
-    await recordRepayment(deps, payment(loan.loanId, 'BANK-3', 1_000));
-    const { repayment } = await recordRepayment(deps, payment(loan.loanId, 'BANK-4', 1_000));
+    await recordRepayment(deps, payment(loan.loanId, 'BANK-3', 1_000), { timeZone: TIME_ZONE });
+    const { repayment } = await recordRepayment(deps, payment(loan.loanId, 'BANK-4', 1_000), { timeZone: TIME_ZONE });
     await expect(loans.recordRepayment({ loan, repayment: { ...repayment, reference: 'BANK-5' } })).rejects.toThrow(ConcurrentModificationError);
     await expect(loans.save(loan)).rejects.toThrow(ConcurrentModificationError);
     expect(await loans.getRepayment(loan.loanId, 'BANK-5')).toBeUndefined();
@@ -87,7 +88,7 @@ describe('loan repository', () => {
   it('applies concurrent repayments on one loan exactly: every one recorded, totals to the minor unit', async () => {
     const loan = await newLoan('carol', FOUR_MONTHS);
     const amounts = [1_000, 2_345, 10_000, 7, 50_000, 3_333, 999, 12_345];
-    const results = await Promise.all(amounts.map((amount, i) => recordRepayment(deps, payment(loan.loanId, `PAR-${i}`, amount), { maxAttempts: 20 })));
+    const results = await Promise.all(amounts.map((amount, i) => recordRepayment(deps, payment(loan.loanId, `PAR-${i}`, amount), { timeZone: TIME_ZONE, maxAttempts: 20 })));
     expect(results.every((r) => !r.replayed)).toBe(true);
     const stored = (await loans.get(loan.loanId))!;
     const total = amounts.reduce((sum, amount) => sum + amount, 0);
@@ -102,8 +103,8 @@ describe('loan repository', () => {
   it('applies two concurrent deliveries of the same reference once', async () => {
     const loan = await newLoan();
     const [a, b] = await Promise.all([
-      recordRepayment(deps, payment(loan.loanId, 'DUP-1', 5_000)),
-      recordRepayment(deps, payment(loan.loanId, 'DUP-1', 5_000)),
+      recordRepayment(deps, payment(loan.loanId, 'DUP-1', 5_000), { timeZone: TIME_ZONE }),
+      recordRepayment(deps, payment(loan.loanId, 'DUP-1', 5_000), { timeZone: TIME_ZONE }),
     ]);
     expect([a.replayed, b.replayed].sort()).toEqual([false, true]);
     expect(a.repayment).toEqual(b.repayment);
@@ -132,10 +133,10 @@ describe('loan repository', () => {
       return (result.Items ?? []).map((item) => item.GSI2SK!.S!).filter((key) => key.endsWith(older.loanId));
     };
     expect(await dueKeys()).toEqual([`2026-02-10#${older.loanId}`]);
-    await recordRepayment(deps, payment(older.loanId, 'ON-TIME-1', 102_500));
+    await recordRepayment(deps, payment(older.loanId, 'ON-TIME-1', 102_500), { timeZone: TIME_ZONE });
     expect(await dueKeys()).toEqual([`2026-03-10#${older.loanId}`]);
     // Paid off on 1 March: installment 2's interest accrued 19 of 28 days of 20.10 and its fee, installment 3's principal.
-    const { repayment } = await recordRepayment(deps, payment(older.loanId, 'PAYOFF-1', 201_000 + 1_364 + 500, '2026-03-01T01:00:00.000Z'));
+    const { repayment } = await recordRepayment(deps, payment(older.loanId, 'PAYOFF-1', 201_000 + 1_364 + 500, '2026-03-01T01:00:00.000Z'), { timeZone: TIME_ZONE });
     expect(repayment).toMatchObject({ loanStatusAfter: 'CLOSED', allocation: { payoff: true, creditMinor: 0 } });
     expect(await dueKeys()).toEqual([]);
   });

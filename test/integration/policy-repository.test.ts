@@ -6,8 +6,8 @@ import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import { createTable, createLowLevelClient, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
 import { createPolicyRepository } from '../../functions/adapters/dynamodb/policy-repository';
-import { ConcurrentModificationError, NotFoundError } from '../../functions/core/errors';
-import { DEFAULT_POLICY, DEFAULT_POLICY_DRAFT, policySchema, type PolicyDraft } from '../../functions/core/policy';
+import { ConcurrentModificationError, NotFoundError } from '../../functions/core/kernel/errors';
+import { DEFAULT_POLICY, DEFAULT_POLICY_DRAFT, policySchema, type PolicyDraft } from '../../functions/core/decisioning/policy';
 
 const endpoint = process.env.TEST_DYNAMODB_ENDPOINT!;
 const low = createLowLevelClient(endpoint);

@@ -10,17 +10,17 @@ import { createReviewRepository } from '../../functions/adapters/dynamodb/review
 import { createLoanRepository } from '../../functions/adapters/dynamodb/loan-repository';
 import { createReportRepository } from '../../functions/adapters/dynamodb/report-repository';
 import { AGGREGATE_SHARDS } from '../../functions/adapters/dynamodb/aggregate-writes';
-import { outstandingPrincipalOf } from '../../functions/core/aggregates';
-import type { Application } from '../../functions/core/application';
-import { GENESIS_HASH } from '../../functions/core/audit';
-import type { Decision } from '../../functions/core/decision';
-import { ConcurrentModificationError, ConflictError } from '../../functions/core/errors';
-import { openLoan, recordRepayment } from '../../functions/core/loan-service';
-import { payoffQuote, type Loan } from '../../functions/core/loan';
-import { DEFAULT_EARLY_WARNING, scanLoan } from '../../functions/core/overdue';
-import { DEFAULT_POLICY } from '../../functions/core/policy';
-import { summaryReport, type ReportSummary } from '../../functions/core/reports';
-import type { Review, Reviewer } from '../../functions/core/reviews';
+import { outstandingPrincipalOf } from '../../functions/core/reporting/aggregates';
+import type { Application } from '../../functions/core/applications/application';
+import { GENESIS_HASH } from '../../functions/core/kernel/audit';
+import type { Decision } from '../../functions/core/decisioning/decision';
+import { ConcurrentModificationError, ConflictError } from '../../functions/core/kernel/errors';
+import { openLoan, recordRepayment } from '../../functions/core/servicing/loan-service';
+import { payoffQuote, type Loan } from '../../functions/core/servicing/loan';
+import { DEFAULT_EARLY_WARNING, scanLoan } from '../../functions/core/servicing/overdue';
+import { DEFAULT_POLICY } from '../../functions/core/decisioning/policy';
+import { summaryReport, type ReportSummary } from '../../functions/core/reporting/reports';
+import type { Review, Reviewer } from '../../functions/core/review/reviews';
 import { THREE_MONTHS } from '../support/loans';
 
 const TZ = 'Asia/Shanghai';

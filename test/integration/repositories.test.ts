@@ -6,14 +6,15 @@ import { createApplicationRepository } from '../../functions/adapters/dynamodb/a
 import { createIdempotencyStore } from '../../functions/adapters/dynamodb/idempotency-store';
 import { createProductRepository } from '../../functions/adapters/dynamodb/product-repository';
 import { GLOBAL_INDEXES, TTL_ATTRIBUTE } from '../../functions/adapters/dynamodb/table-definition';
-import type { Application } from '../../functions/core/application';
-import { ConcurrentModificationError, ConflictError, IllegalTransitionError, ValidationError } from '../../functions/core/errors';
-import type { IdempotencyRecord } from '../../functions/core/ports';
-import { GENESIS_HASH, verifyChain } from '../../functions/core/audit';
-import { DEFAULT_PRODUCTS } from '../../functions/core/products';
+import type { Application } from '../../functions/core/applications/application';
+import { ConcurrentModificationError, ConflictError, IllegalTransitionError, ValidationError } from '../../functions/core/kernel/errors';
+import type { IdempotencyRecord } from '../../functions/core/applications/ports';
+import { GENESIS_HASH, verifyChain } from '../../functions/core/kernel/audit';
+import { DEFAULT_PRODUCTS } from '../../functions/core/applications/products';
+import { TIME_ZONE } from '../support/settings';
 
 const { tableName, low, doc } = tablePerFile('repos');
-const applications = createApplicationRepository(doc, tableName);
+const applications = createApplicationRepository(doc, tableName, { timeZone: TIME_ZONE });
 const idempotency = createIdempotencyStore(doc, tableName, { now: () => new Date('2026-11-29T08:00:00Z') });
 const products = createProductRepository(doc, tableName);
 

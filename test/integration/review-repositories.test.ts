@@ -6,12 +6,13 @@ import { tablePerFile } from './table-per-file';
 import { createReviewerRepository } from '../../functions/adapters/dynamodb/reviewer-repository';
 import { createReviewRepository } from '../../functions/adapters/dynamodb/review-repository';
 import { keys } from '../../functions/adapters/dynamodb/keys';
-import { ConcurrentModificationError, ConflictError, ValidationError } from '../../functions/core/errors';
-import { slaDueAt, type Review, type Reviewer } from '../../functions/core/reviews';
+import { ConcurrentModificationError, ConflictError, ValidationError } from '../../functions/core/kernel/errors';
+import { slaDueAt, type Review, type Reviewer } from '../../functions/core/review/reviews';
+import { TIME_ZONE } from '../support/settings';
 
 const { tableName, doc } = tablePerFile('reviews');
 const reviewers = createReviewerRepository(doc, tableName);
-const reviews = createReviewRepository(doc, tableName);
+const reviews = createReviewRepository(doc, tableName, { timeZone: TIME_ZONE });
 
 let sequence = 0;
 const next = (prefix: string) => `${prefix}${String(++sequence).padStart(26 - prefix.length, '0')}`;

@@ -1,6 +1,6 @@
 // Sample applicants and bodies for tests: valid national IDs are computed, never hard-coded guesses.
 
-import { cnCheckCharacter } from '../../functions/core/national-id';
+import { cnCheckCharacter } from '../../functions/core/kernel/national-id';
 
 /** A valid CN resident ID for a birth date (YYYY-MM-DD) and a 3-digit sequence number. */
 export function nationalIdFor(dateOfBirth: string, sequence = 123, region = '110105'): string {

@@ -1,8 +1,8 @@
 // In-memory stand-ins for the contract store and the core bank, for fast handler and use-case tests.
 
-import { contractObjectKey, contractSha256, type ContractStore } from '../../functions/core/contract';
+import { contractObjectKey, contractSha256, type ContractStore } from '../../functions/core/contracting/contract';
 import { createSandboxCoreBanking } from '../../functions/adapters/core-banking/sandbox-core-banking';
-import type { Clock } from '../../functions/core/ports';
+import type { Clock } from '../../functions/core/kernel/ports';
 
 export class InMemoryContractStore implements ContractStore {
   readonly texts = new Map<string, string>();

@@ -2,33 +2,26 @@
 // the open-application slot, idempotency records), for fast handler tests. The integration tests check the real ones.
 
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Application, ApplicationDocument } from '../../functions/core/application';
-import { ConcurrentModificationError, ConflictError, TaskTokenGoneError } from '../../functions/core/errors';
-import { chain, type AuditEntry, type AuditEvent } from '../../functions/core/audit';
-import { assertTransition, isOpen } from '../../functions/core/lifecycle';
-import type {
-  ApplicationRepository,
-  Clock,
-  CustomerRecord,
-  IdempotencyRecord,
-  IdempotencyStore,
-  Notification,
-  ProductRepository,
-  Workflow,
-} from '../../functions/core/ports';
-import { DEFAULT_PRODUCTS, type Product } from '../../functions/core/products';
-import { DEFAULT_POLICY, type Policy, type PolicyDraft, type PolicyRepository } from '../../functions/core/policy';
-import { NotFoundError } from '../../functions/core/errors';
+import type { Application, ApplicationDocument } from '../../functions/core/applications/application';
+import { ConcurrentModificationError, ConflictError, TaskTokenGoneError } from '../../functions/core/kernel/errors';
+import { chain, type AuditEntry, type AuditEvent } from '../../functions/core/kernel/audit';
+import { assertTransition, isOpen } from '../../functions/core/applications/lifecycle';
+import type { Clock, Notification } from '../../functions/core/kernel/ports';
+import type { ApplicationRepository, CustomerRecord, IdempotencyRecord, IdempotencyStore, ProductRepository, Workflow } from '../../functions/core/applications/ports';
+import { DEFAULT_PRODUCTS, type Product } from '../../functions/core/applications/products';
+import { DEFAULT_POLICY, type Policy, type PolicyDraft, type PolicyRepository } from '../../functions/core/decisioning/policy';
+import { NotFoundError } from '../../functions/core/kernel/errors';
 import { createPiiProtector } from '../../functions/adapters/pii/aes-pii-protector';
 import type { AppDeps } from '../../functions/shared/deps';
-import type { Scorer } from '../../functions/core/scoring';
-import type { FeatureRow } from '../../functions/core/features';
+import type { Scorer } from '../../functions/core/assessment/scoring';
+import type { FeatureRow } from '../../functions/core/assessment/features';
 import { createSandboxBureau } from '../../functions/adapters/bureau/sandbox-bureau';
 import { fakeReviewDeps } from './review-fakes';
 import { fakeContractDeps } from './contract-fakes';
 import { fakeLoanDeps } from './loan-fakes';
 import { fakeReportDeps } from './report-fakes';
 import { RecordingMetrics } from '../../functions/shared/metrics';
+import { TIME_ZONE } from './settings';
 
 export class FixedClock implements Clock {
   constructor(public current = new Date('2026-11-29T08:00:00.000Z')) {}
@@ -278,7 +271,7 @@ export function fakeDeps() {
     ...fakeContractDeps(clock),
     ...fakeLoanDeps(),
     ...fakeReportDeps(),
-    settings: { idempotencyTtlHours: 24, uploadUrlTtlSeconds: 900, timeZone: 'Asia/Shanghai' },
+    settings: { idempotencyTtlHours: 24, uploadUrlTtlSeconds: 900, timeZone: TIME_ZONE },
     /** Continuations the overdue scan asked for (it ran out of time), in order. */
     scanContinuations,
     scanContinuation: { continueScan: async (event: { date: string; cursor: string }) => void scanContinuations.push(event) },

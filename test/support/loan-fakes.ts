@@ -2,10 +2,10 @@
 // ConcurrentModificationError on a stale version, one repayment per (loan, reference) written with the loan or not at
 // all. The integration tests check the real adapter against DynamoDB Local.
 
-import { ConcurrentModificationError } from '../../functions/core/errors';
-import { oldestUnpaidDueDate, type Loan } from '../../functions/core/loan';
-import { RepaymentExistsError, type LoanRepository, type Repayment } from '../../functions/core/loan-service';
-import { signWebhookBody } from '../../functions/core/repayment-webhook';
+import { ConcurrentModificationError } from '../../functions/core/kernel/errors';
+import { oldestUnpaidDueDate, type Loan } from '../../functions/core/servicing/loan';
+import { RepaymentExistsError, type LoanRepository, type Repayment } from '../../functions/core/servicing/loan-service';
+import { signWebhookBody } from '../../functions/core/servicing/repayment-webhook';
 
 export const TEST_REPAYMENT_WEBHOOK_SECRET = 'unit-test-repayment-webhook-secret-0123456789';
 

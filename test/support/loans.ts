@@ -1,6 +1,6 @@
 // Loans for tests: hand-made schedules (the core takes any list shaped like the schedule generator's installments).
 
-import { createLoan, type Loan, type ScheduleInstallmentInput } from '../../functions/core/loan';
+import { createLoan, type Loan, type ScheduleInstallmentInput } from '../../functions/core/servicing/loan';
 
 /** Rows as [dueDate, principalMinor, interestMinor, feesMinor]. */
 export function scheduleOf(rows: [string, number, number, number][]): ScheduleInstallmentInput[] {

@@ -1,7 +1,7 @@
 // A GET /v1/reports/summary answer for tests of the operations page (local/ops-page.ts): two weeks of made-up figures
 // in the report's JSON shape, with a decline reason and a reviewer name that would be markup if not escaped.
 
-import type { ReportSummary } from '../../functions/core/reports';
+import type { ReportSummary } from '../../functions/core/reporting/reports';
 
 export function opsReportFixture(from = '2026-03-01', days = 14): ReportSummary {
   const start = Date.parse(`${from}T00:00:00Z`);

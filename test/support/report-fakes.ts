@@ -1,9 +1,9 @@
 // The report's aggregates in memory: counters applied from CounterDeltas exactly as the DynamoDB adapter merges them
-// (functions/core/aggregates.ts), read back per day and for the portfolio. The in-memory repositories of the other
+// (functions/core/reporting/aggregates.ts), read back per day and for the portfolio. The in-memory repositories of the other
 // fakes keep no counters; tests of the report feed this one directly (apply, or set hand-made counters).
 
-import { mergeCounterDeltas, type CounterDelta } from '../../functions/core/aggregates';
-import type { DayCounters, ReportRepository } from '../../functions/core/reports';
+import { mergeCounterDeltas, type CounterDelta } from '../../functions/core/reporting/aggregates';
+import type { DayCounters, ReportRepository } from '../../functions/core/reporting/reports';
 
 export class InMemoryReportCounters implements ReportRepository {
   readonly days = new Map<string, DayCounters>();

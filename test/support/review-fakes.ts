@@ -2,8 +2,8 @@
 // conditional writes that re-read and re-apply on a race, one review per task token, the reviewer's openReviews moved
 // in the same "transaction", the SLA index ordered by slaDueAt. The integration tests check the real adapters.
 
-import { ConcurrentModificationError, ConflictError, NotFoundError } from '../../functions/core/errors';
-import type { Page } from '../../functions/core/ports';
+import { ConcurrentModificationError, ConflictError, NotFoundError } from '../../functions/core/kernel/errors';
+import type { Page } from '../../functions/core/kernel/ports';
 import {
   slaDueAt,
   type Review,
@@ -12,8 +12,8 @@ import {
   type Reviewer,
   type ReviewerRepository,
   type ReviewerSubscriptions,
-} from '../../functions/core/reviews';
-import { createReviewLinks } from '../../functions/core/review-links';
+} from '../../functions/core/review/reviews';
+import { createReviewLinks } from '../../functions/core/review/review-links';
 
 export const TEST_REVIEW_LINK_KEY = 'unit-test-review-link-key-0123456789abcdef';
 export const TEST_PUBLIC_BASE_URL = 'https://api.lender.test';

@@ -3,7 +3,7 @@
 import { createHandler as createSubmit } from '../../functions/handlers/submit-application';
 import { createHandler as createMarkAssessing } from '../../functions/handlers/pipeline-mark-assessing';
 import { createHandler as createScore } from '../../functions/handlers/pipeline-score';
-import { requestReview } from '../../functions/core/review-service';
+import { requestReview } from '../../functions/core/review/review-service';
 import type { fakeDeps } from './fakes';
 import { httpEvent, lambdaContext, parse } from './events';
 import { validApplication } from './applications';

@@ -3,7 +3,7 @@
 // well inside the Lambda time limit. The function's own name comes from the Lambda runtime's environment.
 
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import type { ScanContinuation } from '../../core/overdue-scan';
+import type { ScanContinuation } from '../../core/servicing/overdue-scan';
 
 export function createLambdaScanContinuation(client: LambdaClient, functionName: () => string | undefined = () => process.env.AWS_LAMBDA_FUNCTION_NAME): ScanContinuation {
   return {

@@ -5,7 +5,7 @@
 
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { CONTRACT_CONTENT_TYPE, CONTRACT_PREFIX, contractObjectKey, contractSha256, type ContractStore } from '../../core/contract';
+import { CONTRACT_CONTENT_TYPE, CONTRACT_PREFIX, contractObjectKey, contractSha256, type ContractStore } from '../../core/contracting/contract';
 
 export function createS3ContractStore(client: S3Client, bucket: string): ContractStore {
   return {

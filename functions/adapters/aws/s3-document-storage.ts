@@ -3,7 +3,8 @@
 
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { Clock, DocumentStorage } from '../../core/ports';
+import type { Clock } from '../../core/kernel/ports';
+import type { DocumentStorage } from '../../core/applications/ports';
 
 export function createS3DocumentStorage(client: S3Client, bucket: string, clock: Clock): DocumentStorage {
   return {

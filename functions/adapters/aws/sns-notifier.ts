@@ -2,7 +2,7 @@
 // whose subscriptions (with filter policies on the message attributes) decide who receives them.
 
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { Notification, Notifier } from '../../core/ports';
+import type { Notification, Notifier } from '../../core/kernel/ports';
 
 export interface TopicArns {
   applicant: string;

@@ -3,7 +3,7 @@
 // SNS sends the reviewer a confirmation email first; messages reach them once they confirm.
 
 import { SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { Reviewer, ReviewerSubscriptions } from '../../core/reviews';
+import type { Reviewer, ReviewerSubscriptions } from '../../core/review/reviews';
 
 /** The filter policy of a reviewer's subscription (matched against the message attributes). */
 export function reviewerFilterPolicy(reviewerId: string): { reviewerId: string[] } {

@@ -13,8 +13,8 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import { TaskTokenGoneError } from '../../core/errors';
-import type { Workflow } from '../../core/ports';
+import { TaskTokenGoneError } from '../../core/kernel/errors';
+import type { Workflow } from '../../core/applications/ports';
 
 /** The answers Step Functions gives for a token that no longer waits, as one domain error. */
 async function answering(send: () => Promise<unknown>): Promise<void> {

@@ -37,7 +37,7 @@ import {
   type BureauUnavailableReason,
   type CreditBureau,
   type CreditHistory,
-} from '../../core/bureau';
+} from '../../core/assessment/bureau';
 import {
   callResiliently,
   CIRCUIT_STATE_NAMES,

@@ -16,9 +16,9 @@ import {
   type BureauReport,
   type BureauRequest,
   type CreditBureau,
-} from '../../core/bureau';
-import { cnBirthDate, cnCheckCharacter, cnNationalIdProblem } from '../../core/national-id';
-import type { Clock } from '../../core/ports';
+} from '../../core/assessment/bureau';
+import { cnBirthDate, cnCheckCharacter, cnNationalIdProblem } from '../../core/kernel/national-id';
+import type { Clock } from '../../core/kernel/ports';
 import { systemClock } from '../clock';
 
 /** A report's content without the per-pull fields (reportId, bureau, pulledAt, subject). */

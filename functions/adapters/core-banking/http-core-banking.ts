@@ -43,7 +43,7 @@ import {
   type TransferRejectedReason,
   type TransferRequest,
   type TransferResult,
-} from '../../core/core-banking';
+} from '../../core/contracting/core-banking';
 import {
   callResiliently,
   CIRCUIT_STATE_NAMES,

@@ -14,8 +14,8 @@ import {
   type TransferRejectedReason,
   type TransferRequest,
   type TransferResult,
-} from '../../core/core-banking';
-import type { Clock } from '../../core/ports';
+} from '../../core/contracting/core-banking';
+import type { Clock } from '../../core/kernel/ports';
 import { systemClock } from '../clock';
 
 export type SandboxAccountScenario = 'transient_failure' | 'unavailable' | 'account_closed' | 'account_invalid';

@@ -1,11 +1,12 @@
-// The report counters (functions/core/aggregates.ts) as items of the repositories' transactions: each CounterDelta
+// The report counters (functions/core/reporting/aggregates.ts) as items of the repositories' transactions: each CounterDelta
 // becomes an Update of its day or portfolio item (keys.ts: PK=AGG), numbers moved with ADD and durations appended to
 // the decisionSeconds list, in the same TransactWriteItems as the state change it counts. Both are written or neither:
 // a retried write whose condition fails (a stale version) counts nothing, and a lost write counts nothing either.
 
 import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DECISION_SECONDS, mergeCounterDeltas, type CounterDelta } from '../../core/aggregates';
+import { DECISION_SECONDS, mergeCounterDeltas, type CounterDelta } from '../../core/reporting/aggregates';
 import { cancellationReasons } from './errors';
+import { retrying } from '../../core/kernel/retry';
 import { keys } from './keys';
 
 export type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
@@ -76,15 +77,16 @@ const CONFLICT_RETRIES = 3;
  */
 export async function transactWrite(doc: DynamoDBDocumentClient, items: TransactItem[]): Promise<void> {
   assertTransactionSize(items);
-  for (let attempt = 0; ; attempt += 1) {
-    try {
+  await retrying(
+    async () => {
       await doc.send(new TransactWriteCommand({ TransactItems: items }));
-      return;
-    } catch (error) {
-      const reasons = cancellationReasons(error);
-      const onlyConflicts = reasons?.includes('TransactionConflict') && reasons.every((reason) => reason === 'None' || reason === 'TransactionConflict');
-      if (!onlyConflicts || attempt >= CONFLICT_RETRIES) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * (attempt + 1)));
-    }
-  }
+    },
+    { attempts: CONFLICT_RETRIES + 1, retryable: onlyTransactionConflicts, pauseMs: (attempt) => 10 + Math.random() * 40 * attempt },
+  );
+}
+
+/** Cancelled only because another transaction was writing one of the items at that moment. */
+function onlyTransactionConflicts(error: unknown): boolean {
+  const reasons = cancellationReasons(error);
+  return Boolean(reasons?.includes('TransactionConflict') && reasons.every((reason) => reason === 'None' || reason === 'TransactionConflict'));
 }

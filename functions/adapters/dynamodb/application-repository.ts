@@ -1,6 +1,6 @@
 // Applications and their documents in the single table. Every state change is a conditional write on the version
 // (optimistic locking); the open-application slot of a person changes in the same transaction as the application,
-// and so do the report counters the change moves (received, decisions, expired reviews: core/aggregates.ts).
+// and so do the report counters the change moves (received, decisions, expired reviews: core/reporting/aggregates.ts).
 
 import {
   GetCommand,
@@ -10,16 +10,17 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { Application, ApplicationDocument } from '../../core/application';
-import { chain, type AuditEntry, type AuditEvent } from '../../core/audit';
-import { ConflictError, ConcurrentModificationError } from '../../core/errors';
-import { assertTransition, isOpen, type ApplicationStatus } from '../../core/lifecycle';
-import type { ApplicationRepository, CustomerRecord, NewApplicationWrite, Page } from '../../core/ports';
+import type { Application, ApplicationDocument } from '../../core/applications/application';
+import { chain, type AuditEntry, type AuditEvent } from '../../core/kernel/audit';
+import { ConflictError, ConcurrentModificationError } from '../../core/kernel/errors';
+import { assertTransition, isOpen, type ApplicationStatus } from '../../core/applications/lifecycle';
+import type { Page } from '../../core/kernel/ports';
+import type { ApplicationRepository, CustomerRecord, NewApplicationWrite } from '../../core/applications/ports';
 import { keys } from './keys';
 import { TTL_ATTRIBUTE } from './table-definition';
 import { queryAll } from './query';
 import { cancellationReasons, concurrentModification, decodeCursor, encodeCursor, isConditionalCheckFailed } from './errors';
-import { applicationDeltas } from '../../core/aggregates';
+import { applicationDeltas } from '../../core/reporting/aggregates';
 import { aggregateUpdates, transactWrite } from './aggregate-writes';
 
 const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'type'];
@@ -37,11 +38,11 @@ function toDocument(item: Record<string, unknown>): ApplicationDocument {
 
 export interface ApplicationRepositoryOptions {
   /** The lender's time zone: the report counters written with each change count on its calendar days. */
-  timeZone?: string;
+  timeZone: string;
 }
 
-export function createApplicationRepository(doc: DynamoDBDocumentClient, tableName: string, options: ApplicationRepositoryOptions = {}): ApplicationRepository {
-  const timeZone = options.timeZone ?? 'Asia/Shanghai';
+export function createApplicationRepository(doc: DynamoDBDocumentClient, tableName: string, options: ApplicationRepositoryOptions): ApplicationRepository {
+  const timeZone = options.timeZone;
   function auditPut(applicationId: string, event: AuditEvent) {
     return {
       TableName: tableName,

@@ -1,6 +1,6 @@
 // SDK errors become domain errors here, so no handler ever sees a DynamoDB exception name.
 
-import { ConcurrentModificationError, ValidationError } from '../../core/errors';
+import { ConcurrentModificationError, ValidationError } from '../../core/kernel/errors';
 
 export function isConditionalCheckFailed(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';

@@ -2,7 +2,8 @@
 // store only reads them. DynamoDB's TTL deletes them some time after expiry, so an expired record is ignored here.
 
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Clock, IdempotencyRecord, IdempotencyStore } from '../../core/ports';
+import type { Clock } from '../../core/kernel/ports';
+import type { IdempotencyRecord, IdempotencyStore } from '../../core/applications/ports';
 import { keys } from './keys';
 import { TTL_ATTRIBUTE } from './table-definition';
 

@@ -8,19 +8,19 @@
 // Index attributes, rebuilt on every write: GSI1 OWNERLOANS#<owner> (a customer's loans) and, while the loan is ACTIVE
 // and owes anything, GSI2 LOANS#DUE sorted by its oldest unpaid due date (the overdue scan's sparse index).
 //
-// Report counters (core/aggregates.ts loanDeltas): every write also moves the portfolio gauges from what the stored
+// Report counters (core/reporting/aggregates.ts loanDeltas): every write also moves the portfolio gauges from what the stored
 // version counted (`countedAs` on the loan) to what the loan is now, and counts the disbursement, the repayment and the
 // bucket changes not counted yet, in the same transaction; the loan is stored with its new `countedAs`. The version
 // condition makes that exact: the countedAs read is the one stored, or the write fails and is read again.
 
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConcurrentModificationError } from '../../core/errors';
-import { oldestUnpaidDueDate, type Loan } from '../../core/loan';
-import { RepaymentExistsError, type LoanRepository, type Repayment } from '../../core/loan-service';
+import { ConcurrentModificationError } from '../../core/kernel/errors';
+import { oldestUnpaidDueDate, type Loan } from '../../core/servicing/loan';
+import { RepaymentExistsError, type LoanRepository, type Repayment } from '../../core/servicing/loan-service';
 import { cancellationReasons, decodeCursor, encodeCursor, isConditionalCheckFailed } from './errors';
 import { keys } from './keys';
 import { queryAll } from './query';
-import { loanDeltas, type LoanWrite } from '../../core/aggregates';
+import { loanDeltas, type LoanWrite } from '../../core/reporting/aggregates';
 import { aggregateUpdates, transactWrite, type TransactItem } from './aggregate-writes';
 
 const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'type'];
@@ -44,11 +44,11 @@ export function loanItem(loan: Loan): Record<string, unknown> {
 
 export interface LoanRepositoryOptions {
   /** The lender's time zone: the report counters written with each change count on its calendar days. */
-  timeZone?: string;
+  timeZone: string;
 }
 
-export function createLoanRepository(doc: DynamoDBDocumentClient, tableName: string, options: LoanRepositoryOptions = {}): LoanRepository {
-  const timeZone = options.timeZone ?? 'Asia/Shanghai';
+export function createLoanRepository(doc: DynamoDBDocumentClient, tableName: string, options: LoanRepositoryOptions): LoanRepository {
+  const timeZone = options.timeZone;
 
   /** The loan as it is to be stored (with what the aggregates will count for it) and the counter updates. */
   function counted(write: LoanWrite): { loan: Loan; updates: TransactItem[] } {

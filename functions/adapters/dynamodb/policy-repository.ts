@@ -7,9 +7,9 @@
 // Each decision stores the policy version it used, so the window is visible in the audit trail.
 
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { NotFoundError } from '../../core/errors';
-import { DEFAULT_POLICY_DRAFT, type Policy, type PolicyDraft, type PolicyRepository, type PolicySummary } from '../../core/policy';
-import type { Clock } from '../../core/ports';
+import { NotFoundError } from '../../core/kernel/errors';
+import { DEFAULT_POLICY_DRAFT, type Policy, type PolicyDraft, type PolicyRepository, type PolicySummary } from '../../core/decisioning/policy';
+import type { Clock } from '../../core/kernel/ports';
 import { keys } from './keys';
 import { concurrentModification, isConditionalCheckFailed } from './errors';
 

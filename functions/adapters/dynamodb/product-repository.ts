@@ -1,8 +1,8 @@
 // Loan products in the single table, listed through GSI1 (PK=PRODUCTS).
 
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Product } from '../../core/products';
-import type { ProductRepository } from '../../core/ports';
+import type { Product } from '../../core/applications/products';
+import type { ProductRepository } from '../../core/applications/ports';
 import { keys } from './keys';
 import { isConditionalCheckFailed } from './errors';
 import { queryAll } from './query';

@@ -3,8 +3,8 @@
 // loans: one Query for a range of days, one for the portfolio gauges.
 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DECISION_SECONDS } from '../../core/aggregates';
-import type { DayCounters, ReportRepository } from '../../core/reports';
+import { DECISION_SECONDS } from '../../core/reporting/aggregates';
+import type { DayCounters, ReportRepository } from '../../core/reporting/reports';
 import { keys } from './keys';
 import { queryAll } from './query';
 

@@ -4,7 +4,7 @@
 // instant (core slaDueAt), holds only the reviews the SLA check or the staff queue must see; a review leaves it (its
 // GSI2 attributes are dropped) once it is decided and delivered, escalated, expired and delivered, or cancelled.
 // A decision, an escalation and an expiry also move the report counters (reviews decided per reviewer, SLA breaches:
-// core/aggregates.ts reviewDeltas) in the same transaction, after the items whose positions the error mapping reads.
+// core/reporting/aggregates.ts reviewDeltas) in the same transaction, after the items whose positions the error mapping reads.
 
 import { createHash } from 'node:crypto';
 import {
@@ -15,14 +15,18 @@ import {
   TransactWriteCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { ConcurrentModificationError, ConflictError, NotFoundError } from '../../core/errors';
-import { slaDueAt, type Review, type ReviewRepository } from '../../core/reviews';
-import type { Page } from '../../core/ports';
+import { ConcurrentModificationError, ConflictError, NotFoundError } from '../../core/kernel/errors';
+import { slaDueAt, type Review, type ReviewRepository } from '../../core/review/reviews';
+import type { Page } from '../../core/kernel/ports';
 import { cancellationReasons, decodeCursor, encodeCursor, isConditionalCheckFailed } from './errors';
 import { keys } from './keys';
 import { queryAll } from './query';
-import { reviewDeltas } from '../../core/aggregates';
+import { reviewDeltas } from '../../core/reporting/aggregates';
 import { aggregateUpdates } from './aggregate-writes';
+import { retrying } from '../../core/kernel/retry';
+
+/** Another write got to the review first: read it again and re-apply (other conflicts are not retried). */
+class LostRace extends ConcurrentModificationError {}
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
@@ -62,11 +66,11 @@ class NotApplicable extends Error {}
 
 export interface ReviewRepositoryOptions {
   /** The lender's time zone: the report counters written with each change count on its calendar days. */
-  timeZone?: string;
+  timeZone: string;
 }
 
-export function createReviewRepository(doc: DynamoDBDocumentClient, tableName: string, options: ReviewRepositoryOptions = {}): ReviewRepository {
-  const timeZone = options.timeZone ?? 'Asia/Shanghai';
+export function createReviewRepository(doc: DynamoDBDocumentClient, tableName: string, options: ReviewRepositoryOptions): ReviewRepository {
+  const timeZone = options.timeZone;
   /** The counter updates of a review's change from `current` to `next`. */
   const counted = (current: Review, next: Review): TransactItem[] => aggregateUpdates(tableName, reviewDeltas(current, next, timeZone));
   async function get(reviewId: string): Promise<Review | undefined> {
@@ -104,49 +108,44 @@ export function createReviewRepository(doc: DynamoDBDocumentClient, tableName: s
     extras: (current: Review, next: Review) => TransactItem[] = () => [],
     onExtraFailed: (index: number) => Error = () => new ConcurrentModificationError(`review ${review.reviewId} changed meanwhile`),
   ): Promise<Review | undefined> {
-    let current = review;
-    for (let attempt = 1; ; attempt += 1) {
-      let next: Review | undefined;
-      try {
-        next = apply(current);
-      } catch (error) {
-        if (error instanceof NotApplicable) return undefined;
-        throw error;
-      }
-      if (!next) return undefined;
-      next = { ...next, version: current.version + 1 };
-      const put = {
-        TableName: tableName,
-        Item: toItem(next),
-        ConditionExpression: '#version = :version',
-        ExpressionAttributeNames: { '#version': 'version' },
-        ExpressionAttributeValues: { ':version': current.version },
-      };
-      const others = extras(current, next);
-      let raced = false;
-      try {
-        if (others.length === 0) await doc.send(new PutCommand(put));
-        else await doc.send(new TransactWriteCommand({ TransactItems: [{ Put: put }, ...others] }));
-        return next;
-      } catch (error) {
-        const reasons = cancellationReasons(error);
-        if (isConditionalCheckFailed(error) || reasons?.[0] === 'ConditionalCheckFailed' || reasons?.includes('TransactionConflict')) {
-          raced = true;
-        } else if (reasons) {
-          const failed = reasons.findIndex((reason, index) => index > 0 && reason === 'ConditionalCheckFailed');
-          if (failed > 0) throw onExtraFailed(failed - 1);
-          throw error;
-        } else {
+    // The first attempt applies to the review as given; later ones (after a lost race) to a fresh read.
+    return retrying(
+      async (attempt) => {
+        const current = attempt === 1 ? review : await get(review.reviewId);
+        if (!current) throw new NotFoundError(`no review ${review.reviewId}`);
+        let next: Review | undefined;
+        try {
+          next = apply(current);
+        } catch (error) {
+          if (error instanceof NotApplicable) return undefined;
           throw error;
         }
-      }
-      if (raced) {
-        if (attempt >= ATTEMPTS) throw new ConcurrentModificationError(`review ${review.reviewId} changed meanwhile`);
-        const fresh = await get(review.reviewId);
-        if (!fresh) throw new NotFoundError(`no review ${review.reviewId}`);
-        current = fresh;
-      }
-    }
+        if (!next) return undefined;
+        next = { ...next, version: current.version + 1 };
+        const put = {
+          TableName: tableName,
+          Item: toItem(next),
+          ConditionExpression: '#version = :version',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':version': current.version },
+        };
+        const others = extras(current, next);
+        try {
+          if (others.length === 0) await doc.send(new PutCommand(put));
+          else await doc.send(new TransactWriteCommand({ TransactItems: [{ Put: put }, ...others] }));
+          return next;
+        } catch (error) {
+          const reasons = cancellationReasons(error);
+          if (isConditionalCheckFailed(error) || reasons?.[0] === 'ConditionalCheckFailed' || reasons?.includes('TransactionConflict')) {
+            throw new LostRace(`review ${review.reviewId} changed meanwhile`, { cause: error });
+          }
+          const failed = reasons ? reasons.findIndex((reason, index) => index > 0 && reason === 'ConditionalCheckFailed') : -1;
+          if (failed > 0) throw onExtraFailed(failed - 1);
+          throw error;
+        }
+      },
+      { attempts: ATTEMPTS, retryable: (error) => error instanceof LostRace },
+    );
   }
 
   const pendingOr = (onNotPending: 'conflict' | 'skip') => (current: Review) => {

@@ -3,8 +3,8 @@
 
 import { createHash } from 'node:crypto';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, NotFoundError } from '../../core/errors';
-import type { Reviewer, ReviewerRepository } from '../../core/reviews';
+import { ConflictError, NotFoundError } from '../../core/kernel/errors';
+import type { Reviewer, ReviewerRepository } from '../../core/review/reviews';
 import { cancellationReasons, isConditionalCheckFailed } from './errors';
 import { keys } from './keys';
 

@@ -18,7 +18,7 @@ import {
   type IBackoff,
   type IRetryBackoffContext,
 } from 'cockatiel';
-import type { Clock } from '../../core/ports';
+import type { Clock } from '../../core/kernel/ports';
 
 /** A failure worth another attempt (timeout, network, 5xx, 429), with the reason the adapter reports. */
 export class TransientFailure<Reason extends string = string> extends Error {

@@ -2,7 +2,7 @@
 // HKDF from one secret (Secrets Manager in AWS, a file locally), so neither is ever stored or logged.
 
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import type { PiiProtector } from '../../core/ports';
+import type { PiiProtector } from '../../core/kernel/ports';
 
 const VERSION = 'v1';
 

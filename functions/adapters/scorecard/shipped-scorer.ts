@@ -2,9 +2,9 @@
 // once per process. The JSON is bundled into the Lambda, so scoring needs no I/O.
 
 import shippedModel from '../../../models/german-credit/model.json' with { type: 'json' };
-import { compileScorecard, scoreRow } from '../../core/scorecard/score';
-import type { ScorecardModel } from '../../core/scorecard/types';
-import type { Scorer } from '../../core/scoring';
+import { compileScorecard, scoreRow } from '../../core/assessment/scorecard/score';
+import type { ScorecardModel } from '../../core/assessment/scorecard/types';
+import type { Scorer } from '../../core/assessment/scoring';
 
 export function createScorecardScorer(model: ScorecardModel): Scorer {
   const compiled = compileScorecard(model);

@@ -28,8 +28,8 @@
 // nor a response body ever appears in an error, a cause or an event.
 
 import { createHash } from 'node:crypto';
-import { NotificationRejectedError, TemporarilyUnavailableError } from '../../core/errors';
-import type { Notification, Notifier } from '../../core/ports';
+import { NotificationRejectedError, TemporarilyUnavailableError } from '../../core/kernel/errors';
+import type { Notification, Notifier } from '../../core/kernel/ports';
 import {
   callResiliently,
   CIRCUIT_STATE_NAMES,

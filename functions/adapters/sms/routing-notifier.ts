@@ -2,7 +2,7 @@
 // the applicant topic, review requests, operations alerts) to the other notifier, SNS. Used where SNS sends no SMS
 // (the AWS China regions, CDK context microloan:smsProvider=http); elsewhere production uses the SNS notifier alone.
 
-import type { Notification, Notifier } from '../../core/ports';
+import type { Notification, Notifier } from '../../core/kernel/ports';
 
 export interface NotifierRoutes {
   /** Receives every notification with channel 'sms'. */

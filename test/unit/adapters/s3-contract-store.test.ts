@@ -6,7 +6,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { S3Client } from '@aws-sdk/client-s3';
 import { createS3ContractStore } from '../../../functions/adapters/aws/s3-contract-store';
-import { contractSha256 } from '../../../functions/core/contract';
+import { contractSha256 } from '../../../functions/core/contracting/contract';
 
 const TEXT = '小额贷款合同 / MICROLOAN CONTRACT\n\nBorrower: Li Wei\n';
 

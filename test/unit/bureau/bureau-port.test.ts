@@ -9,8 +9,8 @@ import {
   creditHistoryFromGermanCode,
   germanCreditHistoryCode,
   thinFileReport,
-} from '../../../functions/core/bureau';
-import { DomainError, TemporarilyUnavailableError } from '../../../functions/core/errors';
+} from '../../../functions/core/assessment/bureau';
+import { DomainError, TemporarilyUnavailableError } from '../../../functions/core/kernel/errors';
 
 describe('bureau port', () => {
   it("maps credit histories one to one onto the German data's credit_history codes", () => {

@@ -6,7 +6,7 @@ import {
   BureauUnavailableError,
   bureauReportSchema,
   type BureauRequest,
-} from '../../../functions/core/bureau';
+} from '../../../functions/core/assessment/bureau';
 import { FixedClock } from '../../support/fakes';
 import { nationalIdFor } from '../../support/applications';
 import { startFakeBureau, wireReport, type FakeBureau } from './fake-bureau-server';

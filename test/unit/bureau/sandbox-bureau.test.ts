@@ -7,8 +7,8 @@ import {
   sandboxIdentity,
   type SandboxScenario,
 } from '../../../functions/adapters/bureau/sandbox-bureau';
-import { BureauRequestRejectedError, BureauUnavailableError, bureauReportSchema, type BureauReport } from '../../../functions/core/bureau';
-import { cnBirthDate, cnNationalIdProblem } from '../../../functions/core/national-id';
+import { BureauRequestRejectedError, BureauUnavailableError, bureauReportSchema, type BureauReport } from '../../../functions/core/assessment/bureau';
+import { cnBirthDate, cnNationalIdProblem } from '../../../functions/core/kernel/national-id';
 import { FixedClock } from '../../support/fakes';
 import { nationalIdFor } from '../../support/applications';
 

@@ -10,8 +10,8 @@ import {
   CoreBankingUnavailableError,
   TransferRejectedError,
   type TransferRequest,
-} from '../../../functions/core/core-banking';
-import { TemporarilyUnavailableError } from '../../../functions/core/errors';
+} from '../../../functions/core/contracting/core-banking';
+import { TemporarilyUnavailableError } from '../../../functions/core/kernel/errors';
 import { FixedClock } from '../../support/fakes';
 import { startFakeCoreBank, wireTransfer, type FakeCoreBank, type RecordedRequest } from './fake-core-banking-server';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSandboxCoreBanking, SANDBOX_ACCOUNTS, sandboxAccount } from '../../../functions/adapters/core-banking/sandbox-core-banking';
-import { CoreBankingUnavailableError, TransferRejectedError, type TransferRequest } from '../../../functions/core/core-banking';
+import { CoreBankingUnavailableError, TransferRejectedError, type TransferRequest } from '../../../functions/core/contracting/core-banking';
 import { FixedClock } from '../../support/fakes';
 
 const transfer = (overrides: Partial<TransferRequest> = {}): TransferRequest => ({

@@ -9,9 +9,9 @@ import { createHandler as createPrepare } from '../../../functions/handlers/pipe
 import { createHandler as createAccept } from '../../../functions/handlers/accept-contract';
 import { createHandler as createQuery } from '../../../functions/handlers/query-applications';
 import { createHandler as createWithdraw } from '../../../functions/handlers/withdraw-application';
-import { verifyChain } from '../../../functions/core/audit';
-import { contractSha256 } from '../../../functions/core/contract';
-import { disbursementAccountOf } from '../../../functions/core/contracting';
+import { verifyChain } from '../../../functions/core/kernel/audit';
+import { contractSha256 } from '../../../functions/core/contracting/contract';
+import { disbursementAccountOf } from '../../../functions/core/contracting/contracting';
 import { fakeDeps } from '../../support/fakes';
 import { httpEvent, lambdaContext, parse } from '../../support/events';
 import { validApplication } from '../../support/applications';

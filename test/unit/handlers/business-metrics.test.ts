@@ -12,13 +12,14 @@ import { createHandler as createDisburse } from '../../../functions/handlers/pip
 import { createHandler as createRepayments } from '../../../functions/handlers/repayments';
 import { createHandler as createReviewSla } from '../../../functions/handlers/review-sla';
 import { createHandler as createOverdueScan } from '../../../functions/handlers/overdue-scan';
-import { requestReview } from '../../../functions/core/review-service';
-import { openLoan } from '../../../functions/core/loan-service';
+import { requestReview } from '../../../functions/core/review/review-service';
+import { openLoan } from '../../../functions/core/servicing/loan-service';
 import { fakeDeps } from '../../support/fakes';
 import { httpEvent, lambdaContext, parse } from '../../support/events';
 import { validApplication } from '../../support/applications';
 import { newToken } from '../../support/reviews';
 import { THREE_MONTHS } from '../../support/loans';
+import { TIME_ZONE } from '../../support/settings';
 
 type Deps = ReturnType<typeof fakeDeps>;
 
@@ -174,7 +175,7 @@ describe('business metrics recorded by the handlers', () => {
     await openLoan(deps, {
       loanId: 'LOAN1', applicationId: 'APP1', ownerId: 'alice', productId: 'personal-consumer', currency: 'CNY', principalMinor: 300_000,
       annualRatePercent: '12', disbursedAt: '2026-01-10T02:00:00.000Z', schedule: THREE_MONTHS,
-    });
+    }, { timeZone: TIME_ZONE });
     const repay = () =>
       createRepayments(deps)(
         httpEvent({
@@ -230,7 +231,7 @@ describe('business metrics recorded by the handlers', () => {
     await openLoan(deps, {
       loanId: 'LOAN1', applicationId: 'APP1', ownerId: 'alice', productId: 'personal-consumer', currency: 'CNY', principalMinor: 300_000,
       annualRatePercent: '12', disbursedAt: '2026-01-10T02:00:00.000Z', schedule: THREE_MONTHS,
-    });
+    }, { timeZone: TIME_ZONE });
     deps.metrics.clear();
     deps.clock.current = new Date('2026-02-07T02:00:00.000Z'); // 10:00 in Shanghai, three days before the first due date
     const result = await createOverdueScan(deps)({});

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { pipelineInput } from '../../../functions/core/intake';
+import { pipelineInput } from '../../../functions/core/applications/intake';
 import * as conclude from '../../../functions/handlers/pipeline-conclude';
 import * as decide from '../../../functions/handlers/pipeline-decide';
 import * as disburse from '../../../functions/handlers/pipeline-disburse';

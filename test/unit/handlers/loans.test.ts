@@ -1,11 +1,12 @@
 import { createHandler as createLoans } from '../../../functions/handlers/loans';
 import { createHandler as createRepayments } from '../../../functions/handlers/repayments';
-import { openLoan, recordRepayment } from '../../../functions/core/loan-service';
-import { ConflictError } from '../../../functions/core/errors';
+import { openLoan, recordRepayment } from '../../../functions/core/servicing/loan-service';
+import { ConflictError } from '../../../functions/core/kernel/errors';
 import { fakeDeps } from '../../support/fakes';
 import { httpEvent, lambdaContext, parse } from '../../support/events';
 import { signTestWebhook } from '../../support/loan-fakes';
 import { THREE_MONTHS } from '../../support/loans';
+import { TIME_ZONE } from '../../support/settings';
 
 type Deps = ReturnType<typeof fakeDeps>;
 
@@ -22,7 +23,7 @@ async function depsWithLoan(now = '2026-02-12T02:00:00.000Z'): Promise<Deps> {
     annualRatePercent: '12',
     disbursedAt: '2026-01-10T02:00:00.000Z',
     schedule: THREE_MONTHS,
-  });
+  }, { timeZone: TIME_ZONE });
   return deps;
 }
 
@@ -50,7 +51,7 @@ describe('openLoan (called by the disbursement step)', () => {
     const again = await openLoan(deps, {
       loanId: 'LOAN1', applicationId: 'APP1', ownerId: 'alice', currency: 'CNY', principalMinor: 300_000, annualRatePercent: '12',
       disbursedAt: '2026-01-10T02:00:00.000Z', schedule: THREE_MONTHS,
-    });
+    }, { timeZone: TIME_ZONE });
     expect(again.created).toBe(false);
     expect(again.loan).toMatchObject({ status: 'ACTIVE', disbursementDate: '2026-01-10', version: 1 });
     expect(deps.loans.loans.size).toBe(1);
@@ -62,7 +63,7 @@ describe('openLoan (called by the disbursement step)', () => {
       openLoan(deps, {
         loanId: 'LOAN1', applicationId: 'APP2', ownerId: 'bob', currency: 'CNY', principalMinor: 300_000, annualRatePercent: '12',
         disbursedAt: '2026-01-10T02:00:00.000Z', schedule: THREE_MONTHS,
-      }),
+      }, { timeZone: TIME_ZONE }),
     ).rejects.toThrow(ConflictError);
   });
 });
@@ -275,7 +276,7 @@ describe('recordRepayment', () => {
     const deps = await depsWithLoan();
     deps.loans.racesToSimulate = 10;
     await expect(
-      recordRepayment(deps, { loanId: 'LOAN1', amountMinor: 100, currency: 'CNY', paidAt: '2026-02-10T03:00:00Z', reference: 'R', recordedBy: 'ops:olga', channel: 'staff' }, { maxAttempts: 3 }),
+      recordRepayment(deps, { loanId: 'LOAN1', amountMinor: 100, currency: 'CNY', paidAt: '2026-02-10T03:00:00Z', reference: 'R', recordedBy: 'ops:olga', channel: 'staff' }, { timeZone: TIME_ZONE, maxAttempts: 3 }),
     ).rejects.toThrow(/changed meanwhile/);
   });
 });

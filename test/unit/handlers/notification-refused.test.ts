@@ -2,9 +2,9 @@
 // that sends it: the decision stands and the refusal is in the audit trail; the overdue scan records the refused
 // reminder and does not try it again; and a loan the scan cannot process does not hold up the others.
 
-import { NotificationRejectedError } from '../../../functions/core/errors';
-import { createLoan } from '../../../functions/core/loan';
-import type { Notification } from '../../../functions/core/ports';
+import { NotificationRejectedError } from '../../../functions/core/kernel/errors';
+import { createLoan } from '../../../functions/core/servicing/loan';
+import type { Notification } from '../../../functions/core/kernel/ports';
 import { createHandler as createSubmit } from '../../../functions/handlers/submit-application';
 import { createHandler as createMarkAssessing } from '../../../functions/handlers/pipeline-mark-assessing';
 import { createHandler as createScore } from '../../../functions/handlers/pipeline-score';

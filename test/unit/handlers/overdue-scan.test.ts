@@ -2,7 +2,7 @@
 // business date and the cursor, so every due loan is seen once over the invocations; a finished scan publishes the
 // portfolio's gauges (loans by bucket, PAR30) from the report counters.
 
-import { createLoan } from '../../../functions/core/loan';
+import { createLoan } from '../../../functions/core/servicing/loan';
 import { createHandler } from '../../../functions/handlers/overdue-scan';
 import { fakeDeps } from '../../support/fakes';
 import { THREE_MONTHS } from '../../support/loans';

@@ -4,7 +4,7 @@ import { createHandler as createScore } from '../../../functions/handlers/pipeli
 import { createHandler as createDecide } from '../../../functions/handlers/pipeline-decide';
 import { createHandler as createConclude } from '../../../functions/handlers/pipeline-conclude';
 import { sandboxIdentity } from '../../../functions/adapters/bureau/sandbox-bureau';
-import { verifyChain } from '../../../functions/core/audit';
+import { verifyChain } from '../../../functions/core/kernel/audit';
 import { smsReference } from '../../../functions/adapters/sms/http-sms-provider';
 import { fakeDeps } from '../../support/fakes';
 import { httpEvent, lambdaContext, parse } from '../../support/events';

@@ -3,7 +3,7 @@ import { createHandler as createMarkAssessing } from '../../../functions/handler
 import { createHandler as createScore } from '../../../functions/handlers/pipeline-score';
 import { createHandler as createWithdraw } from '../../../functions/handlers/withdraw-application';
 import { sandboxIdentity } from '../../../functions/adapters/bureau/sandbox-bureau';
-import { verifyChain } from '../../../functions/core/audit';
+import { verifyChain } from '../../../functions/core/kernel/audit';
 import { fakeDeps } from '../../support/fakes';
 import { httpEvent, lambdaContext, parse } from '../../support/events';
 import { validApplication } from '../../support/applications';

@@ -1,6 +1,6 @@
 import { createHandler } from '../../../functions/handlers/policy';
 import { createHandler as createSeed } from '../../../functions/handlers/seed-products';
-import { DEFAULT_POLICY, DEFAULT_POLICY_DRAFT } from '../../../functions/core/policy';
+import { DEFAULT_POLICY, DEFAULT_POLICY_DRAFT } from '../../../functions/core/decisioning/policy';
 import { API_ROUTES } from '../../../functions/shared/routes';
 import { fakeDeps } from '../../support/fakes';
 import { httpEvent, lambdaContext, parse } from '../../support/events';

@@ -3,7 +3,7 @@
 
 import { parse as parseCsv } from 'csv-parse/sync';
 import { createHandler, prefersCsv } from '../../../functions/handlers/reports';
-import { summaryRows } from '../../../functions/core/reports';
+import { summaryRows } from '../../../functions/core/reporting/reports';
 import { fakeDeps } from '../../support/fakes';
 import { httpEvent, lambdaContext, parse } from '../../support/events';
 

@@ -1,5 +1,5 @@
 import { createHandler } from '../../../functions/handlers/review-page';
-import { decideReview, requestReview } from '../../../functions/core/review-service';
+import { decideReview, requestReview } from '../../../functions/core/review/review-service';
 import type { HttpResult } from '../../../functions/shared/http';
 import { fakeDeps } from '../../support/fakes';
 import { httpEvent, lambdaContext } from '../../support/events';

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { contractSha256 } from '../../../functions/core/contract';
+import { contractSha256 } from '../../../functions/core/contracting/contract';
 import { CONTRACT_PATH_PREFIX, handleContractGet, LocalContractStore } from '../../../local/contracts';
 
 const SECRET = 'd'.repeat(64);

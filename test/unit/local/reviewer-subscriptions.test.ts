@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultRecipients, LocalOutbox } from '../../../local/outbox';
 import { LocalReviewerSubscriptions } from '../../../local/reviewer-subscriptions';
-import type { Reviewer } from '../../../functions/core/reviews';
+import type { Reviewer } from '../../../functions/core/review/reviews';
 
 const clock = { now: () => new Date('2026-05-01T08:00:00Z') };
 const reviewer = (reviewerId: string, email: string): Reviewer => ({

@@ -10,6 +10,7 @@ import { LocalClock } from '../../../local/clock';
 import { LocalTokenIssuer } from '../../../local/jwt';
 import { LocalOutbox } from '../../../local/outbox';
 import { createLocalServer, MAX_API_BODY_BYTES, parseClockChange, type HealthReport } from '../../../local/server';
+import { TIME_ZONE } from '../../support/settings';
 
 const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -41,6 +42,7 @@ describe('local HTTP server', () => {
       clock,
       schedules: new Map([['overdue-scan', async () => ({ scanned: 3 })]]),
       health: async () => healthy,
+      timeZone: TIME_ZONE,
       uploads: { secret: 'e'.repeat(64), uploadsDir: join(mkdtempSync(join(tmpdir(), 'srv-')), 'uploads'), clock, log, onUploaded: async () => undefined, track: () => undefined },
       log,
     });

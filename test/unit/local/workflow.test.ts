@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ConcurrentModificationError, TaskTokenGoneError } from '../../../functions/core/errors';
+import { ConcurrentModificationError, TaskTokenGoneError } from '../../../functions/core/kernel/errors';
 import { functionArnPlaceholder, LocalWorkflow, type TaskHandler } from '../../../local/workflow';
 import { localPipelineSubstitutions } from '../../../local/wiring';
 import { PIPELINE_TASK_PLACEHOLDERS } from '../../../lib/pipeline-substitutions';

@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { scoreRow, type ScorecardModel } from '../../../functions/core/scorecard';
+import { scoreRow, type ScorecardModel } from '../../../functions/core/assessment/scorecard';
 import { buildArtifacts, readCsvFile } from '../../../scripts/scorecard-files';
 
 const ROOT = resolve(import.meta.dirname, '../../..');

@@ -1,4 +1,4 @@
-import { fitLogistic, newtonStep, penalisedLogLikelihood } from '../../../functions/core/scorecard/logistic';
+import { fitLogistic, newtonStep, penalisedLogLikelihood } from '../../../training/scorecard/logistic';
 
 /** One binary predictor: x = 0 → 30 ones and 10 zeros, x = 1 → 20 ones and 20 zeros. */
 function twoGroups() {

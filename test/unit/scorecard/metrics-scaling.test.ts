@@ -1,4 +1,4 @@
-import { auc, averageCost, brier, confusion, gini, ks, logLoss, psi, psiByQuantiles } from '../../../functions/core/scorecard/metrics';
+import { auc, averageCost, brier, confusion, gini, ks, logLoss, psi, psiByQuantiles } from '../../../training/scorecard/metrics';
 import {
   DEFAULT_SCALING,
   interceptShift,
@@ -6,7 +6,7 @@ import {
   pdOfLogOdds,
   scoreOfLogOdds,
   scoreOfOdds,
-} from '../../../functions/core/scorecard/scaling';
+} from '../../../functions/core/assessment/scorecard/scaling';
 
 describe('model measures against hand-computed values', () => {
   const risk = [0.1, 0.4, 0.35, 0.8];

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { scoreRow, type ScorecardModel } from '../../../functions/core/scorecard';
+import { scoreRow, type ScorecardModel } from '../../../functions/core/assessment/scorecard';
 import { scoreTable } from '../../../scripts/scorecard-files';
 import { BEST_APPLICANT, tinyModel } from './tiny-model';
 

@@ -6,7 +6,7 @@ import {
   reasonEntry,
   scoreRow,
   type ReasonCode,
-} from '../../../functions/core/scorecard';
+} from '../../../functions/core/assessment/scorecard';
 import { BEST_APPLICANT, tinyModel } from './tiny-model';
 
 const worst = { duration_months: 30, checking_status: 'A11', housing: 'A151', purpose: 'A40', savings: 'A61', age_years: 22 };

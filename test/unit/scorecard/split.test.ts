@@ -1,4 +1,4 @@
-import { stratifiedFolds, stratifiedSplit } from '../../../functions/core/scorecard/split';
+import { stratifiedFolds, stratifiedSplit } from '../../../training/scorecard/split';
 
 const labels = Array.from({ length: 1000 }, (_, i) => (i % 10 < 3 ? 1 : 0));
 

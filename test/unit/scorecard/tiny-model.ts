@@ -1,6 +1,6 @@
 // A hand-written scorecard for scoring and reason-code tests: every number is chosen, nothing is trained.
 
-import { DEFAULT_SCALING, SCORECARD_FORMAT, type ModelBin, type ModelFeature, type ScorecardModel } from '../../../functions/core/scorecard';
+import { DEFAULT_SCALING, SCORECARD_FORMAT, type ModelBin, type ModelFeature, type ScorecardModel } from '../../../functions/core/assessment/scorecard';
 
 const common = { woe: 0, count: 10, badRate: 0.3 };
 

@@ -11,7 +11,7 @@ import {
   type Dataset,
   type NumericBin,
   type TrainingSettings,
-} from '../../../functions/core/scorecard';
+} from '../../../training/scorecard';
 
 /** A synthetic portfolio: risk falls with age, rises with term, depends on a category; noise is pure noise. */
 function syntheticData(rows: number, seed: number): Dataset {

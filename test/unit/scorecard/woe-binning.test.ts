@@ -5,8 +5,8 @@ import {
   mergeSmallBins,
   monotonicMerge,
   quantileCutPoints,
-} from '../../../functions/core/scorecard/binning';
-import { informationValue, totalsOf, weightOfEvidence } from '../../../functions/core/scorecard/woe';
+} from '../../../training/scorecard/binning';
+import { informationValue, totalsOf, weightOfEvidence } from '../../../training/scorecard/woe';
 
 /** Rows: `count` copies of value with the first `bads` of them bad. */
 function rows(groups: Array<[value: number | string | null, count: number, bads: number]>) {

@@ -1,7 +1,7 @@
 // The BusinessMetrics adapters: Powertools Metrics writes CloudWatch embedded-metric-format JSON lines to stdout (a
 // Console over process.stdout, created per Metrics instance), which these tests capture; and the recording one.
 
-import { BUSINESS_METRIC_NAMES } from '../../../functions/core/ports';
+import { BUSINESS_METRIC_NAMES } from '../../../functions/core/kernel/ports';
 import { createPowertoolsMetrics, publishMetrics, recordPortfolioGauges, RecordingMetrics, recordingMetrics } from '../../../functions/shared/metrics';
 
 type Emf = {

@@ -7,8 +7,8 @@ import {
   type HttpSmsProviderEvent,
   type HttpSmsProviderOptions,
 } from '../../../functions/adapters/sms/http-sms-provider';
-import { TemporarilyUnavailableError } from '../../../functions/core/errors';
-import type { Notification } from '../../../functions/core/ports';
+import { TemporarilyUnavailableError } from '../../../functions/core/kernel/errors';
+import type { Notification } from '../../../functions/core/kernel/ports';
 import { FixedClock } from '../../support/fakes';
 import { startFakeSmsGateway, type FakeSmsGateway } from './fake-sms-gateway';
 

@@ -1,5 +1,5 @@
 import { createRoutingNotifier } from '../../../functions/adapters/sms/routing-notifier';
-import type { Notification, Notifier } from '../../../functions/core/ports';
+import type { Notification, Notifier } from '../../../functions/core/kernel/ports';
 
 class Recording implements Notifier {
   readonly sent: Notification[] = [];

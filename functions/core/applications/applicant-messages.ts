@@ -1,0 +1,119 @@
+// What the applicant is told at each step, in their language (PRODUCT.md §2.12). Plain text: SMS and email alike.
+
+import type { DecisionReason } from '../decisioning/decision';
+import type { Offer } from '../decisioning/offer';
+import type { ReminderStage } from '../servicing/overdue';
+
+export type ApplicantMessageKind = 'approved' | 'declined' | 'info_requested' | 'expired' | 'contract_ready' | 'offer_expired' | 'disbursed';
+
+type Language = 'zh-CN' | 'en';
+
+export interface ApplicantMessage {
+  subject: string;
+  body: string;
+}
+
+const money = (m: { amount: string; currency: string }) => `${m.amount} ${m.currency}`;
+
+export function applicantMessage(
+  kind: ApplicantMessageKind,
+  language: Language,
+  input: { applicationId: string; offer?: Offer; reasons?: DecisionReason[]; comment?: string },
+): ApplicantMessage {
+  const ref = input.applicationId;
+  const zh = language === 'zh-CN';
+  switch (kind) {
+    case 'approved': {
+      const o = input.offer!;
+      return zh
+        ? {
+            subject: '您的贷款申请已获批准',
+            body: `您的贷款申请（${ref}）已获批准：金额 ${money(o.principal)}，年利率 ${o.annualRatePercent}%，期限 ${o.termMonths} 个月，每期还款约 ${money(o.installment)}，应还总额 ${money(o.totalRepayable)}。请在 ${o.expiresAt.slice(0, 10)} 前查看并接受合同。`,
+          }
+        : {
+            subject: 'Your loan application is approved',
+            body: `Your loan application (${ref}) is approved: ${money(o.principal)} at ${o.annualRatePercent}% a year over ${o.termMonths} months, about ${money(o.installment)} per installment, ${money(o.totalRepayable)} in total. Please review and accept the contract by ${o.expiresAt.slice(0, 10)}.`,
+          };
+    }
+    case 'declined': {
+      const reasons = (input.reasons ?? []).slice(0, 4).map((r) => `- ${r.description}`);
+      return zh
+        ? { subject: '您的贷款申请未获批准', body: [`很遗憾，您的贷款申请（${ref}）未获批准。主要原因：`, ...reasons].join('\n') }
+        : { subject: 'Your loan application was declined', body: [`We are sorry: your loan application (${ref}) was declined. The main reasons:`, ...reasons].join('\n') };
+    }
+    case 'info_requested':
+      return zh
+        ? { subject: '您的贷款申请需要补充信息', body: `审核人员需要更多信息才能处理您的贷款申请（${ref}）：${input.comment ?? ''}\n请在应用中补充材料。` }
+        : { subject: 'More information is needed for your loan application', body: `The reviewer needs more information to decide on your loan application (${ref}): ${input.comment ?? ''}\nPlease add it in the app.` };
+    case 'contract_ready': {
+      const o = input.offer!;
+      return zh
+        ? {
+            subject: '您的贷款合同已生成',
+            body: `您的贷款合同（申请编号 ${ref}）已生成：金额 ${money(o.principal)}，年利率 ${o.annualRatePercent}%，期限 ${o.termMonths} 个月。请在应用中阅读合同全文，并于 ${o.expiresAt.slice(0, 10)} 前确认接受；逾期要约失效。`,
+          }
+        : {
+            subject: 'Your loan contract is ready',
+            body: `Your loan contract (application ${ref}) is ready: ${money(o.principal)} at ${o.annualRatePercent}% a year over ${o.termMonths} months. Please read the full contract in the app and accept it by ${o.expiresAt.slice(0, 10)}; after that the offer lapses.`,
+          };
+    }
+    case 'disbursed': {
+      const o = input.offer!;
+      return zh
+        ? { subject: '您的贷款已放款', body: `您的贷款（申请编号 ${ref}）${money(o.principal)} 已发放至您的账户。请在应用中查看还款计划，按期还款。` }
+        : { subject: 'Your loan has been paid out', body: `Your loan (application ${ref}) of ${money(o.principal)} has been paid into your account. The repayment schedule is in the app; please pay each installment on time.` };
+    }
+    case 'offer_expired':
+      return zh
+        ? { subject: '您的贷款要约已过期', body: `您的贷款申请（${ref}）的要约未在有效期内接受，已失效。您可以重新提交申请。` }
+        : { subject: 'Your loan offer has expired', body: `The offer for your loan application (${ref}) was not accepted in time and has lapsed. You are welcome to apply again.` };
+    case 'expired':
+      return zh
+        ? { subject: '您的贷款申请已过期', body: `您的贷款申请（${ref}）未能在规定时间内完成审核，已过期。您可以重新提交申请。` }
+        : { subject: 'Your loan application has expired', body: `Your loan application (${ref}) could not be decided in time and has expired. You are welcome to apply again.` };
+  }
+}
+
+/**
+ * The repayment reminder of a stage (issue 6): short enough for an SMS. Before the due date: the amount and the date;
+ * on it: due today; after it: the days past due, the amount, that late fees apply once the grace period has passed,
+ * and where to pay (in the app).
+ */
+export function reminderMessage(
+  stage: ReminderStage,
+  language: Language,
+  input: { loanId: string; n: number; dueDate: string; amount: { amount: string; currency: string }; daysPastDue: number },
+): ApplicantMessage {
+  const { loanId, n, dueDate, daysPastDue } = input;
+  const amount = money(input.amount);
+  const zh = language === 'zh-CN';
+  switch (stage) {
+    case 'due_in_3_days':
+      return zh
+        ? { subject: '还款提醒', body: `您的贷款（${loanId}）第 ${n} 期应还 ${amount}，到期日 ${dueDate}。请按时在应用中还款。` }
+        : { subject: 'Repayment reminder', body: `Installment ${n} of your loan ${loanId}, ${amount}, is due on ${dueDate}. Please pay on time in the app.` };
+    case 'due_today':
+      return zh
+        ? { subject: '今日还款到期', body: `您的贷款（${loanId}）第 ${n} 期应还 ${amount}，今天（${dueDate}）到期。请今天在应用中还款。` }
+        : { subject: 'Your repayment is due today', body: `Installment ${n} of your loan ${loanId}, ${amount}, is due today (${dueDate}). Please pay today in the app.` };
+    case 'overdue_1':
+    case 'overdue_7':
+    case 'overdue_15':
+    case 'overdue_30': {
+      const urgent = stage === 'overdue_15' || stage === 'overdue_30';
+      return zh
+        ? {
+            subject: urgent ? '紧急：您的还款已严重逾期' : '您的还款已逾期',
+            body: `您的贷款（${loanId}）第 ${n} 期（到期日 ${dueDate}）已逾期 ${daysPastDue} 天，尚欠 ${amount}。超过宽限期后将按合同收取逾期费用。请尽快在应用中还款。`,
+          }
+        : {
+            subject: urgent ? 'Urgent: your repayment is seriously overdue' : 'Your repayment is overdue',
+            body: `Installment ${n} of your loan ${loanId} (due ${dueDate}) is ${daysPastDue} ${daysPastDue === 1 ? 'day' : 'days'} past due; ${amount} is owed. Late fees apply under your contract after the grace period. Please pay in the app as soon as possible.`,
+          };
+    }
+    default: {
+      const unknown: never = stage;
+      throw new Error(`unknown reminder stage ${String(unknown)}`);
+    }
+  }
+}

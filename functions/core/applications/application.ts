@@ -1,0 +1,168 @@
+// The loan application as stored and as shown (API.md "Application view").
+
+import type { ApplicationStatus } from './lifecycle';
+import type { CustomerType, DocumentKind } from './products';
+import type { FieldProblem } from '../kernel/errors';
+import { fromMinor } from '../kernel/money';
+import type { AuditHead } from '../kernel/audit';
+import type { Assessment } from '../assessment/assessment';
+import type { Decision } from '../decisioning/decision';
+import type { Offer } from '../decisioning/offer';
+import type { ContractAcceptance } from '../contracting/contract';
+
+export interface TimelineEntry {
+  at: string;
+  status: ApplicationStatus;
+  by: string;
+}
+
+export interface ApplicationDocument {
+  documentId: string;
+  kind: DocumentKind;
+  contentType: string;
+  sizeBytes: number;
+  status: 'PENDING_UPLOAD' | 'RECEIVED';
+  createdAt: string;
+  receivedAt?: string;
+}
+
+/** Everything about an application except the applicant's PII, which lives encrypted in `sealedApplicant`. */
+export interface Application {
+  applicationId: string;
+  ownerId: string;
+  status: ApplicationStatus;
+  productId: string;
+  channel: string;
+  customerType: CustomerType;
+  amountMinor: number;
+  currency: string;
+  termMonths: number;
+  purpose: string;
+  /** Keyed hash of the national ID: finds the person's open application without keeping the ID in clear. */
+  nationalIdHash: string;
+  preferredLanguage: 'zh-CN' | 'en';
+  /** Non-identifying answers used for scoring (household, employment, finances, business figures). */
+  profile: Record<string, unknown>;
+  /** The applicant's identity and the guarantor's, encrypted (AES-256-GCM) as one sealed blob. */
+  sealedApplicant: string;
+  requiredDocuments: DocumentKind[];
+  timeline: TimelineEntry[];
+  failure?: FieldProblem | { step: string; message: string };
+  /** The credit assessment (score, band, reasons, model version), once the Score step has run. */
+  assessment?: Assessment;
+  /** What the policy (and later the reviewers) decided. */
+  decision?: Decision;
+  /** The offer made with an approval. */
+  offer?: Offer;
+  /** Applicant notifications already sent, by kind (approved, declined, …): each is sent once. */
+  notified?: string[];
+  /** The task token the pipeline waits with until the applicant accepts the contract (the Contract step). */
+  contractTaskToken?: string;
+  /** The applicant's acceptance of `offer.contract`: time, channel and the hash accepted. */
+  acceptance?: ContractAcceptance;
+  /**
+   * The disbursement account given with the contract acceptance, sealed by the PiiProtector (a DisbursementAccount).
+   * One given at submission lives in `sealedApplicant` instead; this one, when present, wins (see
+   * contracting.ts `disbursementAccountOf`).
+   */
+  sealedDisbursementAccount?: string;
+  /** The loan opened at disbursement. */
+  loanId?: string;
+  /** The end of this application's audit chain; every write that appends events moves it. */
+  auditHead: AuditHead;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+/** Review levels approved so far (derived from the reviews by the caller). */
+export interface ReviewProgress {
+  levelsDone: number;
+}
+
+/** What the view needs besides the stored application: a fresh link to the contract text (ContractStore.link). */
+export interface ViewExtras {
+  contractUrl?: string;
+}
+
+export function toApplicationView(app: Application, documents: ApplicationDocument[], progress?: ReviewProgress, extras: ViewExtras = {}) {
+  const received = [...new Set(documents.filter((d) => d.status === 'RECEIVED').map((d) => d.kind))];
+  return {
+    applicationId: app.applicationId,
+    status: app.status,
+    productId: app.productId,
+    channel: app.channel,
+    customerType: app.customerType,
+    loan: {
+      amount: fromMinor({ minor: app.amountMinor, currency: app.currency }),
+      termMonths: app.termMonths,
+      purpose: app.purpose,
+    },
+    createdAt: app.createdAt,
+    updatedAt: app.updatedAt,
+    documents: {
+      required: app.requiredDocuments,
+      received,
+      missing: app.requiredDocuments.filter((kind) => !received.includes(kind)),
+      items: documents.map((d) => ({
+        documentId: d.documentId,
+        kind: d.kind,
+        contentType: d.contentType,
+        sizeBytes: d.sizeBytes,
+        status: d.status,
+        createdAt: d.createdAt,
+        ...(d.receivedAt ? { receivedAt: d.receivedAt } : {}),
+      })),
+    },
+    ...(app.assessment ? { assessment: assessmentView(app.assessment) } : {}),
+    ...(app.decision
+      ? {
+          decision: {
+            outcome: app.decision.outcome,
+            score: app.decision.score,
+            band: app.decision.band,
+            reasons: app.decision.reasons,
+            policyVersion: app.decision.policyVersion,
+            modelVersion: app.decision.modelVersion,
+            decidedAt: app.decision.decidedAt,
+            decidedBy: app.decision.decidedBy,
+          },
+        }
+      : {}),
+    ...(app.decision && app.decision.levelsRequired > 0
+      ? { review: { levelsRequired: app.decision.levelsRequired, levelsDone: progress?.levelsDone ?? 0 } }
+      : {}),
+    ...(app.offer ? { offer: offerView(app.offer, extras.contractUrl) } : {}),
+    ...(app.acceptance
+      ? { acceptance: { contractId: app.acceptance.contractId, sha256: app.acceptance.sha256, acceptedAt: app.acceptance.acceptedAt, channel: app.acceptance.channel } }
+      : {}),
+    ...(app.loanId ? { loanId: app.loanId } : {}),
+    timeline: app.timeline,
+  };
+}
+
+/** The offer as shown: its contract without the storage key, with the link when the caller made one. */
+export function offerView(offer: Offer, contractUrl?: string) {
+  const { contract, ...rest } = offer;
+  if (!contract) return rest;
+  return {
+    ...rest,
+    contract: {
+      contractId: contract.contractId,
+      sha256: contract.sha256,
+      generatedAt: contract.generatedAt,
+      ...(contractUrl ? { url: contractUrl } : {}),
+    },
+  };
+}
+
+/** What applicants and staff see of an assessment: the score, its band and the reasons, not the model internals. */
+export function assessmentView(assessment: Assessment) {
+  return {
+    score: assessment.score,
+    band: assessment.band,
+    reasons: assessment.reasons.map(({ code, description }) => ({ code, description })),
+    modelVersion: assessment.modelVersion,
+    assessedAt: assessment.assessedAt,
+  };
+}

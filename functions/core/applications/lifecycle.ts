@@ -1,0 +1,49 @@
+// The application lifecycle (PRODUCT.md §1) as an explicit transition table: an illegal move is refused, never applied.
+
+import { IllegalTransitionError } from '../kernel/errors';
+
+export const APPLICATION_STATUSES = [
+  'SUBMITTED',
+  'ASSESSING',
+  'PENDING_REVIEW',
+  'APPROVED',
+  'ACCEPTED',
+  'DISBURSED',
+  'DECLINED',
+  'WITHDRAWN',
+  'EXPIRED',
+  'FAILED',
+] as const;
+
+export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
+
+const TRANSITIONS: Record<ApplicationStatus, readonly ApplicationStatus[]> = {
+  SUBMITTED: ['ASSESSING', 'WITHDRAWN', 'FAILED'],
+  ASSESSING: ['PENDING_REVIEW', 'APPROVED', 'DECLINED', 'WITHDRAWN', 'FAILED'],
+  PENDING_REVIEW: ['PENDING_REVIEW', 'APPROVED', 'DECLINED', 'WITHDRAWN', 'EXPIRED', 'FAILED'],
+  APPROVED: ['ACCEPTED', 'WITHDRAWN', 'EXPIRED', 'FAILED'],
+  ACCEPTED: ['DISBURSED', 'FAILED'],
+  DISBURSED: [],
+  DECLINED: [],
+  WITHDRAWN: [],
+  EXPIRED: [],
+  FAILED: [],
+};
+
+export function canTransition(from: ApplicationStatus, to: ApplicationStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+export function assertTransition(from: ApplicationStatus, to: ApplicationStatus): void {
+  if (!canTransition(from, to)) throw new IllegalTransitionError(from, to);
+}
+
+/** The statuses that may move to `to`: used as the condition of the conditional write that applies the move. */
+export function statusesThatMayMoveTo(to: ApplicationStatus): ApplicationStatus[] {
+  return APPLICATION_STATUSES.filter((from) => canTransition(from, to));
+}
+
+/** An application is open (it blocks another application by the same person) until it reaches an end. */
+export function isOpen(status: ApplicationStatus): boolean {
+  return TRANSITIONS[status].length > 0;
+}

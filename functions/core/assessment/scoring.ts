@@ -1,0 +1,166 @@
+// The Score step: bureau report → features → scorecard → an assessment on the application, with its audit events.
+
+import type { Application } from '../applications/application';
+import type { Assessment } from './assessment';
+import { bandOf } from './assessment';
+import type { BureauReport, CreditBureau } from './bureau';
+import { dayIn } from '../kernel/dates';
+import { NotFoundError } from '../kernel/errors';
+import { mapFeatures, type FeatureInput, type FeatureRow } from './features';
+import type { Clock, PiiProtector } from '../kernel/ports';
+import type { ApplicationRepository } from '../applications/ports';
+
+export interface ScoredRow {
+  score: number;
+  /** Calibrated probability of bad. */
+  pd: number;
+  /** At most four, worst first, each described in both languages. */
+  reasons: { code: string; feature: string; pointsLost: number; description: Record<'zh-CN' | 'en', string> }[];
+}
+
+/** The shipped scorecard behind a port, so the use case does not depend on the model format. */
+export interface Scorer {
+  readonly modelVersion: string;
+  score(row: FeatureRow): ScoredRow;
+}
+
+export interface ScoreDeps {
+  applications: ApplicationRepository;
+  bureau: CreditBureau;
+  pii: PiiProtector;
+  clock: Clock;
+  scorer: Scorer;
+  /** The lender's time zone: the applicant's age is counted on today's date there. */
+  settings: { timeZone: string };
+  /** Elapsed milliseconds for measuring the scoring itself; performance.now in production. */
+  stopwatch?: () => number;
+}
+
+interface SealedApplicant {
+  applicant: { fullName: string; nationalId: string; dateOfBirth: string; phone: string };
+}
+
+export interface ScoreOutcome {
+  status: string;
+  score: number | null;
+  band: string | null;
+}
+
+/**
+ * Scores an application in ASSESSING once. A repeated task (Step Functions retries, a re-driven execution) finds the
+ * assessment already stored and returns it without pulling the bureau again.
+ */
+export async function scoreApplication(deps: ScoreDeps, applicationId: string): Promise<ScoreOutcome> {
+  const application = await deps.applications.get(applicationId);
+  if (!application) throw new NotFoundError(`no application ${applicationId}`);
+  if (application.assessment) return outcome(application);
+  if (application.status !== 'ASSESSING') return { status: application.status, score: null, band: null };
+
+  const { applicant } = await deps.pii.open<SealedApplicant>(application.sealedApplicant);
+  const report = await deps.bureau.report({
+    nationalId: applicant.nationalId,
+    fullName: applicant.fullName,
+    dateOfBirth: applicant.dateOfBirth,
+    applicationId,
+  });
+
+  const now = deps.clock.now();
+  const stopwatch = deps.stopwatch ?? (() => performance.now());
+  const started = stopwatch();
+  const features = mapFeatures(featureInput(application, applicant.dateOfBirth, dayIn(now, deps.settings.timeZone)), {
+    creditHistory: report.creditHistory,
+    existingCredits: report.existingCredits,
+    monthlyDebtPaymentsMinor:
+      report.totalMonthlyDebtPayments && report.totalMonthlyDebtPayments.currency === application.currency ? report.totalMonthlyDebtPayments.minor : 0,
+  });
+  const scored = deps.scorer.score(features.row);
+  const scoringMillis = stopwatch() - started;
+
+  const assessment: Assessment = {
+    score: scored.score,
+    band: bandOf(scored.score),
+    pd: scored.pd,
+    reasons: scored.reasons.map(({ code, feature, pointsLost, description }) => ({
+      code,
+      feature,
+      pointsLost,
+      description: description[application.preferredLanguage],
+    })),
+    modelVersion: deps.scorer.modelVersion,
+    bureau: bureauSummary(report),
+    derived: features.derived,
+    assessedAt: now.toISOString(),
+    scoringMillis: Math.round(scoringMillis * 1000) / 1000,
+  };
+
+  const at = now.toISOString();
+  const stored = await deps.applications.annotate({
+    application,
+    at,
+    changes: { assessment },
+    audit: [
+      {
+        actor: 'pipeline',
+        action: 'bureau.report_pulled',
+        details: { ...assessment.bureau, fileFound: report.subject.fileFound },
+      },
+      {
+        actor: 'pipeline',
+        action: 'application.scored',
+        details: {
+          score: assessment.score,
+          band: assessment.band,
+          pd: assessment.pd,
+          modelVersion: assessment.modelVersion,
+          reasons: assessment.reasons.map((r) => r.code),
+          features: features.row,
+          derived: features.derived,
+        },
+      },
+    ],
+  });
+  return outcome(stored);
+}
+
+function outcome(application: Application): ScoreOutcome {
+  return { status: application.status, score: application.assessment?.score ?? null, band: application.assessment?.band ?? null };
+}
+
+function bureauSummary(report: BureauReport): Assessment['bureau'] {
+  return {
+    reportId: report.reportId,
+    bureau: report.bureau,
+    creditHistory: report.creditHistory,
+    existingCredits: report.existingCredits,
+    maxDaysPastDueLast24Months: report.maxDaysPastDueLast24Months,
+    currentDefault: report.currentDefault,
+    fraudFlag: report.fraudFlag,
+    inquiriesLast6Months: report.inquiriesLast6Months,
+  };
+}
+
+/** The stored, non-identifying profile of an application as the mapping's input. */
+export function featureInput(application: Application, dateOfBirth: string, assessedOn: string): FeatureInput {
+  const profile = application.profile as unknown as {
+    household: FeatureInput['household'];
+    employment: FeatureInput['employment'];
+    finances: FeatureInput['finances'];
+    yearsAtAddress: number;
+    guarantor: FeatureInput['guarantor'];
+  };
+  return {
+    dateOfBirth,
+    assessedOn,
+    amountMinor: application.amountMinor,
+    currency: application.currency,
+    termMonths: application.termMonths,
+    purpose: application.purpose,
+    household: profile.household,
+    employment: profile.employment,
+    finances: profile.finances,
+    yearsAtAddress: profile.yearsAtAddress,
+    guarantor: profile.guarantor,
+    // A phone number is required at intake (the API validates it), so every applicant has one.
+    hasPhone: true,
+  };
+}

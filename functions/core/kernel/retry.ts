@@ -1,0 +1,60 @@
+// Trying again. One helper for every "read, change, write; if someone else wrote first, read again" loop and every
+// short retry of a transient conflict, so the attempt counting, the pauses and what counts as retryable are written once.
+
+import { ConcurrentModificationError, NotFoundError } from './errors';
+
+export interface RetryOptions {
+  /** Tries in all, the first included (at least 1). */
+  attempts: number;
+  /** Whether a failure is worth another try; default: a ConcurrentModificationError (someone else wrote first). */
+  retryable?: (error: unknown, attempt: number) => boolean;
+  /** The pause before try `attempt + 1`, in milliseconds; default none. */
+  pauseMs?: (attempt: number) => number;
+}
+
+/** Someone else changed the item between our read and our conditional write: reading again may succeed. */
+export function isConcurrentModification(error: unknown): boolean {
+  return error instanceof ConcurrentModificationError;
+}
+
+/** `baseMs` × attempt, spread by ±50 % so that racing writers do not collide again in step. */
+export function jitteredPause(baseMs: number): (attempt: number) => number {
+  return (attempt) => baseMs * attempt * (0.5 + Math.random());
+}
+
+/** Runs `run(attempt)` (attempt 1, 2, …) until it succeeds, fails with a non-retryable error, or runs out of attempts. */
+export async function retrying<T>(run: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+  const retryable = options.retryable ?? isConcurrentModification;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await run(attempt);
+    } catch (error) {
+      if (attempt >= options.attempts || !retryable(error, attempt)) throw error;
+      const pause = options.pauseMs?.(attempt) ?? 0;
+      if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+}
+
+/**
+ * Reads the item, runs `step` on it, and when the step meets a concurrent change (ConcurrentModificationError) reads it
+ * again and runs the step on the fresh copy. A missing item is NotFoundError(`missing`).
+ */
+export function withFreshRead<E, T>(
+  read: () => Promise<E | undefined>,
+  missing: string,
+  step: (current: E) => Promise<T>,
+  options: Partial<RetryOptions> = {},
+): Promise<T> {
+  return retrying(
+    async () => {
+      const current = await read();
+      if (current === undefined) throw new NotFoundError(missing);
+      return step(current);
+    },
+    { attempts: DEFAULT_ATTEMPTS, ...options },
+  );
+}
+
+/** Tries for a read-change-write step: enough for the few writers an item has at once. */
+export const DEFAULT_ATTEMPTS = 3;

@@ -1,0 +1,87 @@
+// The emails a reviewer gets (PRODUCT.md §2.5), in the reviewer's language. Plain text: the body carries the GET link
+// in full. No applicant PII: the case is behind the link.
+
+import type { Money } from '../kernel/money';
+import type { ReviewerLanguage } from './reviews';
+
+export type ReviewEmailKind = 'assigned' | 'reminder' | 'escalated';
+
+export interface ReviewEmailInput {
+  reviewerName: string;
+  applicationId: string;
+  level: number;
+  round: number;
+  amount: Money;
+  termMonths: number;
+  link: string;
+  /** When the review (and the link) expires, ISO 8601. */
+  expiresAt: string;
+}
+
+/** An instant as `2026-12-04 08:00 UTC`: unambiguous in both languages. */
+export function formatInstantUtc(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/** A decimal amount with thousands separators: `80000.00` → `80,000.00`. */
+export function groupDigits(amount: string): string {
+  const [whole, fraction] = amount.split('.');
+  const grouped = (whole ?? '').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
+}
+
+export function reviewEmail(kind: ReviewEmailKind, language: ReviewerLanguage, input: ReviewEmailInput): { subject: string; body: string } {
+  const amount = `${groupDigits(input.amount.amount)} ${input.amount.currency}`;
+  const deadline = formatInstantUtc(input.expiresAt);
+  const roundNote = input.round > 1;
+  if (language === 'zh-CN') {
+    const subject = {
+      assigned: `待审批：贷款申请 ${input.applicationId}（第 ${input.level} 级）`,
+      reminder: `提醒：贷款申请 ${input.applicationId} 仍在等待您的审批（第 ${input.level} 级）`,
+      escalated: `转交审批：贷款申请 ${input.applicationId}（第 ${input.level} 级）`,
+    }[kind];
+    const opening = {
+      assigned: `贷款申请 ${input.applicationId} 需要您在第 ${input.level} 级审批中做出决定${roundNote ? `（第 ${input.round} 轮，申请人已被要求补充信息）` : ''}。`,
+      reminder: `贷款申请 ${input.applicationId} 仍在等待您的第 ${input.level} 级审批。`,
+      escalated: `贷款申请 ${input.applicationId} 的第 ${input.level} 级审批已超时，现转交给您处理。`,
+    }[kind];
+    return {
+      subject,
+      body: [
+        `${input.reviewerName}，您好：`,
+        '',
+        opening,
+        `金额：${amount}，期限：${input.termMonths} 个月。`,
+        '',
+        '请打开以下链接查看案件并做出决定：',
+        input.link,
+        '',
+        `此链接仅供您本人使用，有效期至 ${deadline}。打开链接不会做出任何决定，只有提交表单才会。`,
+      ].join('\n'),
+    };
+  }
+  const subject = {
+    assigned: `Review needed: loan application ${input.applicationId} (level ${input.level})`,
+    reminder: `Reminder: loan application ${input.applicationId} still waits for your review (level ${input.level})`,
+    escalated: `Handed to you: loan application ${input.applicationId} (level ${input.level})`,
+  }[kind];
+  const opening = {
+    assigned: `Loan application ${input.applicationId} needs your decision at review level ${input.level}${roundNote ? ` (round ${input.round}: the applicant was asked for more information)` : ''}.`,
+    reminder: `Loan application ${input.applicationId} still waits for your decision at review level ${input.level}.`,
+    escalated: `The level ${input.level} review of loan application ${input.applicationId} was not answered in time and is now yours.`,
+  }[kind];
+  return {
+    subject,
+    body: [
+      `Hello ${input.reviewerName},`,
+      '',
+      opening,
+      `Amount: ${amount}, term: ${input.termMonths} months.`,
+      '',
+      'Open the case and decide here:',
+      input.link,
+      '',
+      `The link is for you only and works until ${deadline}. Opening it decides nothing; only the form does.`,
+    ].join('\n'),
+  };
+}

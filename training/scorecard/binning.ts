@@ -1,0 +1,192 @@
+// Binning of one feature on the development rows.
+// Numeric: quantile fine bins → merge bins that are too small or lack goods or bads → pool adjacent violators so the
+// bad rate is strictly monotonic in the value (the direction with the larger IV wins). A scorecard whose points go
+// up and down with age or amount is hard to defend and, on a few hundred rows, mostly fits noise, so there is no
+// non-monotonic fall-back: a feature without a monotonic trend collapses to few bins, a low IV, and is dropped.
+// Categorical: one bin per level, levels ordered by bad rate, small levels merged into the neighbour with the
+// closest bad rate. Missing values always get their own bin (kept even when small: "missing" is its own story).
+
+import { informationValue, totalsOf, type Cell } from './woe';
+import { binIndex, naturalCompare } from '../../functions/core/assessment/scorecard/values';
+
+export { binIndex };
+
+// Bound once: inside a sandbox such as Jest's vm context every global lookup (Math.exp …) is slow in a hot loop.
+const isNaN = Number.isNaN;
+
+export interface NumericCell extends Cell {
+  /** lower ≤ x < upper; null = unbounded. */
+  lower: number | null;
+  upper: number | null;
+}
+
+export interface CategoricalCell extends Cell {
+  values: string[];
+}
+
+export interface NumericBinning {
+  type: 'numeric';
+  bins: NumericCell[];
+  missing: Cell;
+  /** Whether the bad rate rises or falls with the value. */
+  direction: 'increasing' | 'decreasing';
+}
+
+export interface CategoricalBinning {
+  type: 'categorical';
+  bins: CategoricalCell[];
+  missing: Cell;
+}
+
+export type Binning = NumericBinning | CategoricalBinning;
+
+function badRate(cell: Cell): number {
+  return cell.bads / cell.count;
+}
+
+/** Distinct values at the k/maxBins quantiles of the sorted values, above the minimum (bins are [cut_i, cut_i+1)). */
+export function quantileCutPoints(sorted: readonly number[], maxBins: number): number[] {
+  const cuts: number[] = [];
+  const n = sorted.length;
+  if (n === 0) return cuts;
+  const min = sorted[0] as number;
+  for (let k = 1; k < maxBins; k++) {
+    const value = sorted[Math.floor((k * n) / maxBins)] as number;
+    if (value > min && (cuts.length === 0 || value > (cuts[cuts.length - 1] as number))) cuts.push(value);
+  }
+  return cuts;
+}
+
+/**
+ * Merges, one at a time, the smallest bin that has fewer than minCount rows or no goods or no bads into the
+ * neighbour with the closer bad rate (ties: the smaller neighbour, then the left one), until none is left or one
+ * bin remains. Bins stay in their order.
+ */
+export function mergeSmallBins<T extends Cell>(bins: readonly T[], minCount: number, combine: (a: T, b: T) => T): T[] {
+  const out = [...bins];
+  const offends = (cell: Cell) => cell.count < minCount || cell.bads === 0 || cell.bads === cell.count;
+  while (out.length > 1) {
+    let worst = -1;
+    for (let i = 0; i < out.length; i++) {
+      const cell = out[i] as T;
+      if (offends(cell) && (worst < 0 || cell.count < (out[worst] as T).count)) worst = i;
+    }
+    if (worst < 0) break;
+    const cell = out[worst] as T;
+    const left = out[worst - 1];
+    const right = out[worst + 1];
+    let useLeft: boolean;
+    if (!left) useLeft = false;
+    else if (!right) useLeft = true;
+    else {
+      // An empty bin has no bad rate: it merges with the smaller neighbour.
+      const dl = cell.count === 0 ? 0 : Math.abs(badRate(left) - badRate(cell));
+      const dr = cell.count === 0 ? 0 : Math.abs(badRate(right) - badRate(cell));
+      useLeft = dl < dr || (dl === dr && left.count <= right.count);
+    }
+    if (useLeft) out.splice(worst - 1, 2, combine(left as T, cell));
+    else out.splice(worst, 2, combine(cell, right as T));
+  }
+  return out;
+}
+
+/** Pool adjacent violators: merges neighbours until the bad rate strictly rises (or falls) from bin to bin. */
+export function monotonicMerge<T extends Cell>(bins: readonly T[], increasing: boolean, combine: (a: T, b: T) => T): T[] {
+  const out: T[] = [];
+  for (const bin of bins) {
+    let current = bin;
+    while (out.length > 0) {
+      const previous = out[out.length - 1] as T;
+      const ordered = increasing ? badRate(current) > badRate(previous) : badRate(current) < badRate(previous);
+      if (ordered) break;
+      out.pop();
+      current = combine(previous, current);
+    }
+    out.push(current);
+  }
+  return out;
+}
+
+const combineNumeric = (a: NumericCell, b: NumericCell): NumericCell => ({
+  lower: a.lower,
+  upper: b.upper,
+  count: a.count + b.count,
+  bads: a.bads + b.bads,
+});
+
+const combineCategorical = (a: CategoricalCell, b: CategoricalCell): CategoricalCell => ({
+  values: [...a.values, ...b.values].sort(naturalCompare),
+  count: a.count + b.count,
+  bads: a.bads + b.bads,
+});
+
+export interface BinningOptions {
+  maxBins: number;
+  /** Smallest bin, in rows (minBinShare × development rows, rounded up). */
+  minCount: number;
+  woeSmoothing: number;
+}
+
+/** values: NaN = missing; bad: 1 = bad, 0 = good. */
+export function binNumeric(values: ArrayLike<number>, bad: ArrayLike<number>, options: BinningOptions): NumericBinning {
+  const present: number[] = [];
+  const missing: Cell = { count: 0, bads: 0 };
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i] as number;
+    if (isNaN(x)) {
+      missing.count++;
+      missing.bads += bad[i] as number;
+    } else present.push(x);
+  }
+  const cuts = quantileCutPoints(
+    [...present].sort((a, b) => a - b),
+    options.maxBins,
+  );
+  const fine: NumericCell[] = [];
+  for (let k = 0; k <= cuts.length; k++) {
+    fine.push({ lower: k === 0 ? null : (cuts[k - 1] as number), upper: k === cuts.length ? null : (cuts[k] as number), count: 0, bads: 0 });
+  }
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i] as number;
+    if (isNaN(x)) continue;
+    const cell = fine[binIndex(cuts, x)] as NumericCell;
+    cell.count++;
+    cell.bads += bad[i] as number;
+  }
+  if (present.length === 0) return { type: 'numeric', bins: [], missing, direction: 'increasing' };
+  const merged = mergeSmallBins(fine, options.minCount, combineNumeric);
+  const totals = totalsOf([...merged, missing]);
+  const up = monotonicMerge(merged, true, combineNumeric);
+  const down = monotonicMerge(merged, false, combineNumeric);
+  const ivUp = informationValue([...up, missing], totals, options.woeSmoothing);
+  const ivDown = informationValue([...down, missing], totals, options.woeSmoothing);
+  return ivDown > ivUp
+    ? { type: 'numeric', bins: down, missing, direction: 'decreasing' }
+    : { type: 'numeric', bins: up, missing, direction: 'increasing' };
+}
+
+/** values: null = missing; bad: 1 = bad, 0 = good. */
+export function binCategorical(values: ReadonlyArray<string | null>, bad: ArrayLike<number>, options: BinningOptions): CategoricalBinning {
+  const levels = new Map<string, CategoricalCell>();
+  const missing: Cell = { count: 0, bads: 0 };
+  for (let i = 0; i < values.length; i++) {
+    const level = values[i];
+    const isBad = bad[i] as number;
+    if (level === null || level === undefined) {
+      missing.count++;
+      missing.bads += isBad;
+      continue;
+    }
+    let cell = levels.get(level);
+    if (!cell) levels.set(level, (cell = { values: [level], count: 0, bads: 0 }));
+    cell.count++;
+    cell.bads += isBad;
+  }
+  const byRisk = [...levels.values()].sort(
+    (a, b) => badRate(a) - badRate(b) || naturalCompare(a.values[0] as string, b.values[0] as string),
+  );
+  const merged = mergeSmallBins(byRisk, options.minCount, combineCategorical);
+  // Listed in codebook order of their first level, which is how a reader looks them up.
+  merged.sort((a, b) => naturalCompare(a.values[0] as string, b.values[0] as string));
+  return { type: 'categorical', bins: merged, missing };
+}

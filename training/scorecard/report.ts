@@ -1,0 +1,215 @@
+// The readable report (report.md) and the stable text of the JSON artifacts. Everything here is a function of the
+// model and the report object, so retraining on the same data reproduces the files byte for byte.
+
+import type { TrainingReport } from './train';
+import type { ModelBin, ScorecardModel } from '../../functions/core/assessment/scorecard/types';
+
+/** Two-space JSON with a final newline; numbers are already rounded where they were computed. */
+export function artifactJson(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+const f = (value: number | null, decimals: number) => (value === null ? '–' : value.toFixed(decimals));
+const pct = (value: number | null, decimals = 1) => (value === null ? '–' : `${(value * 100).toFixed(decimals)} %`);
+
+function table(header: string[], rows: Array<Array<string | number>>): string {
+  const line = (cells: Array<string | number>) => `| ${cells.map(String).join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+function binDescription(bin: ModelBin): string {
+  return 'values' in bin ? bin.values.join(', ') : bin.label;
+}
+
+export function trainingCommand(model: ScorecardModel): string {
+  const p = model.parameters;
+  const parts = ['npm run model:train --', '--data FILE.csv', `--target ${model.trainingData.target}`, `--bad ${model.trainingData.bad}`];
+  if (p.categorical.length > 0) parts.push(`--categorical ${p.categorical.join(',')}`);
+  if (p.exclude.length > 0) parts.push(`--exclude ${p.exclude.join(',')}`);
+  parts.push(`--expected-bad-rate ${p.expectedBadRate}`, `--seed ${p.seed}`, `--out DIR`);
+  return parts.join(' ');
+}
+
+export function renderReport(model: ScorecardModel, report: TrainingReport): string {
+  const { development: dev, test } = report.metrics;
+  const cv = report.crossValidation;
+  const out: string[] = [];
+  // Each block (heading, paragraph, table) is followed by a blank line, as Markdown needs around tables.
+  const push = (...blocks: string[]) => {
+    for (const block of blocks) out.push(block, '');
+  };
+
+  push(
+    `# Scorecard ${model.version}`,
+    `Trained by \`${trainingCommand(model)}\` on ${report.data.rows} rows (SHA-256 \`${report.data.sha256}\`), ` +
+      `target \`${report.data.target}\`, bad = \`${report.data.bad}\`, ${report.data.bads} bads (${pct(report.data.badRate)}). ` +
+      `A stratified split (seed ${report.split.seed}) keeps ${report.split.developmentRows} development rows ` +
+      `(${report.split.developmentBads} bad) and ${report.split.testRows} test rows (${report.split.testBads} bad); ` +
+      `the shipped model is fitted on the development rows only, so the test figures describe exactly this artifact.`,
+  );
+
+  push(
+    '## Summary',
+    table(
+      ['measure', 'development', 'test'],
+      [
+        ['AUC', f(dev.auc, 4), f(test.auc, 4)],
+        ['Gini', f(dev.gini, 4), f(test.gini, 4)],
+        ['KS', f(dev.ks, 4), f(test.ks, 4)],
+        ['Brier (sample scale)', f(dev.brier, 4), f(test.brier, 4)],
+        [`cost per applicant at the cut-off (score ≥ ${model.cutoff.score})`, f(dev.cost, 4), f(test.cost, 4)],
+      ],
+    ),
+    `Score PSI development → test: ${f(report.psi.scoreDevelopmentVsTest, 4)} ` +
+      `(${report.psi.scoreDevelopmentVsTest < 0.1 ? 'below 0.1: stable' : report.psi.scoreDevelopmentVsTest < 0.25 ? '0.1–0.25: some shift' : 'above 0.25: shifted'}).`,
+  );
+
+  const published = report.published;
+  const best = published ? Math.min(...published.results.filter((r) => !r.method.startsWith('Reject')).map((r) => r.cost)) : null;
+  const verdict =
+    best === null
+      ? ''
+      : cv.pooledCost < best
+        ? `This beats the best published figure (${best.toFixed(3)}).`
+        : `This does **not** beat the best published figure (${best.toFixed(3)}).`;
+  push(
+    `## ${cv.folds}-fold cross-validated cost`,
+    `Average misclassification cost per applicant (bad accepted = ${model.parameters.costBadAccepted}, good rejected = ` +
+      `${model.parameters.costGoodRejected}) over all ${report.data.rows} rows, stratified folds (seed ${cv.seed}): ` +
+      `**${f(cv.pooledCost, 3)}** (mean of the folds ${f(cv.meanFoldCost, 3)}, standard deviation between folds ` +
+      `${f(cv.sdFoldCost, 3)}). ${verdict}`,
+    'Inside each fold the whole recipe runs again on that fold\'s training rows only: binning, WoE, IV filter, the inner ' +
+      'cross-validation that picks the bin count and λ, the fit, the sign check and the cut-off. The held-out tenth is ' +
+      'scored by the resulting scorecard and nothing else. The cut-off rule (one standard error, see below) was settled ' +
+      'after a first version took the plain lowest-cost threshold; both, and the fixed theoretical threshold, are shown.',
+    table(
+      ['method', 'cost per applicant'],
+      [
+        ['this recipe, cut-off by the one-standard-error rule (shipped)', `**${f(cv.pooledCost, 3)}**`],
+        ['this recipe, cut-off at the plain lowest out-of-fold cost', f(cv.pooledCostAtLowestCost, 3)],
+        [`this recipe, fixed theoretical cut-off pdSample > ${f(report.cutoff.theoryPdSample, 4)}`, f(cv.pooledCostAtTheory, 3)],
+        // "Reject everyone" is computed on this data in the next row.
+        ...(published ? published.results.filter((r) => !r.method.startsWith('Reject')).map((r) => [`${r.method} (published)`, r.cost.toFixed(3)]) : []),
+        ['reject everyone (this data)', f(cv.rejectAllCost, 3)],
+        ['accept everyone (this data)', f(cv.acceptAllCost, 3)],
+      ],
+    ),
+    `Pooled out-of-fold AUC ${f(cv.pooledAuc, 4)}` +
+      (published ? `; published logistic-regression AUCs on this data are around ${published.aucRange[0].toFixed(2)}–${published.aucRange[1].toFixed(2)}.` : '.') +
+      (published ? ` Source of the published figures: ${published.source}.` : ''),
+    table(
+      ['fold', 'rows', 'bads', 'bins', 'λ', 'features', 'cut-off', 'cost', 'lowest-cost cut-off', 'its cost', 'cost at theory', 'AUC'],
+      cv.perFold.map((fold) => [
+        fold.fold,
+        fold.rows,
+        fold.bads,
+        fold.maxBins,
+        fold.lambda,
+        fold.features,
+        f(fold.cutoffPdSample, 2),
+        f(fold.cost, 2),
+        f(fold.cutoffLowestCost, 2),
+        f(fold.costAtLowestCost, 2),
+        f(fold.costAtTheory, 2),
+        f(fold.auc, 4),
+      ]),
+    ),
+  );
+
+  const c = test.confusion;
+  push(
+    '## Cut-off',
+    `Accept when **score ≥ ${model.cutoff.score}**, i.e. P(bad) on the sample scale ≤ ${f(model.cutoff.pdSample, 4)} ` +
+      `(calibrated P(bad) ≤ ${f(model.cutoff.pd, 4)}). With these costs the theory rejects when P(bad) > ` +
+      `${f(report.cutoff.theoryPdSample, 4)}. The threshold is read off the out-of-fold predictions of the inner ` +
+      `cross-validation: the lowest cost there is at ${f(report.selection.cutoffLowestCost, 2)}, and among the thresholds ` +
+      `within one standard error (${f(report.selection.cutoffStandardError, 4)}) of it the one nearest the theory is kept.`,
+    `The cost matrix describes the sample, with its ${pct(model.calibration.sampleBadRate)} bads. If the lender's own ` +
+      `bads run at the expected ${pct(model.calibration.expectedBadRate)}, the same costs break even at a calibrated ` +
+      `P(bad) of ${f(report.cutoff.theoryPdSample, 4)}, which is score ${report.cutoff.calibratedBreakEvenScore}: the ` +
+      'cut-off above is the German sample\'s, not a lending policy.',
+    'Test rows at the cut-off:',
+    table(
+      ['', 'accepted', 'rejected'],
+      [
+        ['good', c.goodAccepted, c.goodRejected],
+        ['bad', c.badAccepted, c.badRejected],
+      ],
+    ),
+    `Cost on the test rows: ${f(test.cost, 4)} per applicant.`,
+  );
+
+  const cal = report.calibration;
+  push(
+    '## Calibration',
+    `The sample has ${pct(cal.sampleBadRate)} bads; the lender expects ${pct(cal.expectedBadRate)}. Prior correction ` +
+      `(King & Zeng) adds ln((1 − τ)/τ · ȳ/(1 − ȳ)) = ${f(cal.interceptShift, 4)} to the log-odds of good, i.e. ` +
+      `${Math.round((model.scaling.pdo / Math.LN2) * cal.interceptShift)} points; scores and \`pd\` are on this calibrated ` +
+      'scale, `pdSample` is the model before the correction.',
+    table(
+      ['score', 'P(bad), sample scale', 'P(bad), calibrated'],
+      cal.scorePoints.map((p) => [p.score, f(p.pdSample, 4), f(p.pd, 4)]),
+    ),
+    'Test rows by the policy\'s score bands (observed bad rate is on the sample, so compare it with the sample-scale PD):',
+    table(
+      ['band', 'scores', 'rows', 'bads', 'observed bad rate', 'mean P(bad), sample', 'mean P(bad), calibrated'],
+      cal.testBands.map((b) => [b.band, `${b.minScore}–${b.maxScore}`, b.rows, b.bads, pct(b.observedBadRate), pct(b.meanPdSample), pct(b.meanPd)]),
+    ),
+  );
+
+  push(
+    '## Model selection',
+    `Inner ${report.selection.innerFolds}-fold cross-validation on the development rows, out-of-fold log-loss of the ` +
+      `whole recipe for each fine-bin count and L2 strength λ (penalty λ/2 · Σβ² on the total log-likelihood). ` +
+      `Chosen: ${report.selection.maxBins} fine bins, λ = ${report.selection.lambda}. The final fit took ` +
+      `${report.selection.iterations} Newton steps (${report.selection.converged ? 'converged' : 'NOT converged'}).`,
+    table(
+      ['fine bins', ...model.parameters.lambdaGrid.map((l) => `λ = ${l}`)],
+      model.parameters.maxBinsGrid.map((bins) => [
+        bins,
+        ...model.parameters.lambdaGrid.map((l) => {
+          const point = report.selection.grid.find((g) => g.maxBins === bins && g.lambda === l);
+          return point ? f(point.logLoss, 4) : '–';
+        }),
+      ]),
+    ),
+  );
+
+  push(
+    '## Features',
+    `Selected when IV ≥ ${model.parameters.ivMin} and the fitted coefficient on the WoE is positive (a negative one ` +
+      `would turn the bin order upside down); dropped features are refitted away one at a time. Bins have at least ` +
+      `${pct(model.parameters.minBinShare, 0)} of the development rows; numeric bins are monotonic in risk.`,
+    table(
+      ['feature', 'type', 'bins', 'IV', 'status', 'coefficient', 'reason'],
+      report.features.map((x) => [x.name, x.type, x.bins ?? '–', f(x.iv, 4), x.status, f(x.coefficient, 4), x.reason ?? '']),
+    ),
+  );
+
+  push(
+    '## Scorecard',
+    `Score = ${model.basePoints} base points + the points of the applicant's bin in each feature, clipped to ` +
+      `${model.scaling.min}–${model.scaling.max} (${model.scaling.baseScore} at odds ${model.scaling.baseOdds}:1, ` +
+      `${model.scaling.pdo} points to double the odds; intercept ${model.intercept} on the sample scale plus the ` +
+      `calibration shift, kept as base points). Points = round(${f(model.scaling.pdo / Math.LN2, 4)} × coefficient × WoE).`,
+  );
+  for (const feature of model.features) {
+    push(
+      `### ${feature.name} (${feature.type}, IV ${f(feature.iv, 4)}, coefficient ${f(feature.coefficient, 4)})`,
+      table(
+        ['bin', 'rows', 'bad rate', 'WoE', 'points'],
+        feature.bins.map((bin) => [binDescription(bin), bin.count, pct(bin.badRate), f(bin.woe, 4), bin.points]),
+      ),
+    );
+  }
+
+  push(
+    '## Score stability',
+    `PSI over the development scores' deciles: ${f(report.psi.scoreDevelopmentVsTest, 4)}.`,
+    table(
+      ['score from', 'development rows', 'test rows'],
+      report.psi.developmentCounts.map((count, k) => [k === 0 ? 'min' : String(report.psi.cuts[k - 1]), count, report.psi.testCounts[k] as number]),
+    ),
+  );
+  return `${out.join('\n').trimEnd()}\n`;
+}
