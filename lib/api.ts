@@ -1,6 +1,6 @@
 // The HTTP API. Its routes come from functions/shared/routes.ts (API_ROUTES), the list the local HTTP server serves
-// too: one Lambda per distinct handler, the Cognito JWT authorizer on `user` routes, none on `none` routes. Each
-// handler's permissions are granted here, least privilege per function.
+// too: one Lambda per distinct handler, the Cognito JWT authorizer on `user` routes, none on `none` routes. What each
+// handler may do is granted from its declaration (lib/bindings.ts), least privilege per function.
 
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import {
@@ -16,16 +16,10 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
-import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { API_ROUTES, type HttpHandlerName } from '../functions/shared/routes';
-import type { Documents } from './documents';
-import type { Pipeline } from './pipeline';
-import type { Notifications } from './notifications';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { HouseFunction } from './house-function';
-import type { Data } from './data';
 import { acknowledge } from './nag';
 
 export interface ApiThrottle {
@@ -35,12 +29,6 @@ export interface ApiThrottle {
 }
 
 export interface ApiProps {
-  readonly table: Table;
-  readonly pipeline: Pipeline;
-  readonly documents: Documents;
-  /** Its PII secret is read by the handlers that seal applicant data. */
-  readonly data: Data;
-  readonly notifications: Notifications;
   readonly userPool: IUserPool;
   readonly userPoolClient: IUserPoolClient;
   readonly logRemovalPolicy: RemovalPolicy;
@@ -162,75 +150,5 @@ export class Api extends Construct {
     }
     this.functions = functions;
 
-    for (const [handler, fn] of functions) grantHandler(handler, fn, props);
-  }
-}
-
-/** What each HTTP handler may do, and the settings that go with it. */
-function grantHandler(handler: HttpHandlerName, fn: HouseFunction, props: ApiProps): void {
-  switch (handler) {
-    case 'submit-application':
-      fn.bindTable(props.table, 'readWrite');
-      fn.setConfig('STATE_MACHINE_ARN', props.pipeline.stateMachine.stateMachineArn);
-      props.pipeline.stateMachine.grantStartExecution(fn);
-      props.data.grantPiiSecretRead(fn);
-      return;
-    case 'query-applications':
-      fn.bindTable(props.table, 'read');
-      props.documents.grantContractRead(fn);
-      return;
-    case 'application-audit':
-      fn.bindTable(props.table, 'read');
-      return;
-    case 'accept-contract':
-      // Records the acceptance (and a sealed disbursement account) and resumes the pipeline's contract wait.
-      fn.bindTable(props.table, 'readWrite');
-      props.data.grantPiiSecretRead(fn);
-      props.pipeline.grantTaskResponse(fn);
-      return;
-    case 'withdraw-application':
-      fn.bindTable(props.table, 'readWrite');
-      props.pipeline.grantStopExecution(fn);
-      return;
-    case 'request-document-upload':
-      fn.bindTable(props.table, 'readWrite');
-      props.documents.grantUpload(fn);
-      return;
-    case 'products':
-    case 'policy':
-      fn.bindTable(props.table, 'readWrite');
-      return;
-    case 'openapi':
-      return;
-    case 'review-queue':
-    case 'loans':
-    case 'quotes': // reads the product a quote names
-      fn.bindTable(props.table, 'read');
-      return;
-    case 'reports':
-      // Reads the report counters, the pending reviews, the reviewers and the policy's SLA; writes nothing.
-      fn.bindTable(props.table, 'read');
-      return;
-    case 'repayments':
-      fn.bindTable(props.table, 'readWrite');
-      props.data.grantRepaymentWebhookSecretRead(fn);
-      return;
-    case 'reviewers':
-      // Adding a reviewer subscribes their e-mail to the review topic with a filter policy on reviewerId.
-      fn.bindTable(props.table, 'readWrite');
-      fn.setConfig('REVIEW_TOPIC_ARN', props.notifications.reviewTopic.topicArn);
-      fn.addToRolePolicy(new PolicyStatement({ actions: ['sns:Subscribe'], resources: [props.notifications.reviewTopic.topicArn] }));
-      return;
-    case 'review-page':
-      // Shows the case (the applicant's name, masked ID), records the decision and resumes the pipeline.
-      fn.bindTable(props.table, 'readWrite');
-      props.data.grantPiiSecretRead(fn);
-      props.data.grantReviewLinkSecretRead(fn);
-      props.pipeline.grantTaskResponse(fn);
-      return;
-    default: {
-      const unknown: never = handler;
-      throw new Error(`no permissions defined for HTTP handler '${String(unknown)}'`);
-    }
   }
 }

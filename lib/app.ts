@@ -59,6 +59,7 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
     cognitoFeaturePlan: featurePlan,
     timeZone: lenderTimeZone({ 'microloan:timeZone': app.node.tryGetContext('microloan:timeZone') }),
     par30AlarmThreshold,
+    ...(stringContext(app, 'microloan:lenderName', '').trim() ? { lenderName: stringContext(app, 'microloan:lenderName', '').trim() } : {}),
   });
   Tags.of(stack).add('project', 'microloan-approval');
   Tags.of(stack).add('stage', stage);

@@ -3,7 +3,6 @@
 // `applications/` invokes the document-uploaded Lambda, which marks the document received.
 
 import { Duration, Stack, type RemovalPolicy } from 'aws-cdk-lib';
-import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import {
@@ -26,7 +25,6 @@ import { traceActively } from './tracing';
 export const DOCUMENTS_PREFIX = 'applications/';
 
 export interface DocumentsProps {
-  readonly table: Table;
   readonly key: IKey;
   readonly logRemovalPolicy: RemovalPolicy;
 }
@@ -86,7 +84,7 @@ export class Documents extends Construct {
       description: 'marks an uploaded document received (S3 ObjectCreated under applications/)',
       timeout: Duration.seconds(30),
       logRemovalPolicy: props.logRemovalPolicy,
-    }).bindTable(props.table, 'readWrite');
+    });
 
     this.bucket.addEventNotification(
       EventType.OBJECT_CREATED,

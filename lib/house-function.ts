@@ -11,6 +11,7 @@ import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-n
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { HandlerName } from '../functions/shared/routes';
+import type { BindingName } from '../functions/shared/bindings';
 import type { LambdaConfig } from '../functions/shared/config';
 import { acknowledge, nagRef } from './nag';
 import { DEPS_LOCK_FILE, REPO_ROOT, handlerEntry } from './paths';
@@ -51,6 +52,12 @@ export class HouseFunction extends NodejsFunction {
   /** The function's own execution role (created beside the function, passed in as `role`). */
   public readonly executionRole: Role;
   public readonly handlerName: HandlerName;
+  /** The physical name, when fixed (a function that must name itself in its own policy). */
+  public readonly fixedName: string | undefined;
+  /** The settings set so far (lib/bindings.ts checks that every binding set its own). */
+  public readonly configuredSettings = new Set<string>();
+  /** The bindings of its declaration, once bound (lib/bindings.ts). */
+  public declaredBindings: readonly BindingName[] = [];
 
   constructor(scope: Construct, id: string, props: HouseFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}LogGroup`, {
@@ -95,6 +102,8 @@ export class HouseFunction extends NodejsFunction {
     });
     this.executionRole = executionRole;
     this.handlerName = props.handlerName;
+    this.fixedName = props.functionName;
+    for (const name of Object.keys(props.environment ?? {})) this.configuredSettings.add(name);
 
     logGroup.grantWrite(executionRole);
     // Tracing.ACTIVE adds xray:PutTraceSegments and xray:PutTelemetryRecords on "*" to the role's default policy.
@@ -108,6 +117,7 @@ export class HouseFunction extends NodejsFunction {
   /** Sets a setting from functions/shared/config.ts. */
   public setConfig(name: ConfigName, value: string): this {
     this.addEnvironment(name, value);
+    this.configuredSettings.add(name);
     return this;
   }
 

@@ -15,6 +15,7 @@ import { ProductSeed } from './product-seed';
 import { HouseFunction } from './house-function';
 import { Observability } from './observability';
 import { isTimeZone } from './context';
+import { bindAllFunctions } from './bindings';
 
 export interface MicroloanStackProps extends StackProps {
   /** `dev` deletes data and logs with the stack; any other stage retains them and protects the table and pool. */
@@ -32,6 +33,8 @@ export interface MicroloanStackProps extends StackProps {
   readonly smsProvider?: SmsProviderSettings;
   /** The lender's IANA time zone (loan days, the overdue scan's run times, quiet hours): context microloan:timeZone. */
   readonly timeZone: string;
+  /** The lender's legal name in contracts (context microloan:lenderName). @default a placeholder name */
+  readonly lenderName?: string;
   /** PAR30 (share of principal 30+ days past due, 0–1) above which the PAR30 alarm fires. @default 0.05 */
   readonly par30AlarmThreshold?: number;
 }
@@ -64,43 +67,34 @@ export class MicroloanStack extends Stack {
       ...(props.smsProvider ? { sms: props.smsProvider } : {}),
     });
     this.identity = new Identity(this, 'Identity', { retainData, featurePlan: props.cognitoFeaturePlan });
-    this.documents = new Documents(this, 'Documents', { table: this.data.table, key: this.data.key, logRemovalPolicy });
-    this.pipeline = new Pipeline(this, 'Pipeline', {
-      table: this.data.table,
-      data: this.data,
-      bureau: props.bureau ?? { baseUrl: '', apiKeySecretArn: '' },
-      documents: this.documents,
-      coreBanking: props.coreBanking ?? { baseUrl: '', apiKeySecretArn: '' },
-      notifications: this.notifications,
-      logRemovalPolicy,
-    });
+    this.documents = new Documents(this, 'Documents', { key: this.data.key, logRemovalPolicy });
+    this.pipeline = new Pipeline(this, 'Pipeline', { logRemovalPolicy });
     this.api = new Api(this, 'Api', {
-      table: this.data.table,
-      pipeline: this.pipeline,
-      documents: this.documents,
-      data: this.data,
-      notifications: this.notifications,
       userPool: this.identity.userPool,
       userPoolClient: this.identity.applicantClient,
       logRemovalPolicy,
       throttle: props.throttle,
       corsOrigins: props.corsOrigins,
     });
-    this.schedules = new Schedules(this, 'Schedules', {
+    this.schedules = new Schedules(this, 'Schedules', { logRemovalPolicy, timeZone });
+    this.productSeed = new ProductSeed(this, 'ProductSeed', { logRemovalPolicy });
+
+    // Every function: the lender's settings, then exactly what its declaration binds it to (lib/bindings.ts).
+    const functions = this.node.findAll().filter((c): c is HouseFunction => c instanceof HouseFunction);
+    for (const fn of functions) {
+      fn.setConfig('TIME_ZONE', timeZone);
+      if (props.lenderName) fn.setConfig('LENDER_NAME', props.lenderName);
+    }
+    bindAllFunctions(this, {
       table: this.data.table,
       data: this.data,
       notifications: this.notifications,
+      documents: this.documents,
       pipeline: this.pipeline,
-      logRemovalPolicy,
-      timeZone,
+      apiUrl: this.api.url,
+      bureau: props.bureau ?? { baseUrl: '', apiKeySecretArn: '' },
+      coreBanking: props.coreBanking ?? { baseUrl: '', apiKeySecretArn: '' },
     });
-    // Review links point at the API; the functions that write them learn its URL once the API exists.
-    for (const fn of [this.pipeline.requestReviewFunction, this.api.functions.get('review-page')!, this.schedules.reviewSlaFunction]) {
-      fn.setConfig('PUBLIC_BASE_URL', this.api.url);
-    }
-    this.productSeed = new ProductSeed(this, 'ProductSeed', { table: this.data.table, logRemovalPolicy });
-    // Every function counts days in the lender's time zone.
-    for (const fn of this.node.findAll().filter((c): c is HouseFunction => c instanceof HouseFunction)) fn.setConfig('TIME_ZONE', timeZone);
 
     // Last: the dashboard and alarms watch every part above, every function included.
     this.observability = new Observability(this, 'Observability', {

@@ -5,7 +5,7 @@
 
 /** The task handlers that the pipeline invokes, by the placeholder that holds each one's function ARN. */
 export const PIPELINE_TASK_PLACEHOLDERS = {
-  MarkAssessingFunctionArn: 'pipeline-mark-assessing',
+  ResumeFunctionArn: 'pipeline-resume',
   ScoreFunctionArn: 'pipeline-score',
   DecideFunctionArn: 'pipeline-decide',
   RequestReviewFunctionArn: 'pipeline-request-review',

@@ -3,7 +3,6 @@
 // adds products that are missing, so products an admin has edited are left alone.
 
 import { CustomResource, Duration, type RemovalPolicy } from 'aws-cdk-lib';
-import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -14,7 +13,6 @@ import { acknowledge, nagRef } from './nag';
 import { traceActively } from './tracing';
 
 export interface ProductSeedProps {
-  readonly table: Table;
   readonly logRemovalPolicy: RemovalPolicy;
   /** Change it to run the seed again on the next deploy (an update event). @default '1' */
   readonly revision?: string;
@@ -33,7 +31,7 @@ export class ProductSeed extends Construct {
       description: 'custom resource: seeds the default loan products',
       timeout: Duration.seconds(30),
       logRemovalPolicy: props.logRemovalPolicy,
-    }).bindTable(props.table, 'readWrite');
+    });
 
     // The provider framework's own Lambda gets a role that may write its log group and nothing else built in (no
     // AWSLambdaBasicExecutionRole); the Provider adds the permission to invoke the seed function.

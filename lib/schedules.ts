@@ -2,23 +2,15 @@
 // expire) and the overdue scan daily in the lender's time zone (late fees, buckets, early warning, reminders; again at
 // 08:00 to send the SMS that quiet hours held back). Locally `POST /_local/schedules/{name}/run` runs the same handlers.
 
-import { ArnFormat, CfnElement, Duration, Stack, TimeZone, type RemovalPolicy } from 'aws-cdk-lib';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { CfnElement, Duration, Stack, TimeZone, type RemovalPolicy } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
-import type { Data } from './data';
 import { HouseFunction } from './house-function';
-import type { Notifications } from './notifications';
-import type { Pipeline } from './pipeline';
 import { acknowledge, nagRef } from './nag';
 
 export interface SchedulesProps {
-  readonly table: Table;
-  readonly data: Data;
-  readonly notifications: Notifications;
-  readonly pipeline: Pipeline;
   readonly logRemovalPolicy: RemovalPolicy;
   /** The lender's IANA time zone: the overdue scan runs at fixed local times. */
   readonly timeZone: string;
@@ -44,14 +36,7 @@ export class Schedules extends Construct {
       description: 'every 15 minutes: remind, escalate and expire reviews past their SLA',
       timeout: Duration.seconds(60),
       logRemovalPolicy: props.logRemovalPolicy,
-    })
-      .bindTable(props.table, 'readWrite')
-      .setConfig('REVIEW_TOPIC_ARN', props.notifications.reviewTopic.topicArn)
-      .setConfig('OPS_TOPIC_ARN', props.notifications.opsTopic.topicArn);
-    props.notifications.grantPublish(props.notifications.reviewTopic, this.reviewSlaFunction);
-    props.notifications.grantPublish(props.notifications.opsTopic, this.reviewSlaFunction);
-    props.data.grantReviewLinkSecretRead(this.reviewSlaFunction);
-    props.pipeline.grantTaskResponse(this.reviewSlaFunction);
+    });
 
     // The scheduler's own role, so that its one grant (invoke this function) is visible and acknowledged here.
     const schedulerRole = new Role(this, 'ReviewSlaSchedulerRole', {
@@ -86,19 +71,7 @@ export class Schedules extends Construct {
       timeout: Duration.minutes(15),
       memorySize: 1024,
       logRemovalPolicy: props.logRemovalPolicy,
-    })
-      .bindTable(props.table, 'readWrite')
-      .setConfig('OPS_TOPIC_ARN', props.notifications.opsTopic.topicArn)
-      .setConfig('TIME_ZONE', props.timeZone);
-    props.notifications.grantApplicantMessages(fn);
-    props.notifications.grantPublish(props.notifications.opsTopic, fn);
-    props.data.grantPiiSecretRead(fn);
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['lambda:InvokeFunction'],
-        resources: [stack.formatArn({ service: 'lambda', resource: 'function', resourceName: functionName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
-      }),
-    );
+    });
     return fn;
   }
 

@@ -36,7 +36,7 @@ import type { HttpHandlerName } from '../functions/shared/routes';
 import { pipelineSubstitutions, type PipelineTaskHandler } from '../lib/pipeline-substitutions';
 import * as documentUploaded from '../functions/handlers/document-uploaded';
 import * as openapi from '../functions/handlers/openapi';
-import * as pipelineMarkAssessing from '../functions/handlers/pipeline-mark-assessing';
+import * as pipelineResume from '../functions/handlers/pipeline-resume';
 import * as pipelineRecordFailure from '../functions/handlers/pipeline-record-failure';
 import * as pipelineScore from '../functions/handlers/pipeline-score';
 import * as pipelineDecide from '../functions/handlers/pipeline-decide';
@@ -52,6 +52,7 @@ import * as queryApplications from '../functions/handlers/query-applications';
 import * as requestDocumentUpload from '../functions/handlers/request-document-upload';
 import * as submitApplication from '../functions/handlers/submit-application';
 import * as withdrawApplication from '../functions/handlers/withdraw-application';
+import * as redriveApplication from '../functions/handlers/redrive-application';
 import * as acceptContract from '../functions/handlers/accept-contract';
 import { createSandboxCoreBanking } from '../functions/adapters/core-banking/sandbox-core-banking';
 import type { ContractStore } from '../functions/core/contracting/contract';
@@ -98,6 +99,7 @@ export function createLocalDeps(input: LocalDepsInput): AppDeps {
     products: createProductRepository(doc, input.tableName),
     policies: createPolicyRepository(doc, input.tableName, input.clock),
     workflow: input.workflow,
+    taskTokens: input.workflow,
     notifier: input.notifier,
     documents: input.documents,
     pii: createPiiProtector(async () => input.piiSecret),
@@ -133,6 +135,7 @@ export function createHttpHandlers(deps: AppDeps): Record<HttpHandlerName, HttpH
     'submit-application': submitApplication.createHandler(own(deps)),
     'query-applications': queryApplications.createHandler(own(deps)),
     'withdraw-application': withdrawApplication.createHandler(own(deps)),
+    'redrive-application': redriveApplication.createHandler(own(deps)),
     'accept-contract': acceptContract.createHandler(own(deps)),
     'request-document-upload': requestDocumentUpload.createHandler(own(deps)),
     'application-audit': applicationAudit.createHandler(own(deps)),
@@ -162,7 +165,7 @@ function own(deps: AppDeps): AppDeps {
  * added to the pipeline without a local handler is a type error here.
  */
 export function createTaskHandlers(deps: AppDeps): Record<PipelineTaskHandler, TaskHandler> {
-  const markAssessing = pipelineMarkAssessing.createHandler(own(deps));
+  const resume = pipelineResume.createHandler(own(deps));
   const score = pipelineScore.createHandler(own(deps));
   const decide = pipelineDecide.createHandler(own(deps));
   const conclude = pipelineConclude.createHandler(own(deps));
@@ -172,7 +175,7 @@ export function createTaskHandlers(deps: AppDeps): Record<PipelineTaskHandler, T
   const requestReview = pipelineRequestReview.createHandler(own(deps));
   return {
     'pipeline-request-review': (payload) => requestReview(payload as pipelineRequestReview.RequestReviewPayload),
-    'pipeline-mark-assessing': (payload) => markAssessing(payload as pipelineMarkAssessing.PipelinePayload),
+    'pipeline-resume': (payload) => resume(payload as pipelineResume.PipelinePayload),
     'pipeline-score': (payload) => score(payload as pipelineScore.ScorePayload),
     'pipeline-decide': (payload) => decide(payload as pipelineDecide.DecidePayload),
     'pipeline-conclude': (payload) => conclude(payload as pipelineConclude.ConcludePayload),

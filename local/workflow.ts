@@ -41,7 +41,7 @@ const TIMEOUT_PARAMETER = '__timeoutSeconds';
 const LONGEST_TIMER_SECONDS = 2_000_000;
 
 /**
- * The `${Placeholder}` name for a task handler: `pipeline-mark-assessing` → `MarkAssessingFunctionArn`, the naming of
+ * The `${Placeholder}` name for a task handler: `pipeline-resume` → `ResumeFunctionArn`, the naming of
  * lib/pipeline-substitutions.ts. Used when no substitution map is given (definitions other than the loan pipeline).
  */
 export function functionArnPlaceholder(handlerName: string): string {
@@ -80,7 +80,7 @@ type JournalLine =
 
 export interface LocalWorkflowOptions {
   definitionFile: string;
-  /** Task handlers by Lambda name (`pipeline-mark-assessing`, …). */
+  /** Task handlers by Lambda name (`pipeline-resume`, …). */
   handlers: Record<string, TaskHandler>;
   /**
    * The `${Placeholder}` values, as CDK's DefinitionSubstitutions (lib/pipeline-substitutions.ts builds them for the
@@ -172,12 +172,13 @@ export class LocalWorkflow implements Workflow {
   }
 
   /**
-   * Executions that were running when the stack last stopped. Local executions live in memory, so they are lost at a
-   * restart; resuming runs them again from the start, which is safe because every task is idempotent.
+   * Executions that were running when the stack last stopped (Ctrl-C, or killed: SIGKILL leaves no end in the journal
+   * either). Local executions live in memory, so each is run again under its name and input; the pipeline's entry
+   * (Resume) continues the application from its stored status, re-arming any wait with a new task token.
    */
   resumeInterrupted(): string[] {
     const names = this.interrupted.splice(0).map(({ name, input }) => {
-      this.options.log.warn(`resuming execution ${name} from the start (it was interrupted by a restart)`);
+      this.options.log.info(`continuing execution ${name} (interrupted by a restart) from where its application stands`);
       this.run(name, input);
       return name;
     });
@@ -276,7 +277,13 @@ export class LocalWorkflow implements Workflow {
       // A token of an ended execution waits for nothing: answering it is TaskTokenGoneError, as in AWS.
       for (const [token, pending] of this.tokens) if (pending.executionName === name) this.tokens.delete(token);
       this.outcomes.set(name, outcome);
-      this.journal({ event: 'ended', name, at: new Date().toISOString(), status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}) });
+      // Cut short by the stack stopping (Ctrl-C): not an end. It stays "started" in the journal and the next start
+      // runs it again from its entry, which continues the application where it stands — as Step Functions Standard
+      // keeps an execution running while nothing on this machine is.
+      const interruptedByShutdown = this.closed && outcome.status !== 'SUCCEEDED';
+      if (!interruptedByShutdown) {
+        this.journal({ event: 'ended', name, at: new Date().toISOString(), status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}) });
+      }
       return outcome;
     });
     this.running.set(name, { abort: execution.abort, done: tracked });

@@ -4,12 +4,20 @@
 // `idempotent-replayed: true`. See functions/core/contracting/contracting.ts for every rule.
 
 import { acceptanceChannel, acceptContract, CHANNEL_HEADER, contractAcceptanceSchema } from '../core/contracting/contracting';
-import type { AppDeps } from '../shared/deps';
+import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { header, httpHandler, json, parseBody, pathParam, principalOf, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'applications' | 'workflow' | 'pii' | 'clock' | 'logger'>;
+export const definition = defineFunction({
+  applications: production.applications,
+  taskTokens: production.taskTokens,
+  pii: production.pii,
+  clock: production.clock,
+  logger: production.logger,
+});
+
+type Deps = DepsOf<typeof definition>;
 
 export function createHandler(deps: Deps): HttpHandler {
   return httpHandler(deps.logger, async (event) => {
@@ -29,12 +37,4 @@ export function createHandler(deps: Deps): HttpHandler {
   });
 }
 
-export const handler = lazyHandler(() =>
-  createHandler({
-    applications: production.applications(),
-    workflow: production.workflow(),
-    pii: production.pii(),
-    clock: production.clock(),
-    logger: production.logger(),
-  }),
-);
+export const handler = lazyHandler(() => createHandler(definition.wire()));

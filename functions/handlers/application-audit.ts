@@ -2,12 +2,17 @@
 
 import { verifyChain } from '../core/kernel/audit';
 import { NotFoundError } from '../core/kernel/errors';
-import type { AppDeps } from '../shared/deps';
+import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { httpHandler, json, pathParam, principalOf, requireRole, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'applications' | 'logger'>;
+export const definition = defineFunction({
+  applications: production.applicationReader,
+  logger: production.logger,
+});
+
+type Deps = DepsOf<typeof definition>;
 
 export function createHandler(deps: Deps): HttpHandler {
   return httpHandler(deps.logger, async (event) => {
@@ -24,4 +29,4 @@ export function createHandler(deps: Deps): HttpHandler {
   });
 }
 
-export const handler = lazyHandler(() => createHandler({ applications: production.applications(), logger: production.logger() }));
+export const handler = lazyHandler(() => createHandler(definition.wire()));

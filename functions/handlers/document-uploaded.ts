@@ -2,11 +2,17 @@
 
 import type { S3Event } from 'aws-lambda';
 import { parseDocumentObjectKey } from '../core/applications/intake';
-import type { AppDeps } from '../shared/deps';
+import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'applications' | 'clock' | 'logger'>;
+export const definition = defineFunction({
+  applications: production.applications,
+  clock: production.clock,
+  logger: production.logger,
+});
+
+type Deps = DepsOf<typeof definition>;
 
 export function createHandler(deps: Deps) {
   return async (event: S3Event): Promise<void> => {
@@ -24,6 +30,4 @@ export function createHandler(deps: Deps) {
   };
 }
 
-export const handler = lazyHandler((): ((event: S3Event, context: unknown) => Promise<void>) =>
-  createHandler({ applications: production.applications(), clock: production.clock(), logger: production.logger() }),
-);
+export const handler = lazyHandler((): ((event: S3Event, context: unknown) => Promise<void>) => createHandler(definition.wire()));

@@ -9,12 +9,19 @@ import { dayIn } from '../core/kernel/dates';
 import { NotFoundError } from '../core/kernel/errors';
 import { payoffQuote } from '../core/servicing/loan';
 import { payoffQuerySchema, toLoanView, toPayoffView, toRepaymentView, toScheduleView } from '../core/servicing/loan-views';
-import type { AppDeps } from '../shared/deps';
+import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { httpHandler, isStaff, json, pathParam, principalOf, validate, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'loans' | 'clock' | 'logger' | 'settings'>;
+export const definition = defineFunction({
+  loans: production.loanReader,
+  clock: production.clock,
+  logger: production.logger,
+  settings: production.settings,
+});
+
+type Deps = DepsOf<typeof definition>;
 
 export function createHandler(deps: Deps): HttpHandler {
   return httpHandler(deps.logger, async (event) => {
@@ -42,4 +49,4 @@ export function createHandler(deps: Deps): HttpHandler {
   });
 }
 
-export const handler = lazyHandler(() => createHandler({ loans: production.loans(), clock: production.clock(), logger: production.logger(), settings: production.settings() }));
+export const handler = lazyHandler(() => createHandler(definition.wire()));

@@ -1,14 +1,20 @@
 // GET /openapi.json — no login needed.
 
-import type { AppDeps } from '../shared/deps';
+import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { httpHandler, json, type HttpHandler } from '../shared/http';
 import { buildOpenApiDocument } from '../shared/openapi';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-export function createHandler(deps: Pick<AppDeps, 'logger'>): HttpHandler {
+export const definition = defineFunction({
+  logger: production.logger,
+});
+
+type Deps = DepsOf<typeof definition>;
+
+export function createHandler(deps: Deps): HttpHandler {
   const document = buildOpenApiDocument();
   return httpHandler(deps.logger, async () => json(200, document, { 'cache-control': 'public, max-age=300' }));
 }
 
-export const handler = lazyHandler(() => createHandler({ logger: production.logger() }));
+export const handler = lazyHandler(() => createHandler(definition.wire()));

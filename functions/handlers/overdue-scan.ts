@@ -5,14 +5,27 @@
 import { z } from 'zod';
 import { calendarDate } from '../core/applications/application-schema';
 import { runOverdueScan, type OverdueScanResult } from '../core/servicing/overdue-scan';
-import type { AppDeps } from '../shared/deps';
+import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { publishingMetrics, recordPortfolioGauges } from '../shared/metrics';
 import { portfolioGauges } from '../core/reporting/reports';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'loans' | 'applications' | 'notifier' | 'pii' | 'clock' | 'policies' | 'logger' | 'settings' | 'scanContinuation' | 'metrics' | 'reports'>;
+export const definition = defineFunction({
+  loans: production.loans,
+  applications: production.applications,
+  notifier: production.notifier('applicant', 'ops'),
+  pii: production.pii,
+  clock: production.clock,
+  policies: production.policyReader,
+  logger: production.logger,
+  settings: production.settings,
+  scanContinuation: production.scanContinuation,
+  metrics: production.metrics,
+  reports: production.reports,
+});
 
+type Deps = DepsOf<typeof definition>;
 /** What the schedule sends (nothing) or a continuation sends (the date and where to go on). */
 const eventSchema = z.object({ date: calendarDate.optional(), cursor: z.string().min(1).max(2000).optional() });
 export type OverdueScanEvent = z.infer<typeof eventSchema>;
@@ -44,18 +57,6 @@ export function createHandler(deps: Deps) {
 }
 
 export const handler = lazyHandler((): ((event: unknown, context: { getRemainingTimeInMillis(): number }) => Promise<OverdueScanResult>) => {
-  const run = createHandler({
-    loans: production.loans(),
-    applications: production.applications(),
-    notifier: production.notifier(),
-    pii: production.pii(),
-    clock: production.clock(),
-    policies: production.policies(),
-    logger: production.logger(),
-    settings: production.settings(),
-    scanContinuation: production.scanContinuation(),
-    metrics: production.metrics(),
-    reports: production.reports(),
-  });
+  const run = createHandler(definition.wire());
   return (event, context) => run(event, () => context.getRemainingTimeInMillis());
 });

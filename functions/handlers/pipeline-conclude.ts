@@ -3,15 +3,26 @@
 
 import { concludeReview, requestMoreInformation, type ConcludeOutcome, type DecisionMade } from '../core/decisioning/decide';
 import type { ReviewTaskOutput } from '../core/review/reviews';
-import type { AppDeps } from '../shared/deps';
+import { defineFunction, type DepsOf } from '../shared/function-definition';
 import type { BusinessMetricName } from '../core/kernel/ports';
 import { publishingMetrics, secondsBetween } from '../shared/metrics';
 import { appendTaskKeys } from '../shared/logger';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'applications' | 'policies' | 'products' | 'notifier' | 'pii' | 'clock' | 'logger' | 'settings' | 'metrics'>;
+export const definition = defineFunction({
+  applications: production.applications,
+  policies: production.policyReader,
+  products: production.productCatalog,
+  notifier: production.notifier('applicant'),
+  pii: production.pii,
+  clock: production.clock,
+  logger: production.logger,
+  settings: production.settings,
+  metrics: production.metrics,
+});
 
+type Deps = DepsOf<typeof definition>;
 const CONCLUDED: Record<ConcludeOutcome, BusinessMetricName> = {
   APPROVED: 'DecisionsReviewApproved',
   DECLINED: 'DecisionsReviewRejected',
@@ -41,16 +52,4 @@ export function createHandler(deps: Deps) {
   }
 }
 
-export const handler = lazyHandler((): ((payload: ConcludePayload, context: unknown) => Promise<{ status: string }>) =>
-  createHandler({
-    applications: production.applications(),
-    policies: production.policies(),
-    products: production.products(),
-    notifier: production.notifier(),
-    pii: production.pii(),
-    clock: production.clock(),
-    logger: production.logger(),
-    settings: production.settings(),
-    metrics: production.metrics(),
-  }),
-);
+export const handler = lazyHandler((): ((payload: ConcludePayload, context: unknown) => Promise<{ status: string }>) => createHandler(definition.wire()));

@@ -1,13 +1,25 @@
 // Step Functions task: the decision policy on the assessment — approve, decline, or route to review.
 
 import { decideApplication, type DecideOutcome } from '../core/decisioning/decide';
-import type { AppDeps } from '../shared/deps';
+import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { publishingMetrics, secondsBetween } from '../shared/metrics';
 import { appendTaskKeys } from '../shared/logger';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'applications' | 'policies' | 'products' | 'notifier' | 'pii' | 'clock' | 'logger' | 'settings' | 'metrics'>;
+export const definition = defineFunction({
+  applications: production.applications,
+  policies: production.policyReader,
+  products: production.productCatalog,
+  notifier: production.notifier('applicant'),
+  pii: production.pii,
+  clock: production.clock,
+  logger: production.logger,
+  settings: production.settings,
+  metrics: production.metrics,
+});
+
+type Deps = DepsOf<typeof definition>;
 
 export interface DecidePayload {
   applicationId: string;
@@ -32,16 +44,4 @@ export function createHandler(deps: Deps) {
   });
 }
 
-export const handler = lazyHandler((): ((payload: DecidePayload, context: unknown) => Promise<DecideOutcome>) =>
-  createHandler({
-    applications: production.applications(),
-    policies: production.policies(),
-    products: production.products(),
-    notifier: production.notifier(),
-    pii: production.pii(),
-    clock: production.clock(),
-    logger: production.logger(),
-    settings: production.settings(),
-    metrics: production.metrics(),
-  }),
-);
+export const handler = lazyHandler((): ((payload: DecidePayload, context: unknown) => Promise<DecideOutcome>) => createHandler(definition.wire()));

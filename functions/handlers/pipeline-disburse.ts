@@ -3,13 +3,26 @@
 
 import { disburseApplication } from '../core/contracting/disbursement';
 import type { ApplicationStatus } from '../core/applications/lifecycle';
-import type { AppDeps } from '../shared/deps';
+import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { majorUnits, publishingMetrics } from '../shared/metrics';
 import { appendTaskKeys } from '../shared/logger';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'applications' | 'coreBanking' | 'loans' | 'policies' | 'products' | 'notifier' | 'pii' | 'clock' | 'logger' | 'settings' | 'metrics'>;
+export const definition = defineFunction({
+  applications: production.applications,
+  coreBanking: production.coreBanking,
+  policies: production.policyReader,
+  products: production.productCatalog,
+  notifier: production.notifier('applicant'),
+  pii: production.pii,
+  clock: production.clock,
+  logger: production.logger,
+  settings: production.settings,
+  metrics: production.metrics,
+});
+
+type Deps = DepsOf<typeof definition>;
 
 export interface DisbursePayload {
   applicationId: string;
@@ -32,18 +45,4 @@ export function createHandler(deps: Deps) {
   });
 }
 
-export const handler = lazyHandler((): ((payload: DisbursePayload, context: unknown) => Promise<{ status: ApplicationStatus; loanId: string | null }>) =>
-  createHandler({
-    applications: production.applications(),
-    coreBanking: production.coreBanking(),
-    loans: production.loans(),
-    policies: production.policies(),
-    products: production.products(),
-    notifier: production.notifier(),
-    pii: production.pii(),
-    clock: production.clock(),
-    logger: production.logger(),
-    settings: production.settings(),
-    metrics: production.metrics(),
-  }),
-);
+export const handler = lazyHandler((): ((payload: DisbursePayload, context: unknown) => Promise<{ status: ApplicationStatus; loanId: string | null }>) => createHandler(definition.wire()));

@@ -11,12 +11,25 @@
 
 import { expireOffer, prepareContract, type PrepareContractResult } from '../core/contracting/contracting';
 import type { ApplicationStatus } from '../core/applications/lifecycle';
-import type { AppDeps } from '../shared/deps';
+import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { appendTaskKeys } from '../shared/logger';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'applications' | 'contracts' | 'products' | 'notifier' | 'pii' | 'ids' | 'clock' | 'workflow' | 'settings' | 'logger'>;
+export const definition = defineFunction({
+  applications: production.applications,
+  contracts: production.contractWriter,
+  products: production.productCatalog,
+  notifier: production.notifier('applicant'),
+  pii: production.pii,
+  ids: production.ids,
+  clock: production.clock,
+  taskTokens: production.taskTokens,
+  settings: production.settings,
+  logger: production.logger,
+});
+
+type Deps = DepsOf<typeof definition>;
 
 export type PrepareContractPayload =
   | { step?: 'prepare'; applicationId: string; taskToken: string; executionName?: string; correlationId?: string }
@@ -43,17 +56,4 @@ export function createHandler(deps: Deps) {
   };
 }
 
-export const handler = lazyHandler((): ((payload: PrepareContractPayload, context: unknown) => Promise<PrepareContractOutput>) =>
-  createHandler({
-    applications: production.applications(),
-    contracts: production.contracts(),
-    products: production.products(),
-    notifier: production.notifier(),
-    pii: production.pii(),
-    ids: production.ids(),
-    clock: production.clock(),
-    workflow: production.workflow(),
-    settings: production.settings(),
-    logger: production.logger(),
-  }),
-);
+export const handler = lazyHandler((): ((payload: PrepareContractPayload, context: unknown) => Promise<PrepareContractOutput>) => createHandler(definition.wire()));

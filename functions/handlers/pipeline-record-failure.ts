@@ -1,14 +1,24 @@
-// Step Functions catch-all: the application becomes FAILED and operations are alerted; nothing is silently lost.
+// Step Functions catch-all: the application becomes FAILED and operations are alerted; nothing is silently lost. Also
+// the payout's delay (`step: payout-delayed`): never FAILED while the money may have moved; operations are told once.
 
-import { recordPipelineFailure } from '../core/applications/intake';
-import type { AppDeps } from '../shared/deps';
+import { recordPayoutDelay, recordPipelineFailure } from '../core/applications/intake';
+import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { appendTaskKeys } from '../shared/logger';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'applications' | 'notifier' | 'clock' | 'logger'>;
+export const definition = defineFunction({
+  applications: production.applications,
+  notifier: production.notifier('ops'),
+  clock: production.clock,
+  logger: production.logger,
+});
+
+type Deps = DepsOf<typeof definition>;
 
 export interface FailurePayload {
+  /** `payout-delayed`: the payout's outcome is still unknown after its retries (the application stays ACCEPTED). */
+  step?: 'failed' | 'payout-delayed';
   applicationId: string;
   executionName?: string;
   correlationId?: string;
@@ -18,12 +28,15 @@ export interface FailurePayload {
 export function createHandler(deps: Deps) {
   return async (payload: FailurePayload): Promise<{ status: string }> => {
     appendTaskKeys(deps.logger, payload);
+    if (payload.step === 'payout-delayed') {
+      const result = await recordPayoutDelay(deps, payload);
+      deps.logger.error('payout outcome unknown after retries; retrying later', { error: payload.error?.Error, status: result.status, alerted: result.alerted });
+      return { status: result.status };
+    }
     const result = await recordPipelineFailure(deps, payload);
     deps.logger.error('pipeline step failed', { error: payload.error?.Error, status: result.status });
     return { status: result.status };
   };
 }
 
-export const handler = lazyHandler((): ((payload: FailurePayload, context: unknown) => Promise<{ status: string }>) =>
-  createHandler({ applications: production.applications(), notifier: production.notifier(), clock: production.clock(), logger: production.logger() }),
-);
+export const handler = lazyHandler((): ((payload: FailurePayload, context: unknown) => Promise<{ status: string }>) => createHandler(definition.wire()));

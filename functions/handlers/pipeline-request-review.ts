@@ -4,12 +4,26 @@
 // NoReviewerAvailableError (no eligible active reviewer) is caught by the state machine: FAILED and an ops alert.
 
 import { requestReview, type RequestReviewInput } from '../core/review/review-service';
-import type { AppDeps } from '../shared/deps';
+import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { appendTaskKeys } from '../shared/logger';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'clock' | 'ids' | 'applications' | 'reviewers' | 'reviews' | 'notifier' | 'reviewLinks' | 'policies' | 'logger'>;
+export const definition = defineFunction({
+  clock: production.clock,
+  ids: production.ids,
+  applications: production.applications,
+  reviewers: production.reviewers,
+  reviews: production.reviews,
+  notifier: production.notifier('review'),
+  reviewLinks: production.reviewLinks,
+  // A decision made while no task waited (a restart) answers the new token at once.
+  taskTokens: production.taskTokens,
+  policies: production.policyReader,
+  logger: production.logger,
+});
+
+type Deps = DepsOf<typeof definition>;
 
 export type RequestReviewPayload = RequestReviewInput & { correlationId?: string };
 
@@ -17,21 +31,9 @@ export function createHandler(deps: Deps) {
   return async (payload: RequestReviewPayload): Promise<{ reviewId: string }> => {
     appendTaskKeys(deps.logger, payload, { reviewLevel: String(payload.level) });
     const result = await requestReview(deps, payload);
-    deps.logger.info('review requested', { reviewId: result.reviewId, reviewerId: result.reviewerId, round: result.round, created: result.created });
+    deps.logger.info('review requested', { reviewId: result.reviewId, reviewerId: result.reviewerId, round: result.round, created: result.created, answered: result.answered });
     return { reviewId: result.reviewId };
   };
 }
 
-export const handler = lazyHandler((): ((payload: RequestReviewPayload, context: unknown) => Promise<{ reviewId: string }>) =>
-  createHandler({
-    clock: production.clock(),
-    ids: production.ids(),
-    applications: production.applications(),
-    reviewers: production.reviewers(),
-    reviews: production.reviews(),
-    notifier: production.notifier(),
-    reviewLinks: production.reviewLinks(),
-    policies: production.policies(),
-    logger: production.logger(),
-  }),
-);
+export const handler = lazyHandler((): ((payload: RequestReviewPayload, context: unknown) => Promise<{ reviewId: string }>) => createHandler(definition.wire()));

@@ -1,12 +1,22 @@
 // Step Functions task: pull the bureau report, score the application with the shipped scorecard, store the assessment.
 
 import { scoreApplication, type ScoreOutcome } from '../core/assessment/scoring';
-import type { AppDeps } from '../shared/deps';
+import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { appendTaskKeys } from '../shared/logger';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'applications' | 'bureau' | 'pii' | 'clock' | 'scorer' | 'logger' | 'settings'>;
+export const definition = defineFunction({
+  applications: production.applications,
+  bureau: production.bureau,
+  pii: production.pii,
+  clock: production.clock,
+  scorer: production.scorer,
+  logger: production.logger,
+  settings: production.settings,
+});
+
+type Deps = DepsOf<typeof definition>;
 
 export interface ScorePayload {
   applicationId: string;
@@ -24,14 +34,4 @@ export function createHandler(deps: Deps) {
   };
 }
 
-export const handler = lazyHandler((): ((payload: ScorePayload, context: unknown) => Promise<ScoreOutcome>) =>
-  createHandler({
-    applications: production.applications(),
-    bureau: production.bureau(),
-    pii: production.pii(),
-    clock: production.clock(),
-    scorer: production.scorer(),
-    logger: production.logger(),
-    settings: production.settings(),
-  }),
-);
+export const handler = lazyHandler((): ((payload: ScorePayload, context: unknown) => Promise<ScoreOutcome>) => createHandler(definition.wire()));

@@ -3,13 +3,18 @@
 
 import { ConcurrentModificationError, NotFoundError } from '../core/kernel/errors';
 import { policyDraftSchema, type Policy } from '../core/decisioning/policy';
-import type { AppDeps } from '../shared/deps';
+import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { BadRequestError, httpHandler, json, parseBody, principalOf, requireRole, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'policies' | 'clock' | 'logger'>;
+export const definition = defineFunction({
+  policies: production.policies,
+  clock: production.clock,
+  logger: production.logger,
+});
 
+type Deps = DepsOf<typeof definition>;
 /** The stored policy with its fields in the documented order (DynamoDB does not keep the order of attributes). */
 function toPolicyView(policy: Policy): Policy {
   return {
@@ -63,6 +68,4 @@ export function createHandler(deps: Deps): HttpHandler {
   });
 }
 
-export const handler = lazyHandler(() =>
-  createHandler({ policies: production.policies(), clock: production.clock(), logger: production.logger() }),
-);
+export const handler = lazyHandler(() => createHandler(definition.wire()));

@@ -2,12 +2,17 @@
 // replace a product).
 
 import { productFromInput, productSchema, toProductView } from '../core/applications/application-schema';
-import type { AppDeps } from '../shared/deps';
+import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { httpHandler, json, parseBody, principalOf, requireRole, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'products' | 'logger'>;
+export const definition = defineFunction({
+  products: production.products,
+  logger: production.logger,
+});
+
+type Deps = DepsOf<typeof definition>;
 
 export function createHandler(deps: Deps): HttpHandler {
   return httpHandler(deps.logger, async (event) => {
@@ -25,4 +30,4 @@ export function createHandler(deps: Deps): HttpHandler {
   });
 }
 
-export const handler = lazyHandler(() => createHandler({ products: production.products(), logger: production.logger() }));
+export const handler = lazyHandler(() => createHandler(definition.wire()));

@@ -2,12 +2,19 @@
 
 import { getApplicationView, listApplications } from '../core/applications/intake';
 import { APPLICATION_STATUSES, type ApplicationStatus } from '../core/applications/lifecycle';
-import type { AppDeps } from '../shared/deps';
+import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { BadRequestError, httpHandler, isStaff, json, pageParams, pathParam, principalOf, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'applications' | 'reviews' | 'logger'> & Partial<Pick<AppDeps, 'contracts'>>;
+export const definition = defineFunction({
+  applications: production.applicationReader,
+  reviews: production.reviewReader,
+  contracts: production.contractLinks,
+  logger: production.logger,
+});
+
+type Deps = DepsOf<typeof definition>;
 
 export function createHandler(deps: Deps): HttpHandler {
   return httpHandler(deps.logger, async (event) => {
@@ -26,12 +33,4 @@ export function createHandler(deps: Deps): HttpHandler {
   });
 }
 
-export const handler = lazyHandler(() =>
-  createHandler({
-    applications: production.applications(),
-    reviews: production.reviews(),
-    // The contract link needs the documents bucket (and s3:GetObject on contracts/*); without it the view omits the URL.
-    ...(production.config().DOCUMENTS_BUCKET ? { contracts: production.contracts() } : {}),
-    logger: production.logger(),
-  }),
-);
+export const handler = lazyHandler(() => createHandler(definition.wire()));

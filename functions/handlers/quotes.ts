@@ -2,12 +2,17 @@
 // get. Every problem of the body at once (422 naming each field); the input is bounded so no request can be slow.
 
 import { PRODUCT_ID_PATTERN, quote, quoteProblems, quoteRequestSchema } from '../core/lending-math/quote';
-import type { AppDeps } from '../shared/deps';
+import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { httpHandler, json, readJson, validate, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'products' | 'logger'>;
+export const definition = defineFunction({
+  products: production.productCatalog,
+  logger: production.logger,
+});
+
+type Deps = DepsOf<typeof definition>;
 
 export function createHandler(deps: Deps): HttpHandler {
   return httpHandler(deps.logger, async (event) => {
@@ -19,4 +24,4 @@ export function createHandler(deps: Deps): HttpHandler {
   });
 }
 
-export const handler = lazyHandler(() => createHandler({ products: production.products(), logger: production.logger() }));
+export const handler = lazyHandler(() => createHandler(definition.wire()));

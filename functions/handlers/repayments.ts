@@ -14,13 +14,22 @@ import { recordRepayment, type RepaymentRequest } from '../core/servicing/loan-s
 import { repaymentSchema, toRepaymentView, webhookRepaymentSchema } from '../core/servicing/loan-views';
 import { toMinor } from '../core/kernel/money';
 import { WEBHOOK_SIGNATURE_HEADER, verifyWebhookSignature } from '../core/servicing/repayment-webhook';
-import type { AppDeps } from '../shared/deps';
+import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { majorUnits } from '../shared/metrics';
 import { header, httpHandler, json, parseBody, pathParam, principalOf, requireRole, type HttpEvent, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'loans' | 'clock' | 'logger' | 'repaymentWebhookSecret' | 'settings' | 'metrics'>;
+export const definition = defineFunction({
+  loans: production.loans,
+  clock: production.clock,
+  logger: production.logger,
+  repaymentWebhookSecret: production.repaymentWebhookSecret,
+  settings: production.settings,
+  metrics: production.metrics,
+});
+
+type Deps = DepsOf<typeof definition>;
 
 export const WEBHOOK_ROUTE = 'POST /v1/webhooks/repayments';
 
@@ -69,13 +78,4 @@ function toRequest(body: { amount: { amount: string; currency: string }; paidAt:
   return { amountMinor: minor, currency, paidAt: body.paidAt, reference: body.reference };
 }
 
-export const handler = lazyHandler(() =>
-  createHandler({
-    loans: production.loans(),
-    clock: production.clock(),
-    logger: production.logger(),
-    repaymentWebhookSecret: production.repaymentWebhookSecret(),
-    settings: production.settings(),
-    metrics: production.metrics(),
-  }),
-);
+export const handler = lazyHandler(() => createHandler(definition.wire()));

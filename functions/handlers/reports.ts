@@ -4,13 +4,22 @@
 
 import { dayIn } from '../core/kernel/dates';
 import { LENDER_CURRENCY, reportQuerySchema, reportRange, reportRangeProblems, summaryCsv, summaryReport } from '../core/reporting/reports';
-import type { AppDeps } from '../shared/deps';
+import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { header, httpHandler, json, principalOf, requireRole, validate, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'reports' | 'reviews' | 'reviewers' | 'policies' | 'clock' | 'logger' | 'settings'>;
+export const definition = defineFunction({
+  reports: production.reports,
+  reviews: production.reviewReader,
+  reviewers: production.reviewerDirectory,
+  policies: production.policyReader,
+  clock: production.clock,
+  logger: production.logger,
+  settings: production.settings,
+});
 
+type Deps = DepsOf<typeof definition>;
 /**
  * Whether the client prefers CSV: `text/csv` is acceptable (q > 0) and weighs at least as much as any JSON type it
  * also accepts (`text/csv, application/json` → CSV; `application/json;q=1, text/csv;q=0.5` → JSON).
@@ -54,14 +63,4 @@ export function createHandler(deps: Deps): HttpHandler {
   });
 }
 
-export const handler = lazyHandler(() =>
-  createHandler({
-    reports: production.reports(),
-    reviews: production.reviews(),
-    reviewers: production.reviewers(),
-    policies: production.policies(),
-    clock: production.clock(),
-    logger: production.logger(),
-    settings: production.settings(),
-  }),
-);
+export const handler = lazyHandler(() => createHandler(definition.wire()));

@@ -2,12 +2,21 @@
 
 import { documentUploadRequestSchema } from '../core/applications/application-schema';
 import { requestDocumentUpload } from '../core/applications/intake';
-import type { AppDeps } from '../shared/deps';
+import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { httpHandler, json, parseBody, pathParam, principalOf, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'applications' | 'documents' | 'ids' | 'clock' | 'settings' | 'logger'>;
+export const definition = defineFunction({
+  applications: production.applications,
+  documents: production.documents,
+  ids: production.ids,
+  clock: production.clock,
+  settings: production.settings,
+  logger: production.logger,
+});
+
+type Deps = DepsOf<typeof definition>;
 
 export function createHandler(deps: Deps): HttpHandler {
   return httpHandler(deps.logger, async (event) => {
@@ -20,13 +29,4 @@ export function createHandler(deps: Deps): HttpHandler {
   });
 }
 
-export const handler = lazyHandler(() =>
-  createHandler({
-    applications: production.applications(),
-    documents: production.documents(),
-    ids: production.ids(),
-    clock: production.clock(),
-    settings: production.settings(),
-    logger: production.logger(),
-  }),
-);
+export const handler = lazyHandler(() => createHandler(definition.wire()));

@@ -10,17 +10,26 @@ import { ConflictError, NotFoundError, UnsupportedMediaTypeError, ValidationErro
 import { parseExp } from '../core/review/review-links';
 import { decideReview, openReviewCase, type DecisionInput, type LinkInput } from '../core/review/review-service';
 import { InvalidReviewLinkError, ReviewClosedError, type ReviewerLanguage } from '../core/review/reviews';
-import type { AppDeps } from '../shared/deps';
+import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { BadRequestError, errorToProblem, header, httpHandler, json, pathParam, readJson, type HttpHandler, type HttpResult } from '../shared/http';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 import { PAGE_HEADERS, pageLanguage, renderCasePage, renderClosedPage, renderConfirmationPage, renderMessagePage } from '../shared/review-pages';
 
-type Deps = Pick<
-  AppDeps,
-  'clock' | 'ids' | 'applications' | 'reviewers' | 'reviews' | 'notifier' | 'reviewLinks' | 'workflow' | 'pii' | 'products' | 'logger' | 'settings'
->;
+export const definition = defineFunction({
+  clock: production.clock,
+  applications: production.applications,
+  reviewers: production.reviewerDirectory,
+  reviews: production.reviews,
+  reviewLinks: production.reviewLinkVerifier,
+  taskTokens: production.taskTokens,
+  pii: production.pii,
+  products: production.productCatalog,
+  logger: production.logger,
+  settings: production.settings,
+});
 
+type Deps = DepsOf<typeof definition>;
 /** The lender's language (PRODUCT.md §2.12), when a reviewer has none recorded. */
 const DEFAULT_LANGUAGE: ReviewerLanguage = 'zh-CN';
 const MAX_FORM_BYTES = 64 * 1024;
@@ -142,19 +151,4 @@ export function createHandler(deps: Deps): HttpHandler {
   });
 }
 
-export const handler = lazyHandler(() =>
-  createHandler({
-    clock: production.clock(),
-    ids: production.ids(),
-    applications: production.applications(),
-    reviewers: production.reviewers(),
-    reviews: production.reviews(),
-    notifier: production.notifier(),
-    reviewLinks: production.reviewLinks(),
-    workflow: production.workflow(),
-    pii: production.pii(),
-    products: production.products(),
-    logger: production.logger(),
-    settings: production.settings(),
-  }),
-);
+export const handler = lazyHandler(() => createHandler(definition.wire()));

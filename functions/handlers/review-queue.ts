@@ -2,12 +2,18 @@
 // admin). No task tokens and no links: the link is the assigned reviewer's credential and only travels by email.
 
 import { listReviewQueue } from '../core/review/review-service';
-import type { AppDeps } from '../shared/deps';
+import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { BadRequestError, httpHandler, json, pageParams, principalOf, requireRole, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'reviews' | 'clock' | 'logger'>;
+export const definition = defineFunction({
+  reviews: production.reviewReader,
+  clock: production.clock,
+  logger: production.logger,
+});
+
+type Deps = DepsOf<typeof definition>;
 
 export function createHandler(deps: Deps): HttpHandler {
   return httpHandler(deps.logger, async (event) => {
@@ -18,4 +24,4 @@ export function createHandler(deps: Deps): HttpHandler {
   });
 }
 
-export const handler = lazyHandler(() => createHandler({ reviews: production.reviews(), clock: production.clock(), logger: production.logger() }));
+export const handler = lazyHandler(() => createHandler(definition.wire()));

@@ -4,12 +4,25 @@
 // pending ones (one query of the same sparse index) for the ReviewsPending/ReviewsOverdue gauges.
 
 import { runReviewSla, type SlaResult } from '../core/review/review-service';
-import type { AppDeps } from '../shared/deps';
+import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { publishingMetrics } from '../shared/metrics';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'clock' | 'ids' | 'applications' | 'reviewers' | 'reviews' | 'notifier' | 'reviewLinks' | 'workflow' | 'logger' | 'metrics'>;
+export const definition = defineFunction({
+  clock: production.clock,
+  ids: production.ids,
+  applications: production.applications,
+  reviewers: production.reviewers,
+  reviews: production.reviews,
+  notifier: production.notifier('review', 'ops'),
+  reviewLinks: production.reviewLinks,
+  taskTokens: production.taskTokens,
+  logger: production.logger,
+  metrics: production.metrics,
+});
+
+type Deps = DepsOf<typeof definition>;
 
 export function createHandler(deps: Deps) {
   return (): Promise<SlaResult> => publishingMetrics(deps, async () => {
@@ -24,17 +37,6 @@ export function createHandler(deps: Deps) {
 }
 
 export const handler = lazyHandler((): ((event: unknown, context: unknown) => Promise<SlaResult>) => {
-  const run = createHandler({
-    clock: production.clock(),
-    ids: production.ids(),
-    applications: production.applications(),
-    reviewers: production.reviewers(),
-    reviews: production.reviews(),
-    notifier: production.notifier(),
-    reviewLinks: production.reviewLinks(),
-    workflow: production.workflow(),
-    logger: production.logger(),
-    metrics: production.metrics(),
-  });
+  const run = createHandler(definition.wire());
   return () => run();
 });

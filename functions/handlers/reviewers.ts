@@ -3,12 +3,20 @@
 
 import { addReviewer, reviewerView } from '../core/review/review-service';
 import { newReviewerSchema } from '../core/review/review-schemas';
-import type { AppDeps } from '../shared/deps';
+import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { httpHandler, json, parseBody, principalOf, requireRole, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'reviewers' | 'subscriptions' | 'ids' | 'clock' | 'logger'>;
+export const definition = defineFunction({
+  reviewers: production.reviewers,
+  subscriptions: production.subscriptions,
+  ids: production.ids,
+  clock: production.clock,
+  logger: production.logger,
+});
+
+type Deps = DepsOf<typeof definition>;
 
 export function createHandler(deps: Deps): HttpHandler {
   return httpHandler(deps.logger, async (event) => {
@@ -24,12 +32,4 @@ export function createHandler(deps: Deps): HttpHandler {
   });
 }
 
-export const handler = lazyHandler(() =>
-  createHandler({
-    reviewers: production.reviewers(),
-    subscriptions: production.subscriptions(),
-    ids: production.ids(),
-    clock: production.clock(),
-    logger: production.logger(),
-  }),
-);
+export const handler = lazyHandler(() => createHandler(definition.wire()));

@@ -4,11 +4,17 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { DEFAULT_PRODUCTS } from '../core/applications/products';
 import { DEFAULT_POLICY } from '../core/decisioning/policy';
-import type { AppDeps } from '../shared/deps';
+import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'products' | 'policies' | 'logger'>;
+export const definition = defineFunction({
+  products: production.products,
+  policies: production.policies,
+  logger: production.logger,
+});
+
+type Deps = DepsOf<typeof definition>;
 
 export function createHandler(deps: Deps) {
   return async (event: CloudFormationCustomResourceEvent): Promise<{ PhysicalResourceId: string; Data: { added: number } }> => {
@@ -19,6 +25,4 @@ export function createHandler(deps: Deps) {
   };
 }
 
-export const handler = lazyHandler((): ((event: CloudFormationCustomResourceEvent, context: unknown) => Promise<{ PhysicalResourceId: string; Data: { added: number } }>) =>
-  createHandler({ products: production.products(), policies: production.policies(), logger: production.logger() }),
-);
+export const handler = lazyHandler((): ((event: CloudFormationCustomResourceEvent, context: unknown) => Promise<{ PhysicalResourceId: string; Data: { added: number } }>) => createHandler(definition.wire()));

@@ -3,13 +3,25 @@
 import { applicationSubmissionSchema, productProblems } from '../core/applications/application-schema';
 import { ConcurrentModificationError } from '../core/kernel/errors';
 import { replayIdempotent, requestHash, submitApplication, type StoredResponse } from '../core/applications/intake';
-import type { AppDeps } from '../shared/deps';
+import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { BadRequestError, header, httpHandler, isStaff, json, principalOf, readJson, validate, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'clock' | 'ids' | 'applications' | 'idempotency' | 'products' | 'workflow' | 'pii' | 'logger' | 'settings' | 'metrics'>;
+export const definition = defineFunction({
+  clock: production.clock,
+  ids: production.ids,
+  applications: production.applications,
+  idempotency: production.idempotency,
+  products: production.productCatalog,
+  workflow: production.pipelineStarts,
+  pii: production.pii,
+  logger: production.logger,
+  settings: production.settings,
+  metrics: production.metrics,
+});
 
+type Deps = DepsOf<typeof definition>;
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
 
 export function createHandler(deps: Deps): HttpHandler {
@@ -59,17 +71,4 @@ function respond(stored: StoredResponse) {
   });
 }
 
-export const handler = lazyHandler(() =>
-  createHandler({
-    clock: production.clock(),
-    ids: production.ids(),
-    applications: production.applications(),
-    idempotency: production.idempotency(),
-    products: production.products(),
-    workflow: production.workflow(),
-    pii: production.pii(),
-    logger: production.logger(),
-    settings: production.settings(),
-    metrics: production.metrics(),
-  }),
-);
+export const handler = lazyHandler(() => createHandler(definition.wire()));

@@ -1,12 +1,19 @@
 // POST /v1/applications/{applicationId}/withdraw — the applicant withdraws before ACCEPTED; the pipeline is stopped.
 
 import { withdrawApplication } from '../core/applications/intake';
-import type { AppDeps } from '../shared/deps';
+import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { httpHandler, json, pathParam, principalOf, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
-type Deps = Pick<AppDeps, 'applications' | 'workflow' | 'clock' | 'logger'>;
+export const definition = defineFunction({
+  applications: production.applications,
+  workflow: production.pipelineStops,
+  clock: production.clock,
+  logger: production.logger,
+});
+
+type Deps = DepsOf<typeof definition>;
 
 export function createHandler(deps: Deps): HttpHandler {
   return httpHandler(deps.logger, async (event) => {
@@ -18,6 +25,4 @@ export function createHandler(deps: Deps): HttpHandler {
   });
 }
 
-export const handler = lazyHandler(() =>
-  createHandler({ applications: production.applications(), workflow: production.workflow(), clock: production.clock(), logger: production.logger() }),
-);
+export const handler = lazyHandler(() => createHandler(definition.wire()));

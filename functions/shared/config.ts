@@ -4,7 +4,7 @@
 import { z } from 'zod';
 
 const configSchema = z.object({
-  TABLE_NAME: z.string().min(3),
+  TABLE_NAME: z.string().min(3).optional(),
   STATE_MACHINE_ARN: z.string().startsWith('arn:').optional(),
   DOCUMENTS_BUCKET: z.string().min(3).optional(),
   APPLICANT_TOPIC_ARN: z.string().startsWith('arn:').optional(),

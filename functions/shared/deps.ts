@@ -1,9 +1,10 @@
-// Everything a handler may need from outside. Each handler's createHandler takes the Pick it uses; production wiring,
-// the local stack and tests each build the parts with their own adapters.
+// Every port any handler may need, under the names the handlers' definitions use (function-definition.ts). The local
+// stack builds all of them once and hands them to every handler's createHandler; production builds only a
+// function's own (production.ts); tests build fakes.
 
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Clock, IdGenerator, Notifier, PiiProtector, BusinessMetrics } from '../core/kernel/ports';
-import type { ApplicationRepository, DocumentStorage, IdempotencyStore, ProductRepository, Workflow } from '../core/applications/ports';
+import type { ApplicationRepository, DocumentStorage, IdempotencyStore, PipelineExecutions, ProductRepository, TaskTokens } from '../core/applications/ports';
 import type { CreditBureau } from '../core/assessment/bureau';
 import type { ContractStore } from '../core/contracting/contract';
 import type { CoreBanking } from '../core/contracting/core-banking';
@@ -22,7 +23,10 @@ export interface AppDeps {
   products: ProductRepository;
   /** The decision policy, versioned (GET/PUT /v1/policy; read by Decide). */
   policies: PolicyRepository;
-  workflow: Workflow;
+  /** Starts and stops the loan pipeline's executions. */
+  workflow: PipelineExecutions;
+  /** Answers the pipeline's waiting tasks by their tokens. */
+  taskTokens: TaskTokens;
   notifier: Notifier;
   documents: DocumentStorage;
   pii: PiiProtector;

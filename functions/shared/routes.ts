@@ -5,6 +5,7 @@ export type HttpHandlerName =
   | 'submit-application'
   | 'query-applications'
   | 'withdraw-application'
+  | 'redrive-application'
   | 'accept-contract'
   | 'request-document-upload'
   | 'application-audit'
@@ -33,6 +34,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/v1/applications', handler: 'query-applications', auth: 'user' },
   { method: 'GET', path: '/v1/applications/{applicationId}', handler: 'query-applications', auth: 'user' },
   { method: 'POST', path: '/v1/applications/{applicationId}/withdraw', handler: 'withdraw-application', auth: 'user' },
+  // Operations continue a FAILED or stuck application from where it stands (role ops).
+  { method: 'POST', path: '/v1/applications/{applicationId}/redrive', handler: 'redrive-application', auth: 'user' },
   { method: 'POST', path: '/v1/applications/{applicationId}/contract/accept', handler: 'accept-contract', auth: 'user' },
   { method: 'POST', path: '/v1/applications/{applicationId}/documents', handler: 'request-document-upload', auth: 'user' },
   { method: 'GET', path: '/v1/applications/{applicationId}/audit', handler: 'application-audit', auth: 'user' },
@@ -62,7 +65,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
 
 /** Lambdas that are not behind the API. */
 export type TaskHandlerName =
-  | 'pipeline-mark-assessing' // Step Functions task: SUBMITTED → ASSESSING
+  | 'pipeline-resume' // Step Functions entry: continues the application from where it stands (SUBMITTED → ASSESSING)
   | 'pipeline-score' // Step Functions task: bureau report, features, scorecard → assessment on the application
   | 'pipeline-decide' // Step Functions task: the decision policy → APPROVED / DECLINED / PENDING_REVIEW
   | 'pipeline-request-review' // Step Functions task with a token: assign a reviewer, store the token, email the link

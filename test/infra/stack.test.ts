@@ -34,7 +34,7 @@ import {
 } from './support';
 
 const TASK_HANDLERS: HandlerName[] = [
-  'pipeline-mark-assessing',
+  'pipeline-resume',
   'pipeline-score',
   'pipeline-decide',
   'pipeline-request-review',
@@ -181,8 +181,8 @@ describe('lambdas', () => {
 
     for (const handler of ALL_HANDLERS) {
       const props = resources[fnId(handler)]!.Properties!;
-      // The Score task waits for the bureau (up to three attempts of 3 s and backoff).
-      const longRunning = handler === 'document-uploaded' || handler === 'seed-products' || handler === 'pipeline-score';
+      // The Score and Disburse tasks wait for the bureau and the bank (up to three attempts each, and backoff).
+      const longRunning = handler === 'document-uploaded' || handler === 'seed-products' || handler === 'pipeline-score' || handler === 'pipeline-disburse';
       expect(props).toMatchObject({
         Runtime: 'nodejs24.x',
         Handler: 'index.handler',
@@ -218,7 +218,7 @@ describe('lambdas', () => {
   });
 
   test('keep class names, because Step Functions retries match error names such as ConcurrentModificationError', () => {
-    for (const handler of ['pipeline-mark-assessing', 'pipeline-score'] as HandlerName[]) {
+    for (const handler of ['pipeline-resume', 'pipeline-score'] as HandlerName[]) {
       const bundle = readText(path.join(assetDirectory(app, resources[fnId(handler)]!.Properties!.Code.S3Key), 'index.mjs'));
       expect(bundle).toMatch(/"ConcurrentModificationError"/);
     }
@@ -239,7 +239,8 @@ describe('lambdas', () => {
     expect(env('products')).toEqual(['TABLE_NAME']);
     expect(env('openapi')).toEqual([]);
     expect(env('document-uploaded')).toEqual(['TABLE_NAME']);
-    expect(env('pipeline-mark-assessing')).toEqual(['TABLE_NAME']);
+    // The entry tells an applicant of an outcome a crash left untold.
+    expect(env('pipeline-resume')).toEqual(['APPLICANT_TOPIC_ARN', 'PII_SECRET_ARN', 'TABLE_NAME']);
     // No bureau URL in cdk.json: the sandbox bureau answers, so no bureau settings.
     expect(env('pipeline-score')).toEqual(['PII_SECRET_ARN', 'TABLE_NAME']);
     expect(env('pipeline-record-failure')).toEqual(['OPS_TOPIC_ARN', 'TABLE_NAME']);
@@ -325,7 +326,7 @@ describe('pipeline', () => {
     expect(placeholdersOf(definition).sort()).toEqual([...PIPELINE_PLACEHOLDERS].sort());
     expect(props.DefinitionSubstitutions).toEqual({
       Partition: { Ref: 'AWS::Partition' },
-      MarkAssessingFunctionArn: { 'Fn::GetAtt': [fnId('pipeline-mark-assessing'), 'Arn'] },
+      ResumeFunctionArn: { 'Fn::GetAtt': [fnId('pipeline-resume'), 'Arn'] },
       ScoreFunctionArn: { 'Fn::GetAtt': [fnId('pipeline-score'), 'Arn'] },
       DecideFunctionArn: { 'Fn::GetAtt': [fnId('pipeline-decide'), 'Arn'] },
       RequestReviewFunctionArn: { 'Fn::GetAtt': [fnId('pipeline-request-review'), 'Arn'] },
@@ -353,7 +354,7 @@ describe('pipeline', () => {
         pipelineSubstitutions({
           partition: 'aws-cn',
           functionArns: {
-            'pipeline-mark-assessing': 'arn:aws-cn:lambda:cn-north-1:111122223333:function:mark',
+            'pipeline-resume': 'arn:aws-cn:lambda:cn-north-1:111122223333:function:mark',
             'pipeline-score': 'arn:aws-cn:lambda:cn-north-1:111122223333:function:score',
             'pipeline-decide': 'arn:aws-cn:lambda:cn-north-1:111122223333:function:decide',
             'pipeline-request-review': 'arn:aws-cn:lambda:cn-north-1:111122223333:function:review',
@@ -390,7 +391,7 @@ describe('pipeline', () => {
     const statements = statementsOfRole(resources, logicalId(machine.role.node.defaultChild as CfnRole));
     const invoke = statements.filter((s) => actionsOf([s]).includes('lambda:InvokeFunction'));
     const pipelineTasks: HandlerName[] = [
-      'pipeline-mark-assessing',
+      'pipeline-resume',
       'pipeline-score',
       'pipeline-decide',
       'pipeline-request-review',
@@ -422,8 +423,8 @@ describe('least privilege', () => {
   const refOf = (construct: { node: { defaultChild?: unknown } }) => ({ Ref: logicalId(construct.node.defaultChild as any) });
   const roles = (...handlers: HandlerName[]) => handlers.map(roleId).sort();
 
-  test('only submit-application starts executions, on this state machine', () => {
-    expect(rolesAllowing(resources, 'states:StartExecution')).toEqual([roleId('submit-application')]);
+  test('only submit-application and the re-drive start executions, on this state machine', () => {
+    expect(rolesAllowing(resources, 'states:StartExecution')).toEqual(roles('submit-application', 'redrive-application'));
     const start = statementsOfRole(resources, roleId('submit-application')).find((s) => actionsOf([s]).includes('states:StartExecution'))!;
     expect(start.Resource).toEqual({ Ref: logicalId(stack.pipeline.stateMachine.node.defaultChild as any) });
   });
@@ -438,6 +439,7 @@ describe('least privilege', () => {
       'accept-contract',
       'pipeline-prepare-contract',
       'pipeline-disburse',
+      'pipeline-resume', // tells the applicant of an outcome a crash left untold
       'overdue-scan', // the reminders go to the customer's phone and e-mail
     );
     expect(rolesAllowingOn('secretsmanager:GetSecretValue', refOf(stack.data.piiSecret))).toEqual(piiReaders);
@@ -447,9 +449,11 @@ describe('least privilege', () => {
     );
   });
 
-  test('only the review page, the SLA check, the contract acceptance and the contract step answer task tokens', () => {
-    expect(rolesAllowing(resources, 'states:SendTaskSuccess')).toEqual(roles('review-page', 'review-sla', 'accept-contract', 'pipeline-prepare-contract'));
-    expect(rolesAllowing(resources, 'states:SendTaskFailure')).toEqual(roles('review-page', 'review-sla', 'accept-contract', 'pipeline-prepare-contract'));
+  test('only the review page, the SLA check, the contract acceptance and the two token steps answer task tokens', () => {
+    // The token steps answer their own token when the outcome is there already (accepted, decided while no task waited).
+    const answerers = roles('review-page', 'review-sla', 'accept-contract', 'pipeline-prepare-contract', 'pipeline-request-review');
+    expect(rolesAllowing(resources, 'states:SendTaskSuccess')).toEqual(answerers);
+    expect(rolesAllowing(resources, 'states:SendTaskFailure')).toEqual(answerers);
   });
 
   test('only the reviewers API subscribes, and only to the review topic', () => {
@@ -457,8 +461,8 @@ describe('least privilege', () => {
     expect(rolesAllowingOn('sns:Subscribe', refOf(stack.notifications.reviewTopic))).toEqual(roles('reviewers'));
   });
 
-  test('only withdraw-application stops executions, and only this state machine\'s', () => {
-    expect(rolesAllowing(resources, 'states:StopExecution')).toEqual([roleId('withdraw-application')]);
+  test('only withdraw-application and the re-drive stop executions, and only this state machine\'s', () => {
+    expect(rolesAllowing(resources, 'states:StopExecution')).toEqual(roles('withdraw-application', 'redrive-application'));
     const stop = statementsOfRole(resources, roleId('withdraw-application')).find((s) => actionsOf([s]).includes('states:StopExecution'))!;
     const arn = JSON.stringify(stop.Resource);
     expect(arn).toContain('{"Ref":"AWS::Partition"}');
@@ -479,7 +483,7 @@ describe('least privilege', () => {
   test('each topic has its own publishers, with the key through SNS; direct SMS only where applicants are told', () => {
     expect(rolesAllowingOn('sns:Publish', refOf(stack.notifications.opsTopic))).toEqual(roles('pipeline-record-failure', 'review-sla', 'overdue-scan'));
     expect(rolesAllowingOn('sns:Publish', refOf(stack.notifications.reviewTopic))).toEqual(roles('pipeline-request-review', 'review-sla'));
-    const applicantNotifiers = roles('pipeline-decide', 'pipeline-conclude', 'pipeline-prepare-contract', 'pipeline-disburse', 'overdue-scan');
+    const applicantNotifiers = roles('pipeline-resume', 'pipeline-decide', 'pipeline-conclude', 'pipeline-prepare-contract', 'pipeline-disburse', 'overdue-scan');
     expect(rolesAllowingOn('sns:Publish', refOf(stack.notifications.applicantTopic))).toEqual(applicantNotifiers);
     expect(rolesAllowingOn('sns:Publish', '*')).toEqual(applicantNotifiers);
     for (const handler of ['pipeline-record-failure', 'pipeline-request-review', 'pipeline-decide'] as HandlerName[]) {

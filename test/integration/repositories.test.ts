@@ -12,6 +12,9 @@ import type { IdempotencyRecord } from '../../functions/core/applications/ports'
 import { GENESIS_HASH, verifyChain } from '../../functions/core/kernel/audit';
 import { DEFAULT_PRODUCTS } from '../../functions/core/applications/products';
 import { TIME_ZONE } from '../support/settings';
+import { createLoanRepository } from '../../functions/adapters/dynamodb/loan-repository';
+import { createLoan } from '../../functions/core/servicing/loan';
+import { THREE_MONTHS } from '../support/loans';
 
 const { tableName, low, doc } = tablePerFile('repos');
 const applications = createApplicationRepository(doc, tableName, { timeZone: TIME_ZONE });
@@ -199,6 +202,61 @@ describe('application repository', () => {
     expect(await applications.listDocuments(application.applicationId)).toEqual([
       expect.objectContaining({ documentId: 'DOC1', status: 'RECEIVED', receivedAt: '2026-11-29T08:05:00.000Z' }),
     ]);
+  });
+});
+
+describe('disbursement and re-drive writes', () => {
+  const loans = createLoanRepository(doc, tableName, { timeZone: TIME_ZONE });
+  const loanFor = (application: Application) =>
+    createLoan({
+      loanId: `LN${application.applicationId}`,
+      applicationId: application.applicationId,
+      ownerId: application.ownerId,
+      currency: 'CNY',
+      principalMinor: 300_000,
+      annualRatePercent: '12',
+      disbursedAt: '2026-01-10T02:00:00.000Z',
+      disbursementDate: '2026-01-10',
+      schedule: THREE_MONTHS,
+      at: '2026-01-10T02:00:00.000Z',
+    });
+  async function acceptedApplication(): Promise<Application> {
+    let application = await create(anApplication());
+    for (const to of ['ASSESSING', 'APPROVED', 'ACCEPTED'] as const) application = await applications.transition({ application, to, at: '2026-11-29T08:01:00.000Z', by: 'test' });
+    return application;
+  }
+
+  it('opens the loan and moves the application to DISBURSED in one transaction', async () => {
+    const application = await acceptedApplication();
+    const loan = loanFor(application);
+    const disbursed = await applications.transition({ application, to: 'DISBURSED', at: '2026-11-29T08:02:00.000Z', by: 'pipeline', changes: { loanId: loan.loanId }, openLoan: loan });
+    expect(disbursed.status).toBe('DISBURSED');
+    expect(await loans.get(loan.loanId)).toMatchObject({ loanId: loan.loanId, status: 'ACTIVE', applicationId: application.applicationId });
+  });
+
+  it('writes neither when either cannot be written: a stale application leaves no loan; a taken loan id no DISBURSED', async () => {
+    const application = await acceptedApplication();
+    const loan = loanFor(application);
+    const stale = { ...application, version: application.version - 1 };
+    await expect(applications.transition({ application: stale, to: 'DISBURSED', at: '2026-11-29T08:02:00.000Z', by: 'pipeline', openLoan: loan })).rejects.toThrow(ConcurrentModificationError);
+    expect(await loans.get(loan.loanId)).toBeUndefined();
+
+    await loans.create(loan); // a loan under that id exists already
+    await expect(applications.transition({ application, to: 'DISBURSED', at: '2026-11-29T08:02:00.000Z', by: 'pipeline', openLoan: loan })).rejects.toThrow(ConflictError);
+    expect((await applications.get(application.applicationId))!.status).toBe('ACCEPTED');
+  });
+
+  it('takes the open-application slot back when a FAILED application is re-driven, unless the person applied again', async () => {
+    const failed = await applications.transition({ application: await create(anApplication({ nationalIdHash: 'redriven-person' })), to: 'FAILED', at: '2026-11-29T08:01:00.000Z', by: 'pipeline' });
+    const back = await applications.transition({ application: failed, to: 'ASSESSING', at: '2026-11-29T08:02:00.000Z', by: 'ops:op-1' });
+    expect(back.status).toBe('ASSESSING');
+    // The slot is held again: another application by the same person is refused.
+    await expect(create(anApplication({ nationalIdHash: 'redriven-person', ownerId: 'bob' }))).rejects.toThrow(ConflictError);
+
+    const failedAgain = await applications.transition({ application: back, to: 'FAILED', at: '2026-11-29T08:03:00.000Z', by: 'pipeline' });
+    await create(anApplication({ nationalIdHash: 'redriven-person', ownerId: 'alice' }));
+    await expect(applications.transition({ application: failedAgain, to: 'ASSESSING', at: '2026-11-29T08:04:00.000Z', by: 'ops:op-1' })).rejects.toThrow(ConflictError);
+    expect((await applications.get(failedAgain.applicationId))!.status).toBe('FAILED');
   });
 });
 

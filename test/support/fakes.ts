@@ -22,6 +22,7 @@ import { fakeLoanDeps } from './loan-fakes';
 import { fakeReportDeps } from './report-fakes';
 import { RecordingMetrics } from '../../functions/shared/metrics';
 import { TIME_ZONE } from './settings';
+import type { Loan } from '../../functions/core/servicing/loan';
 
 export class FixedClock implements Clock {
   constructor(public current = new Date('2026-11-29T08:00:00.000Z')) {}
@@ -37,6 +38,8 @@ export class InMemoryApplications implements ApplicationRepository {
   readonly documents = new Map<string, ApplicationDocument[]>();
   readonly customers = new Map<string, CustomerRecord>();
   readonly audit = new Map<string, AuditEvent[]>();
+  /** Where a disbursement's loan is written, in the same "transaction" as its application (fakeDeps links the loans). */
+  loanStore: { loans: Map<string, Loan> } | undefined;
 
   async create({ application, customer, idempotency, audit }: Parameters<ApplicationRepository['create']>[0]) {
     if (this.openSlots.has(application.nationalIdHash)) throw new ConflictError('an open application already exists for this national ID');
@@ -77,13 +80,20 @@ export class InMemoryApplications implements ApplicationRepository {
     return this.page([...this.applications.values()].filter((a) => !status || a.status === status), limit, cursor);
   }
 
-  async transition({ application, to, at, by, changes = {}, audit = [] }: Parameters<ApplicationRepository['transition']>[0]) {
+  async transition({ application, to, at, by, changes = {}, audit = [], openLoan }: Parameters<ApplicationRepository['transition']>[0]) {
     assertTransition(application.status, to);
+    if (openLoan && this.loanStore?.loans.has(openLoan.loanId)) throw new ConflictError(`a loan ${openLoan.loanId} exists already`);
+    const slotHolder = this.openSlots.get(application.nationalIdHash);
+    if (!isOpen(application.status) && isOpen(to) && slotHolder !== undefined && slotHolder !== application.applicationId) {
+      throw new ConflictError('the applicant has another open application now; it must end before this one can continue');
+    }
     const next = this.write(application, at, changes, [{ actor: by, action: 'status.changed', details: { from: application.status, to } }, ...audit], {
       status: to,
       timeline: [...application.timeline, { at, status: to, by }],
     });
     if (!isOpen(to) && this.openSlots.get(next.nationalIdHash) === next.applicationId) this.openSlots.delete(next.nationalIdHash);
+    if (isOpen(to)) this.openSlots.set(next.nationalIdHash, next.applicationId);
+    if (openLoan) this.loanStore?.loans.set(openLoan.loanId, structuredClone(openLoan));
     return next;
   }
 
@@ -249,6 +259,8 @@ export function fakeDeps() {
   const idempotency: IdempotencyStore = { get: (ownerId, key) => store.idempotencyRecord(ownerId, key) };
   const clock = new FixedClock();
   const scanContinuations: { date: string; cursor: string }[] = [];
+  // One recorder for both halves of the pipeline port, as the local runner is both.
+  const workflow = new RecordingWorkflow();
   const deps = {
     clock,
     ids: { next: () => `01TEST${String(++counter).padStart(20, '0')}` },
@@ -256,7 +268,8 @@ export function fakeDeps() {
     idempotency,
     products: new InMemoryProducts(),
     policies: new InMemoryPolicies(),
-    workflow: new RecordingWorkflow(),
+    workflow,
+    taskTokens: workflow,
     notifier: new RecordingNotifier(),
     documents: {
       async createUploadUrl({ objectKey, expiresInSeconds }: { objectKey: string; expiresInSeconds: number }) {
@@ -278,5 +291,6 @@ export function fakeDeps() {
     /** What the handlers recorded (and how often they published). */
     metrics: new RecordingMetrics(),
   };
+  store.loanStore = deps.loans;
   return deps satisfies AppDeps;
 }

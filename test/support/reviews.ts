@@ -1,7 +1,7 @@
 // Applications waiting for review, built through the real intake and Score handlers on the fakes, for review tests.
 
 import { createHandler as createSubmit } from '../../functions/handlers/submit-application';
-import { createHandler as createMarkAssessing } from '../../functions/handlers/pipeline-mark-assessing';
+import { createHandler as createResume } from '../../functions/handlers/pipeline-resume';
 import { createHandler as createScore } from '../../functions/handlers/pipeline-score';
 import { requestReview } from '../../functions/core/review/review-service';
 import type { fakeDeps } from './fakes';
@@ -18,7 +18,7 @@ export async function scoredApplication(deps: Deps, overrides: Record<string, un
     lambdaContext,
   );
   const applicationId = parse(result).applicationId as string;
-  await createMarkAssessing(deps)({ applicationId });
+  await createResume(deps)({ applicationId });
   await createScore(deps)({ applicationId });
   return applicationId;
 }

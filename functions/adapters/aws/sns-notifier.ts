@@ -10,7 +10,12 @@ export interface TopicArns {
   ops: string;
 }
 
-export function createSnsNotifier(client: SNSClient, topics: Partial<TopicArns>): Notifier {
+export interface SnsNotifierOptions {
+  /** Whether this function may send SMS straight to a phone number (it is bound to applicant messages). */
+  sms: boolean;
+}
+
+export function createSnsNotifier(client: SNSClient, topics: Partial<TopicArns>, options: SnsNotifierOptions): Notifier {
   return {
     async publish(notification: Notification) {
       const attributes = Object.fromEntries(
@@ -19,11 +24,12 @@ export function createSnsNotifier(client: SNSClient, topics: Partial<TopicArns>)
         ),
       );
       if (notification.channel === 'sms' && notification.to) {
+        if (!options.sms) throw new Error('this function is not bound to send SMS to applicants');
         await client.send(new PublishCommand({ PhoneNumber: notification.to, Message: notification.body, MessageAttributes: attributes }));
         return;
       }
       const topicArn = topics[notification.topic];
-      if (!topicArn) throw new Error(`no topic configured for ${notification.topic} notifications`);
+      if (!topicArn) throw new Error(`this function is not bound to the ${notification.topic} topic`);
       await client.send(
         new PublishCommand({
           TopicArn: topicArn,

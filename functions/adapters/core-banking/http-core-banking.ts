@@ -28,6 +28,14 @@
 //   any other status (400, 401, 403, 404, 3xx: redirects are not followed)          → TransferRejectedError
 //               'request_rejected', not retried
 //
+//   GET {baseUrl}/v1/transfers/{idempotencyKey}            asked before paying (findTransfer)
+//   200 { …the transfer body… }        COMPLETED → the TransferResult; PENDING → CoreBankingUnavailableError
+//                                      'pending'; REJECTED → none (nothing was paid)
+//   404                                → none: no transfer under this key
+//   401 / 403                          → TransferRejectedError 'request_rejected' (the key is wrong)
+//   429, 5xx, timeouts, network errors → retried, then CoreBankingUnavailableError; anything else unreadable →
+//                                        CoreBankingUnavailableError 'invalid_response'
+//
 // Retrying a timed-out transfer is safe only because of the idempotency key: the bank may have made the transfer and
 // the answer got lost; the retry then gets the 409 replay or the same 200. A 2xx body that cannot be read (bad JSON,
 // a missing field) may also hide a completed transfer, so it is CoreBankingUnavailableError 'invalid_response' (the
@@ -212,32 +220,88 @@ export function createHttpCoreBanking(options: HttpCoreBankingOptions): HttpCore
     return { transferId: wire.transfer_id, status: 'COMPLETED', completedAt: new Date(wire.completed_at!).toISOString() };
   }
 
+  /** One GET of the transfer under a key: the transfer, undefined (none, or rejected), or a failure as above. */
+  async function lookupAttempt(idempotencyKey: string, apiKey: string, signal: AbortSignal): Promise<TransferResult | undefined> {
+    const interrupted = (cause: unknown) => interruptedAttempt(signal, timeoutMs, cause);
+    let response: Response;
+    try {
+      response = await fetchImpl(`${endpoint}/${encodeURIComponent(idempotencyKey)}`, {
+        method: 'GET',
+        headers: { accept: 'application/json', authorization: `Bearer ${apiKey}` },
+        redirect: 'manual',
+        signal,
+      });
+    } catch (error) {
+      throw interrupted(error);
+    }
+    const { status } = response;
+    if (status === 404) {
+      await response.body?.cancel().catch(() => undefined);
+      return undefined;
+    }
+    if (response.ok) {
+      let body: string;
+      try {
+        body = await response.text();
+      } catch (error) {
+        throw interrupted(error);
+      }
+      const parsed = wireTransferSchema.safeParse(parseJsonOrUndefined(body));
+      if (!parsed.success) {
+        throw new CoreBankingUnavailableError(`core banking answered the transfer look-up with HTTP ${status} and an unexpected body`, { reason: 'invalid_response', attempts: 1, status });
+      }
+      const wire = parsed.data;
+      if (wire.status === 'REJECTED') return undefined;
+      if (wire.status === 'PENDING') throw new CoreBankingUnavailableError('core banking has the transfer but has not completed it yet', { reason: 'pending', attempts: 1, status });
+      return { transferId: wire.transfer_id, status: 'COMPLETED', completedAt: new Date(wire.completed_at!).toISOString() };
+    }
+    await response.body?.cancel().catch(() => undefined);
+    const transient = transientStatusFailure(response, clock);
+    if (transient) throw transient;
+    if (status === 401 || status === 403) {
+      throw new TransferRejectedError(`core banking refused the transfer look-up with HTTP ${status}; check the API key`, { reason: 'request_rejected', status });
+    }
+    throw new CoreBankingUnavailableError(`core banking answered the transfer look-up with HTTP ${status}`, { reason: 'invalid_response', attempts: 1, status });
+  }
+
+  async function apiKeyOrUnavailable(): Promise<string> {
+    try {
+      return await options.apiKey();
+    } catch (error) {
+      throw new CoreBankingUnavailableError('core banking unavailable: could not read the API key', { reason: 'credentials', attempts: 0, cause: error });
+    }
+  }
+
+  /** Runs `attempt` with the timeouts, retries and breaker; failures inside one attempt report the call's attempts. */
+  function resiliently<T>(attempt: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return callResiliently<T, CoreBankingUnavailableReason>(
+      resilience,
+      'core banking',
+      attempt,
+      (message, details) => new CoreBankingUnavailableError(message, details),
+      (error, attempts) =>
+        error instanceof CoreBankingUnavailableError
+          ? new CoreBankingUnavailableError(error.message, { reason: error.reason, attempts, ...(error.status ? { status: error.status } : {}) })
+          : error,
+    );
+  }
+
   return {
     get circuitState(): CircuitStateName {
       return CIRCUIT_STATE_NAMES[breaker.state];
+    },
+
+    async findTransfer(idempotencyKey: string): Promise<TransferResult | undefined> {
+      const apiKey = await apiKeyOrUnavailable();
+      return resiliently((signal) => lookupAttempt(idempotencyKey, apiKey, signal));
     },
 
     async transfer(request: TransferRequest): Promise<TransferResult> {
       if (!Number.isSafeInteger(request.amount.minor) || request.amount.minor <= 0) {
         throw new TransferRejectedError(`a transfer needs a positive amount in minor units, got ${request.amount.minor}`, { reason: 'request_rejected' });
       }
-      let apiKey: string;
-      try {
-        apiKey = await options.apiKey();
-      } catch (error) {
-        throw new CoreBankingUnavailableError('core banking unavailable: could not read the API key', { reason: 'credentials', attempts: 0, cause: error });
-      }
-      return callResiliently<TransferResult, CoreBankingUnavailableReason>(
-        resilience,
-        'core banking',
-        (signal) => attempt(request, apiKey, signal),
-        (message, details) => new CoreBankingUnavailableError(message, details),
-        (error, attempts) =>
-          // Built inside one attempt (invalid_response, pending): report the attempts of the whole call.
-          error instanceof CoreBankingUnavailableError
-            ? new CoreBankingUnavailableError(error.message, { reason: error.reason, attempts, ...(error.status ? { status: error.status } : {}) })
-            : error,
-      );
+      const apiKey = await apiKeyOrUnavailable();
+      return resiliently((signal) => attempt(request, apiKey, signal));
     },
   };
 }

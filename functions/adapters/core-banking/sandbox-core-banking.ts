@@ -92,13 +92,45 @@ export interface SandboxCoreBanking extends CoreBanking {
   calls(idempotencyKey: string): number;
 }
 
+/**
+ * Where the sandbox bank keeps its transfers. In memory by default (tests, one process); in production wiring the
+ * table (adapters/dynamodb/sandbox-ledger.ts), so that every container and every restart sees the same transfers.
+ */
+export interface SandboxLedger {
+  find(idempotencyKey: string): Promise<SandboxTransfer | undefined>;
+  /** Records the transfer unless one with its key exists; returns the one that stands. */
+  record(transfer: SandboxTransfer): Promise<SandboxTransfer>;
+}
+
+export function inMemorySandboxLedger(): SandboxLedger & { readonly all: readonly SandboxTransfer[] } {
+  const byKey = new Map<string, SandboxTransfer>();
+  return {
+    get all() {
+      return [...byKey.values()].map((transfer) => structuredClone(transfer));
+    },
+    async find(idempotencyKey) {
+      const found = byKey.get(idempotencyKey);
+      return found ? structuredClone(found) : undefined;
+    },
+    async record(transfer) {
+      const earlier = byKey.get(transfer.idempotencyKey);
+      if (earlier) return structuredClone(earlier);
+      byKey.set(transfer.idempotencyKey, structuredClone(transfer));
+      return transfer;
+    },
+  };
+}
+
 export interface SandboxCoreBankingOptions {
   clock?: Clock;
+  /** Default: in memory, for this instance only. */
+  ledger?: SandboxLedger;
 }
 
 export function createSandboxCoreBanking(options: SandboxCoreBankingOptions = {}): SandboxCoreBanking {
   const clock = options.clock ?? systemClock;
-  const byKey = new Map<string, SandboxTransfer>();
+  const ledger = options.ledger ?? inMemorySandboxLedger();
+  /** The transfers this instance made (the ledger may hold others', made in other containers). */
   const transfers: SandboxTransfer[] = [];
   const callCounts = new Map<string, number>();
 
@@ -109,11 +141,16 @@ export function createSandboxCoreBanking(options: SandboxCoreBankingOptions = {}
 
     calls: (idempotencyKey) => callCounts.get(idempotencyKey) ?? 0,
 
+    async findTransfer(idempotencyKey: string): Promise<TransferResult | undefined> {
+      const found = await ledger.find(idempotencyKey);
+      return found ? { transferId: found.transferId, status: found.status, completedAt: found.completedAt } : undefined;
+    },
+
     async transfer(request: TransferRequest): Promise<TransferResult> {
       const call = (callCounts.get(request.idempotencyKey) ?? 0) + 1;
       callCounts.set(request.idempotencyKey, call);
 
-      const earlier = byKey.get(request.idempotencyKey);
+      const earlier = await ledger.find(request.idempotencyKey);
       if (earlier) {
         const same =
           earlier.amount.minor === request.amount.minor &&
@@ -153,7 +190,7 @@ export function createSandboxCoreBanking(options: SandboxCoreBankingOptions = {}
       }
 
       const transfer: SandboxTransfer = {
-        transferId: `SBX-TRF-${String(transfers.length + 1).padStart(6, '0')}-${request.idempotencyKey}`.slice(0, 128),
+        transferId: `SBX-TRF-${request.idempotencyKey}`.slice(0, 128),
         status: 'COMPLETED',
         completedAt: clock.now().toISOString(),
         idempotencyKey: request.idempotencyKey,
@@ -161,9 +198,10 @@ export function createSandboxCoreBanking(options: SandboxCoreBankingOptions = {}
         toAccount: { ...request.toAccount },
         reference: request.reference,
       };
-      byKey.set(request.idempotencyKey, transfer);
-      transfers.push(transfer);
-      return { transferId: transfer.transferId, status: transfer.status, completedAt: transfer.completedAt };
+      // Two attempts racing with one key: the ledger keeps the first; both answer with it.
+      const made = await ledger.record(transfer);
+      if (made === transfer) transfers.push(transfer);
+      return { transferId: made.transferId, status: made.status, completedAt: made.completedAt };
     },
   };
 }

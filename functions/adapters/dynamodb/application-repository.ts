@@ -22,6 +22,8 @@ import { queryAll } from './query';
 import { cancellationReasons, concurrentModification, decodeCursor, encodeCursor, isConditionalCheckFailed } from './errors';
 import { applicationDeltas } from '../../core/reporting/aggregates';
 import { aggregateUpdates, transactWrite } from './aggregate-writes';
+import { loanCreationItems } from './loan-repository';
+import type { Loan } from '../../core/servicing/loan';
 
 const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'type'];
 
@@ -65,6 +67,10 @@ export function createApplicationRepository(doc: DynamoDBDocumentClient, tableNa
       changes: Partial<Application>;
       audit: AuditEntry[];
       releaseOpenSlot: boolean;
+      /** A re-driven application is open again: it takes the person's slot back (unless another application has it). */
+      claimOpenSlot?: boolean;
+      /** The loan the disbursement opens, written in the same transaction. */
+      openLoan?: Loan;
     },
   ): Promise<Application> {
     const { events, head } = chain(application.auditHead, at, change.audit);
@@ -117,11 +123,34 @@ export function createApplicationRepository(doc: DynamoDBDocumentClient, tableNa
         },
       });
     }
+    const slotIndex = change.claimOpenSlot ? transactItems.length : -1;
+    if (change.claimOpenSlot) {
+      transactItems.push({
+        Put: {
+          TableName: tableName,
+          Item: { ...keys.openApplication(application.nationalIdHash), type: 'open-application', applicationId: application.applicationId, ownerId: application.ownerId, createdAt: application.createdAt },
+          ConditionExpression: 'attribute_not_exists(PK) OR applicationId = :id',
+          ExpressionAttributeValues: { ':id': application.applicationId },
+        },
+      });
+    }
     transactItems.push(...aggregateUpdates(tableName, applicationDeltas(application, after, timeZone)));
+    const loanIndex = change.openLoan ? transactItems.length : -1;
+    if (change.openLoan) {
+      const { put, counters } = loanCreationItems(tableName, change.openLoan, timeZone);
+      transactItems.push(put, ...counters);
+    }
     try {
       await transactWrite(doc, transactItems);
     } catch (error) {
-      if (cancellationReasons(error)?.includes('ConditionalCheckFailed')) {
+      const reasons = cancellationReasons(error);
+      if (loanIndex >= 0 && reasons?.[loanIndex] === 'ConditionalCheckFailed' && reasons[0] !== 'ConditionalCheckFailed') {
+        throw new ConflictError(`a loan ${change.openLoan!.loanId} exists already`, { cause: error });
+      }
+      if (slotIndex >= 0 && reasons?.[slotIndex] === 'ConditionalCheckFailed') {
+        throw new ConflictError('the applicant has another open application now; it must end before this one can continue', { cause: error });
+      }
+      if (reasons?.includes('ConditionalCheckFailed')) {
         throw new ConcurrentModificationError(`application ${application.applicationId} changed meanwhile`, { cause: error });
       }
       throw error;
@@ -245,7 +274,7 @@ export function createApplicationRepository(doc: DynamoDBDocumentClient, tableNa
         : queryApplications('GSI3', 'GSI3PK', keys.allApplicationsPartition, limit, cursor);
     },
 
-    async transition({ application, to, at, by, changes = {}, audit = [] }) {
+    async transition({ application, to, at, by, changes = {}, audit = [], openLoan }) {
       assertTransition(application.status, to);
       const entry = { at, status: to, by };
       return write(application, at, {
@@ -254,6 +283,8 @@ export function createApplicationRepository(doc: DynamoDBDocumentClient, tableNa
         changes,
         audit: [{ actor: by, action: 'status.changed', details: { from: application.status, to } }, ...audit],
         releaseOpenSlot: !isOpen(to),
+        claimOpenSlot: !isOpen(application.status) && isOpen(to),
+        ...(openLoan ? { openLoan } : {}),
       });
     },
 

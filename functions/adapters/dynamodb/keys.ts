@@ -1,6 +1,8 @@
 // Every key the repositories use is built here, so the access patterns in table-definition.ts stay the only ones.
 
 export const keys = {
+  /** The sandbox bank's record of a transfer, by its idempotency key (adapters/dynamodb/sandbox-ledger.ts). */
+  sandboxTransfer: (idempotencyKey: string) => ({ PK: `SANDBOXBANK#${idempotencyKey}`, SK: 'TRANSFER' }),
   application: (applicationId: string) => ({ PK: `APP#${applicationId}`, SK: 'APP' }),
   applicationDocument: (applicationId: string, documentId: string) => ({ PK: `APP#${applicationId}`, SK: `DOC#${documentId}` }),
   applicationDocumentsPrefix: (applicationId: string) => ({ PK: `APP#${applicationId}`, SKPrefix: 'DOC#' }),

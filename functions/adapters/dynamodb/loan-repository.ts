@@ -42,6 +42,18 @@ export function loanItem(loan: Loan): Record<string, unknown> {
   };
 }
 
+/**
+ * The items that open a loan: the loan (put only if its id is new) and the portfolio counters it moves. The loan
+ * repository writes them alone; the application repository writes them in the disbursement's transaction.
+ */
+export function loanCreationItems(tableName: string, loan: Loan, timeZone: string): { put: TransactItem; counters: TransactItem[] } {
+  const { deltas, countedAs } = loanDeltas({ loan, created: true }, timeZone);
+  return {
+    put: { Put: { TableName: tableName, Item: loanItem({ ...loan, countedAs }), ConditionExpression: 'attribute_not_exists(PK)' } },
+    counters: aggregateUpdates(tableName, deltas),
+  };
+}
+
 export interface LoanRepositoryOptions {
   /** The lender's time zone: the report counters written with each change count on its calendar days. */
   timeZone: string;
@@ -74,11 +86,10 @@ export function createLoanRepository(doc: DynamoDBDocumentClient, tableName: str
   return {
     async create(loan) {
       // Disbursed, and in the portfolio: the loan and its counters in one transaction (a taken id writes neither).
-      const { loan: stored, updates } = counted({ loan, created: true });
-      const put = { TableName: tableName, Item: loanItem(stored), ConditionExpression: 'attribute_not_exists(PK)' };
+      const { put, counters } = loanCreationItems(tableName, loan, timeZone);
       try {
-        if (updates.length === 0) await doc.send(new PutCommand(put));
-        else await transactWrite(doc, [{ Put: put }, ...updates]);
+        if (counters.length === 0) await doc.send(new PutCommand(put.Put!));
+        else await transactWrite(doc, [put, ...counters]);
         return true;
       } catch (error) {
         if (isConditionalCheckFailed(error) || cancellationReasons(error)?.[0] === 'ConditionalCheckFailed') return false;

@@ -68,6 +68,13 @@ export interface Application {
   sealedDisbursementAccount?: string;
   /** The loan opened at disbursement. */
   loanId?: string;
+  /**
+   * The pipeline execution that runs the application now: absent for the first (named by the application id), else
+   * the re-drive's (`<applicationId>-r<n>`). A withdrawal stops this one.
+   */
+  pipelineExecution?: string;
+  /** How many times operations re-drove the application. */
+  redrives?: number;
   /** The end of this application's audit chain; every write that appends events moves it. */
   auditHead: AuditHead;
   createdAt: string;

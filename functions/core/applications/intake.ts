@@ -16,10 +16,10 @@ import {
   NotFoundError,
   TemporarilyUnavailableError,
 } from '../kernel/errors';
-import { canTransition, isOpen, type ApplicationStatus } from './lifecycle';
+import { canTransition, isFinal, isOpen, type ApplicationStatus } from './lifecycle';
 import { toMinor } from '../kernel/money';
 import type { Clock, IdGenerator, Notifier, PiiProtector } from '../kernel/ports';
-import type { ApplicationRepository, DocumentStorage, IdempotencyStore, Workflow } from './ports';
+import type { ApplicationReader, ApplicationRepository, DocumentStorage, IdempotencyStore, PipelineExecutions } from './ports';
 import { requiredDocuments, type Product } from './products';
 import type { ReviewRepository } from '../review/reviews';
 
@@ -44,7 +44,7 @@ export function requestHash(value: unknown): string {
  * attempt stored the application but could not start it (the execution name makes a second start a no-op).
  */
 export async function replayIdempotent(
-  deps: { idempotency: IdempotencyStore; applications: ApplicationRepository; workflow: Workflow },
+  deps: { idempotency: IdempotencyStore; applications: Pick<ApplicationRepository, 'get'>; workflow: Pick<PipelineExecutions, 'start'> },
   caller: Caller,
   key: string,
   hash: string,
@@ -66,7 +66,7 @@ export async function replayIdempotent(
 
 /**
  * The loan pipeline's execution input. Every Task of statemachines/loan-pipeline.asl.json reads `$.correlationId`
- * (a path that must exist), so it is always set. The execution name is the application id (the Workflow port).
+ * (a path that must exist), so it is always set. The first execution's name is the application id (PipelineExecutions).
  */
 export function pipelineInput(applicationId: string, correlationId?: string): { applicationId: string; correlationId: string } {
   return { applicationId, correlationId: correlationId || applicationId };
@@ -77,7 +77,7 @@ export interface SubmitDeps {
   ids: IdGenerator;
   applications: ApplicationRepository;
   idempotency: IdempotencyStore;
-  workflow: Workflow;
+  workflow: Pick<PipelineExecutions, 'start'>;
   pii: PiiProtector;
   settings: { idempotencyTtlHours: number };
 }
@@ -196,7 +196,7 @@ export async function submitApplication(
 }
 
 /** The application if the caller may see it; otherwise NotFound, so nobody learns that another person's id exists. */
-export async function readableApplication(applications: ApplicationRepository, caller: Caller, applicationId: string): Promise<Application> {
+export async function readableApplication(applications: Pick<ApplicationRepository, 'get'>, caller: Caller, applicationId: string): Promise<Application> {
   const application = await applications.get(applicationId);
   if (!application || (!caller.isStaff && application.ownerId !== caller.subject)) {
     throw new NotFoundError(`no application ${applicationId}`);
@@ -205,7 +205,7 @@ export async function readableApplication(applications: ApplicationRepository, c
 }
 
 export async function getApplicationView(
-  deps: { applications: ApplicationRepository; reviews: Pick<ReviewRepository, 'listByApplication'>; contracts?: Pick<ContractStore, 'link'> },
+  deps: { applications: ApplicationReader; reviews: Pick<ReviewRepository, 'listByApplication'>; contracts?: Pick<ContractStore, 'link'> },
   caller: Caller,
   applicationId: string,
 ) {
@@ -247,7 +247,7 @@ export function toApplicationSummary(application: Application) {
 }
 
 export async function listApplications(
-  deps: { applications: ApplicationRepository },
+  deps: { applications: Pick<ApplicationRepository, 'listAll' | 'listByOwner'> },
   caller: Caller,
   query: { limit: number; cursor?: string; status?: ApplicationStatus },
 ) {
@@ -269,7 +269,7 @@ const WITHDRAW_RETRY_MS = 15;
  * request sees WITHDRAWN and changes nothing.
  */
 export async function withdrawApplication(
-  deps: { applications: ApplicationRepository; workflow: Workflow; clock: Clock },
+  deps: { applications: ApplicationRepository; workflow: Pick<PipelineExecutions, 'stop'>; clock: Clock },
   caller: Caller,
   applicationId: string,
 ) {
@@ -284,7 +284,7 @@ export async function withdrawApplication(
         throw new ConflictError(`an application in status ${application.status} can no longer be withdrawn`);
       }
       const withdrawn = await deps.applications.transition({ application, to: 'WITHDRAWN', at: deps.clock.now().toISOString(), by: 'applicant' });
-      await deps.workflow.stop(applicationId, 'withdrawn by the applicant');
+      await deps.workflow.stop(currentExecution(application), 'withdrawn by the applicant');
       return toApplicationView(withdrawn, await deps.applications.listDocuments(applicationId));
     },
     { attempts: WITHDRAW_ATTEMPTS, pauseMs: jitteredPause(WITHDRAW_RETRY_MS) },
@@ -383,4 +383,111 @@ export async function recordPipelineFailure(
     });
     return { status: failed?.status ?? 'UNKNOWN', changed: Boolean(failed) };
   }, { attempts: 3 });
+}
+
+/**
+ * The payout's outcome is still unknown after its retries (the bank unreachable, a crash or timeout after the
+ * transfer was asked for). The application stays ACCEPTED — the money may have moved, so it is never FAILED for this
+ * — and the pipeline asks the bank again later with the same idempotency key. Operations are alerted once per
+ * application, with the audit event `disbursement.delayed`.
+ */
+export async function recordPayoutDelay(
+  deps: { applications: ApplicationRepository; notifier: Notifier; clock: Clock },
+  input: { applicationId: string; executionName?: string; error?: { Error?: string; Cause?: string } },
+): Promise<{ status: ApplicationStatus | 'UNKNOWN'; alerted: boolean }> {
+  const errorName = input.error?.Error ?? 'Unknown';
+  const application = await deps.applications.get(input.applicationId);
+  if (!application) return { status: 'UNKNOWN', alerted: false };
+  if (application.status !== 'ACCEPTED') return { status: application.status, alerted: false };
+  if ((await deps.applications.listAudit(input.applicationId)).some((event) => event.action === 'disbursement.delayed')) {
+    return { status: application.status, alerted: false };
+  }
+  await withFreshApplication(deps.applications, input.applicationId, (current) =>
+    deps.applications.annotate({ application: current, at: deps.clock.now().toISOString(), audit: [{ actor: 'pipeline', action: 'disbursement.delayed', details: { error: errorName } }] }),
+  );
+  await deps.notifier.publish({
+    topic: 'ops',
+    subject: `Payout delayed for application ${input.applicationId}`,
+    body: [
+      `Application: ${input.applicationId}`,
+      `Execution: ${input.executionName ?? 'unknown'}`,
+      `Error: ${errorName}`,
+      'The payout could not be confirmed after its retries. The application stays ACCEPTED (the transfer may have gone',
+      'through); the pipeline asks the bank again with the same idempotency key every 15 minutes until it answers.',
+    ].join('\n'),
+    attributes: { kind: 'payout-delayed', applicationId: input.applicationId },
+  });
+  return { status: application.status, alerted: true };
+}
+
+/** The execution running the application now: the first is named by the application id, a re-drive by its own name. */
+export function currentExecution(application: Pick<Application, 'applicationId' | 'pipelineExecution'>): string {
+  return application.pipelineExecution ?? application.applicationId;
+}
+
+/** The status a failed application goes back to when re-driven: the one it was in when its step failed. */
+export function statusBeforeFailure(application: Pick<Application, 'timeline'>): ApplicationStatus {
+  const failedAt = application.timeline.map((entry) => entry.status).lastIndexOf('FAILED');
+  const before = failedAt > 0 ? application.timeline[failedAt - 1]?.status : undefined;
+  return before && before !== 'FAILED' ? before : 'SUBMITTED';
+}
+
+export interface RedriveResult {
+  applicationId: string;
+  status: ApplicationStatus;
+  /** The new execution that continues the application. */
+  executionName: string;
+  /** The status it came back from (FAILED), or the one it was stuck in. */
+  from: ApplicationStatus;
+}
+
+/**
+ * Operations continue a failed or stuck application from where it stands (POST /v1/applications/{id}/redrive): a
+ * FAILED one moves back to the status its failed step started from (taking the person's open-application slot back),
+ * a stuck one keeps its status; the execution running it (if any) is stopped and a new one started, whose entry
+ * (Resume) routes on the stored status. Audited as `application.redriven`. A final application is a ConflictError.
+ */
+export async function redriveApplication(
+  deps: { applications: ApplicationRepository; workflow: PipelineExecutions; clock: Clock },
+  operator: { subject: string },
+  applicationId: string,
+  correlationId?: string,
+): Promise<RedriveResult> {
+  const application = await deps.applications.get(applicationId);
+  if (!application) throw new NotFoundError(`no application ${applicationId}`);
+  if (isFinal(application.status)) throw new ConflictError(`the application is ${application.status}, a final status; there is nothing to re-drive`);
+  const redrives = (application.redrives ?? 0) + 1;
+  const executionName = `${applicationId}-r${redrives}`;
+  const from = application.status;
+  const at = deps.clock.now().toISOString();
+  const actor = `ops:${operator.subject}`;
+  const details = { from, executionName, previousExecution: currentExecution(application), failedStep: application.failure && 'step' in application.failure ? application.failure.step : null };
+  // Optimistic lock: of two concurrent re-drives one writes, the other is a ConcurrentModificationError (409).
+  if (from === 'FAILED') {
+    const to = statusBeforeFailure(application);
+    await deps.applications.transition({
+      application,
+      to,
+      at,
+      by: actor,
+      changes: { redrives, pipelineExecution: executionName },
+      audit: [{ actor, action: 'application.redriven', details: { ...details, to } }],
+    });
+  } else {
+    await deps.applications.annotate({
+      application,
+      at,
+      changes: { redrives, pipelineExecution: executionName },
+      audit: [{ actor, action: 'application.redriven', details: { ...details, to: from } }],
+    });
+  }
+  try {
+    // The execution that may still hold the application (stuck on a wait) must not compete with the new one.
+    await deps.workflow.stop(details.previousExecution, 're-driven by operations');
+    await deps.workflow.start(executionName, pipelineInput(applicationId, correlationId));
+  } catch (error) {
+    throw new TemporarilyUnavailableError('the re-drive is recorded but its execution could not start yet; re-drive again', { cause: error });
+  }
+  const now = await deps.applications.get(applicationId);
+  return { applicationId, status: now?.status ?? from, executionName, from };
 }

@@ -27,8 +27,12 @@ const TRANSITIONS: Record<ApplicationStatus, readonly ApplicationStatus[]> = {
   DECLINED: [],
   WITHDRAWN: [],
   EXPIRED: [],
-  FAILED: [],
+  // Re-driven by operations (POST /v1/applications/{id}/redrive): back to the status the failed step started from.
+  FAILED: ['SUBMITTED', 'ASSESSING', 'PENDING_REVIEW', 'APPROVED', 'ACCEPTED'],
 };
+
+/** The end statuses: nothing more happens to the application, and a re-drive is refused. */
+export const FINAL_STATUSES: readonly ApplicationStatus[] = ['DISBURSED', 'DECLINED', 'WITHDRAWN', 'EXPIRED'];
 
 export function canTransition(from: ApplicationStatus, to: ApplicationStatus): boolean {
   return TRANSITIONS[from].includes(to);
@@ -43,7 +47,15 @@ export function statusesThatMayMoveTo(to: ApplicationStatus): ApplicationStatus[
   return APPLICATION_STATUSES.filter((from) => canTransition(from, to));
 }
 
-/** An application is open (it blocks another application by the same person) until it reaches an end. */
+/**
+ * An application is open (it blocks another application by the same person) until it ends or fails; a failed one
+ * that operations re-drive is open again (and must claim the person's slot back).
+ */
 export function isOpen(status: ApplicationStatus): boolean {
-  return TRANSITIONS[status].length > 0;
+  return status !== 'FAILED' && !FINAL_STATUSES.includes(status);
+}
+
+/** Final: not even a re-drive can move it. */
+export function isFinal(status: ApplicationStatus): boolean {
+  return FINAL_STATUSES.includes(status);
 }

@@ -6,6 +6,7 @@ import type { AuditEntry, AuditEvent } from '../kernel/audit';
 import type { ApplicationStatus } from './lifecycle';
 import type { Product } from './products';
 import type { Page } from '../kernel/ports';
+import type { Loan } from '../servicing/loan';
 
 /** A person as the lender knows them: identity sealed, national ID only as a keyed hash. One per signed-in subject. */
 export interface CustomerRecord {
@@ -48,14 +49,19 @@ export interface ApplicationRepository {
     to: ApplicationStatus;
     at: string;
     by: string;
-    changes?: Partial<Pick<Application, 'failure' | 'assessment' | 'decision' | 'offer' | 'notified' | 'contractTaskToken' | 'acceptance' | 'sealedDisbursementAccount' | 'loanId'>>;
+    changes?: Partial<Pick<Application, 'failure' | 'assessment' | 'decision' | 'offer' | 'notified' | 'contractTaskToken' | 'acceptance' | 'sealedDisbursementAccount' | 'loanId' | 'pipelineExecution' | 'redrives'>>;
     audit?: AuditEntry[];
+    /**
+     * A loan opened in the same transaction (the disbursement): the application is DISBURSED exactly when its loan
+     * exists. ConflictError when a loan with that id exists already.
+     */
+    openLoan?: Loan;
   }): Promise<Application>;
   /** Changes fields without a status change and appends audit events, under the same optimistic lock. */
   annotate(input: {
     application: Application;
     at: string;
-    changes?: Partial<Pick<Application, 'failure' | 'assessment' | 'decision' | 'offer' | 'notified' | 'contractTaskToken' | 'acceptance' | 'sealedDisbursementAccount' | 'loanId'>>;
+    changes?: Partial<Pick<Application, 'failure' | 'assessment' | 'decision' | 'offer' | 'notified' | 'contractTaskToken' | 'acceptance' | 'sealedDisbursementAccount' | 'loanId' | 'pipelineExecution' | 'redrives'>>;
     audit: AuditEntry[];
   }): Promise<Application>;
   listAudit(applicationId: string): Promise<AuditEvent[]>;
@@ -86,10 +92,18 @@ export interface ProductRepository {
   seed(products: readonly Product[]): Promise<number>;
 }
 
-/** The loan pipeline (Step Functions in AWS). Executions are named by application id, so a retry cannot start two. */
-export interface Workflow {
-  start(applicationId: string, input: Record<string, unknown>): Promise<{ started: boolean }>;
-  stop(applicationId: string, cause: string): Promise<void>;
+/**
+ * The loan pipeline's executions (Step Functions Standard in AWS). The first execution of an application is named by
+ * its id, so a retried submit cannot start two; a re-drive starts another name (`<id>-r<n>`). Starting a name that
+ * exists answers `{started: false}`; stopping one that does not exist is not an error.
+ */
+export interface PipelineExecutions {
+  start(executionName: string, input: Record<string, unknown>): Promise<{ started: boolean }>;
+  stop(executionName: string, cause: string): Promise<void>;
+}
+
+/** Answers the pipeline's waiting tasks (`.waitForTaskToken`); needs no state machine ARN, only the token. */
+export interface TaskTokens {
   /**
    * Resumes a task waiting with `.waitForTaskToken`. Throws TaskTokenGoneError when the token is no longer waiting
    * (answered already, timed out, execution stopped).
@@ -98,6 +112,15 @@ export interface Workflow {
   /** Fails a waiting task with `error` (matched by the state's Retry/Catch). Throws TaskTokenGoneError likewise. */
   sendTaskFailure(taskToken: string, error: string, cause: string): Promise<void>;
 }
+
+/** Both halves, as one runner (the local stack's) implements them. */
+export type Workflow = PipelineExecutions & TaskTokens;
+
+/** What a function that only reads applications may do with them. */
+export type ApplicationReader = Pick<ApplicationRepository, 'get' | 'getCustomer' | 'listByOwner' | 'listAll' | 'listAudit' | 'listDocuments'>;
+
+/** What a function that only reads products may do with them. */
+export type ProductCatalog = Pick<ProductRepository, 'get' | 'list'>;
 
 export interface UploadTarget {
   uploadUrl: string;

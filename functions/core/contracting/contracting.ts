@@ -45,7 +45,7 @@ import type { ApplicationStatus } from '../applications/lifecycle';
 import { toMinor } from '../kernel/money';
 import type { Offer } from '../decisioning/offer';
 import type { Clock, IdGenerator, Notifier, PiiProtector } from '../kernel/ports';
-import type { ApplicationRepository, ProductRepository, Workflow } from '../applications/ports';
+import type { ApplicationRepository, ProductCatalog, TaskTokens } from '../applications/ports';
 import type { Product } from '../applications/products';
 import { dayIn } from '../kernel/dates';
 import { generateSchedule, type ScheduleTerms } from '../lending-math/schedule';
@@ -99,13 +99,13 @@ export type ContractScheduleSource = (input: { application: Application; offer: 
 
 export interface PrepareContractDeps {
   applications: ApplicationRepository;
-  contracts: ContractStore;
-  products: ProductRepository;
+  contracts: Pick<ContractStore, 'put'>;
+  products: ProductCatalog;
   notifier: Notifier;
   pii: PiiProtector;
   ids: IdGenerator;
   clock: Clock;
-  workflow: Workflow;
+  taskTokens: TaskTokens;
   /** The lender's name in the contract, and its time zone (the schedule starts on the day the contract is made there). */
   settings: { lenderName?: string; timeZone: string };
 }
@@ -221,11 +221,11 @@ export async function prepareContract(deps: PrepareContractDeps, input: PrepareC
   const { application } = step;
   if (step.kind === 'accepted') {
     const acceptance = application.acceptance!;
-    await answer(deps.workflow, input.taskToken, acceptanceOutput(acceptance));
+    await answer(deps.taskTokens, input.taskToken, acceptanceOutput(acceptance));
     return { outcome: 'accepted', status: application.status, contractId: acceptance.contractId, sha256: acceptance.sha256 };
   }
   if (step.kind === 'not_approved') {
-    await answer(deps.workflow, input.taskToken, { accepted: false, status: application.status });
+    await answer(deps.taskTokens, input.taskToken, { accepted: false, status: application.status });
     return { outcome: 'not_approved', status: application.status };
   }
   await notifyApplicantOnce(deps, application.applicationId, 'contract_ready');
@@ -240,9 +240,9 @@ export async function prepareContract(deps: PrepareContractDeps, input: PrepareC
 }
 
 /** Answers a waiting task; a token that no longer waits is not an error here (the pipeline moved on). */
-async function answer(workflow: Workflow, taskToken: string, output: Record<string, unknown>): Promise<'delivered' | 'gone'> {
+async function answer(taskTokens: TaskTokens, taskToken: string, output: Record<string, unknown>): Promise<'delivered' | 'gone'> {
   try {
-    await workflow.sendTaskSuccess(taskToken, output);
+    await taskTokens.sendTaskSuccess(taskToken, output);
     return 'delivered';
   } catch (error) {
     if (error instanceof TaskTokenGoneError) return 'gone';
@@ -260,7 +260,7 @@ function acceptanceOutput(acceptance: ContractAcceptance): AcceptanceTaskOutput 
 
 export interface AcceptContractDeps {
   applications: ApplicationRepository;
-  workflow: Workflow;
+  taskTokens: TaskTokens;
   pii: PiiProtector;
   clock: Clock;
 }
@@ -335,7 +335,7 @@ export async function acceptContract(
   let delivery: AcceptContractResult['delivery'] = 'none';
   if (application.status === 'ACCEPTED' && application.contractTaskToken) {
     try {
-      delivery = await answer(deps.workflow, application.contractTaskToken, acceptanceOutput(acceptance));
+      delivery = await answer(deps.taskTokens, application.contractTaskToken, acceptanceOutput(acceptance));
     } catch (error) {
       throw new TemporarilyUnavailableError('the acceptance is recorded, but the disbursement could not be started yet; send the same request again', {
         cause: error,

@@ -62,6 +62,12 @@ export interface CoreBanking {
    * the same key) or TransferRejectedError (permanent).
    */
   transfer(request: TransferRequest): Promise<TransferResult>;
+  /**
+   * The completed transfer made under this idempotency key, if any — what a payout asks before paying, so that a
+   * retry after a crash or a lost answer finds the money already sent. Throws CoreBankingUnavailableError when the
+   * bank cannot say now (or the transfer is still pending).
+   */
+  findTransfer(idempotencyKey: string): Promise<TransferResult | undefined>;
 }
 
 /** Masks an account number for logs, audit details and messages: the last 4 characters only. */

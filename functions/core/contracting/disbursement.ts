@@ -1,23 +1,22 @@
 // The Disburse step (PRODUCT.md §2.7): after the contract is accepted, the money is sent exactly once — the core
 // banking transfer's idempotency key is the loan id, which is derived from the application id, so every retry of
-// the step (Step Functions Retry, a re-driven execution) asks the bank for the same transfer — then the loan is
-// opened with the schedule of the accepted contract and the applicant is told.
+// the step (Step Functions Retry, a re-driven or restarted execution) first asks the bank for the transfer under that
+// key and pays only if there is none — then the loan is opened with the schedule of the accepted contract together
+// with the move to DISBURSED (one transaction), and the applicant is told.
 
 import type { Application } from '../applications/application';
 import { disbursementAccountOf, offerSchedule } from './contracting';
-import type { CoreBanking } from './core-banking';
-import { TransferRejectedError } from './core-banking';
+import { TransferRejectedError, type CoreBanking, type TransferResult } from './core-banking';
 import { dayIn } from '../kernel/dates';
 import { notifyApplicantOnce, withFreshApplication } from '../applications/application-updates';
 import type { DecideDeps } from '../decisioning/decide';
 import { NotFoundError } from '../kernel/errors';
 import type { ApplicationStatus } from '../applications/lifecycle';
-import { openLoan, type LoanRepository } from '../servicing/loan-service';
-import { toMinor } from '../kernel/money';
+import { createLoan } from '../servicing/loan';
+import { toMinor, type MinorAmount } from '../kernel/money';
 
 export interface DisburseDeps extends DecideDeps {
   coreBanking: CoreBanking;
-  loans: LoanRepository;
 }
 
 /** One loan per application, named so that the id alone says which application it came from. */
@@ -44,28 +43,25 @@ export async function disburseApplication(
 ): Promise<{ status: ApplicationStatus; loanId: string | null }> {
   const first = await deps.applications.get(applicationId);
   if (!first) throw new NotFoundError(`no application ${applicationId}`);
-  if (first.status === 'DISBURSED') return { status: first.status, loanId: first.loanId ?? null };
+  if (first.status === 'DISBURSED') {
+    await notifyApplicantOnce(deps, applicationId, 'disbursed');
+    return { status: first.status, loanId: first.loanId ?? null };
+  }
   if (first.status !== 'ACCEPTED') return { status: first.status, loanId: null };
 
   const offer = first.offer!;
   const contract = offer.contract!;
   const loanId = loanIdFor(applicationId);
-  const account = await disbursementAccountOf(deps, first);
-  if (!account) {
-    throw new TransferRejectedError('no disbursement account was given with the application or the contract acceptance', { reason: 'account_invalid' });
-  }
   const amount = toMinor(offer.principal);
-  const transfer = await deps.coreBanking.transfer({
-    idempotencyKey: loanId,
-    amount,
-    toAccount: { ...(account.bankName ? { bank: account.bankName } : {}), accountNumber: account.accountNumber, holderName: account.holderName },
-    reference: `Loan ${loanId}`,
-  });
+  // Asked first: a step retried after a crash or a lost answer finds the money already sent and does not pay again
+  // (the transfer itself is idempotent on the same key too; this makes it visible before any request to pay).
+  const transfer = (await deps.coreBanking.findTransfer(loanId)) ?? (await payOut(deps, first, loanId, amount));
 
   // The schedule the applicant accepted: the contract's, computed again from the same inputs (it is deterministic).
   const product = await deps.products.get(first.productId);
   const schedule = offerSchedule({ application: first, offer, product, disbursementDate: dayIn(new Date(contract.generatedAt), deps.settings.timeZone) });
-  await openLoan(deps, {
+  const disbursedAt = new Date(transfer.completedAt);
+  const loan = createLoan({
     loanId,
     applicationId,
     ownerId: first.ownerId,
@@ -73,14 +69,17 @@ export async function disburseApplication(
     currency: amount.currency,
     principalMinor: amount.minor,
     annualRatePercent: offer.annualRatePercent,
-    disbursedAt: transfer.completedAt,
+    disbursedAt: disbursedAt.toISOString(),
     disbursementDate: schedule.disbursementDate,
     schedule: schedule.installments.map((installment, index, all) => ({
       ...installment,
       outstandingAfterMinor: all.slice(index + 1).reduce((sum, next) => sum + next.principalMinor, 0),
     })),
-  }, { timeZone: deps.settings.timeZone });
+    at: deps.clock.now().toISOString(),
+  });
 
+  // The loan and DISBURSED in one transaction: there is never a loan on an application that is not DISBURSED, nor a
+  // DISBURSED application without its loan, whatever crashes between the steps.
   const disbursed = await withFreshApplication(deps.applications, applicationId, async (application: Application) => {
     if (application.status !== 'ACCEPTED') return application;
     const transitioned = await deps.applications.transition({
@@ -89,6 +88,7 @@ export async function disburseApplication(
       at: deps.clock.now().toISOString(),
       by: 'pipeline',
       changes: { loanId },
+      openLoan: loan,
       audit: [
         {
           actor: 'pipeline',
@@ -102,4 +102,18 @@ export async function disburseApplication(
   });
   if (disbursed.status === 'DISBURSED') await notifyApplicantOnce(deps, applicationId, 'disbursed');
   return { status: disbursed.status, loanId };
+}
+
+/** The transfer, once per loan (the loan id is its idempotency key). */
+async function payOut(deps: DisburseDeps, application: Application, loanId: string, amount: MinorAmount): Promise<TransferResult> {
+  const account = await disbursementAccountOf(deps, application);
+  if (!account) {
+    throw new TransferRejectedError('no disbursement account was given with the application or the contract acceptance', { reason: 'account_invalid' });
+  }
+  return deps.coreBanking.transfer({
+    idempotencyKey: loanId,
+    amount,
+    toAccount: { ...(account.bankName ? { bank: account.bankName } : {}), accountNumber: account.accountNumber, holderName: account.holderName },
+    reference: `Loan ${loanId}`,
+  });
 }

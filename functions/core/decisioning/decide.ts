@@ -7,15 +7,15 @@ import type { Decision, DecisionReason } from './decision';
 import { NotFoundError } from '../kernel/errors';
 import type { ApplicationStatus } from '../applications/lifecycle';
 import { offerFor } from './offer';
-import { evaluatePolicy, type PolicyRepository } from './policy';
+import { evaluatePolicy, type PolicyReader } from './policy';
 import type { Clock, Notifier, PiiProtector } from '../kernel/ports';
-import type { ApplicationRepository, ProductRepository } from '../applications/ports';
+import type { ApplicationRepository, ProductCatalog } from '../applications/ports';
 import type { ReviewTaskOutput } from '../review/reviews';
 
 export interface DecideDeps {
   applications: ApplicationRepository;
-  policies: PolicyRepository;
-  products: ProductRepository;
+  policies: PolicyReader;
+  products: ProductCatalog;
   notifier: Notifier;
   pii: PiiProtector;
   clock: Clock;

@@ -655,3 +655,6 @@ export interface PolicyRepository {
   /** Stores `policy` (normally DEFAULT_POLICY, version 1) unless that version exists; true when it was added. */
   seed(policy: Policy): Promise<boolean>;
 }
+
+/** What a function that only reads the policy may do with it. */
+export type PolicyReader = Pick<PolicyRepository, 'current' | 'get' | 'list'>;

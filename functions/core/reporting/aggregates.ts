@@ -106,7 +106,9 @@ export function applicationDeltas(before: Application | undefined, after: Applic
   const moved = before?.status !== after.status;
   if (!moved) return deltas;
   const decision = after.decision;
-  if ((after.status === 'APPROVED' || after.status === 'DECLINED') && decision) {
+  // Decided now: out of assessment or review (a re-drive back from FAILED to APPROVED decides nothing again).
+  const deciding = before?.status === 'ASSESSING' || before?.status === 'PENDING_REVIEW';
+  if ((after.status === 'APPROVED' || after.status === 'DECLINED') && decision && deciding) {
     const approved = after.status === 'APPROVED';
     const byPolicy = decision.decidedBy === 'policy';
     const name = byPolicy ? (approved ? COUNTER.autoApproved : COUNTER.autoDeclined) : approved ? COUNTER.reviewApproved : COUNTER.reviewRejected;

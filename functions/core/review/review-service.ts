@@ -17,7 +17,7 @@ import { canTransition, isOpen } from '../applications/lifecycle';
 import { maskNationalId } from '../kernel/national-id';
 import type { AuditEntry } from '../kernel/audit';
 import type { Clock, IdGenerator, Notifier, Page, PiiProtector } from '../kernel/ports';
-import type { ApplicationRepository, ProductRepository, Workflow } from '../applications/ports';
+import type { ApplicationRepository, ProductCatalog, TaskTokens } from '../applications/ports';
 import type { PolicyRepository } from '../decisioning/policy';
 import { reviewEmail, type ReviewEmailKind } from './review-messages';
 import { epochSeconds } from './review-links';
@@ -154,6 +154,8 @@ export interface RequestReviewInput {
   applicationId: string;
   level: number;
   taskToken: string;
+  /** The review whose request for information this round follows (then a new round is asked), or null/absent. */
+  after?: string | null;
   executionName?: string;
 }
 
@@ -163,6 +165,11 @@ export interface RequestReviewResult {
   round: number;
   /** False when the task was a retry and found its review (same token, or a pending review of the level). */
   created: boolean;
+  /**
+   * True when the level's review was decided (or expired) already and the pipeline had not taken the outcome (a
+   * decision that arrived while the pipeline was not waiting, e.g. during a restart): the token was answered with it.
+   */
+  answered: boolean;
 }
 
 /**
@@ -172,7 +179,7 @@ export interface RequestReviewResult {
  * missing.
  */
 export async function requestReview(
-  deps: ReviewDeps & { policies: Pick<PolicyRepository, 'current'> },
+  deps: ReviewDeps & { policies: Pick<PolicyRepository, 'current'>; taskTokens: TaskTokens },
   input: RequestReviewInput,
 ): Promise<RequestReviewResult> {
   if (!Number.isInteger(input.level) || input.level < 1 || input.level > 3) throw new ValidationError(`level must be 1, 2 or 3, got ${input.level}`);
@@ -192,9 +199,15 @@ export async function requestReview(
   const atLevel = all.filter((r) => r.level === level);
   const pending = atLevel.find((r) => r.status === 'PENDING');
   if (pending) {
-    // The same round, asked again with a new token (a retried task): the review and its link stay, the token moves.
+    // The same round, asked again with a new token (a retried or re-entered task): the review and its link stay,
+    // the token moves, the e-mail is not sent again.
     const moved = await deps.reviews.replaceTaskToken(pending, input.taskToken);
     return completeAssignment(deps, moved, false);
+  }
+  const outcome = untakenOutcome(atLevel, input.after ?? null);
+  if (outcome) {
+    await answerWith(deps, outcome, input.taskToken);
+    return { reviewId: outcome.reviewId, reviewerId: outcome.reviewerId, round: outcome.round, created: false, answered: true };
   }
 
   const round = Math.max(0, ...atLevel.map((r) => r.round)) + 1;
@@ -269,7 +282,29 @@ async function completeAssignment(deps: ReviewDeps, review: Review, fresh: boole
   );
   if (review.status === 'PENDING') await ensureEmailSent(deps, review, review.escalatedFrom ? 'escalated' : 'assigned', reviewer);
   (deps.logger ?? silent).info('review assigned', { reviewId: review.reviewId, reviewerId: review.reviewerId, reviewLevel: review.level, round: review.round, fresh });
-  return { reviewId: review.reviewId, reviewerId: review.reviewerId, round: review.round, created: fresh };
+  return { reviewId: review.reviewId, reviewerId: review.reviewerId, round: review.round, created: fresh, answered: false };
+}
+
+/**
+ * The outcome of the level's latest round when the pipeline asks for the level again without having taken it: a
+ * decision (or expiry) made while no task was waiting for it. The one exception is the request for information this
+ * new round follows (`after`), whose outcome the pipeline has taken.
+ */
+function untakenOutcome(atLevel: readonly Review[], after: string | null): Review | undefined {
+  const latest = atLevel
+    .filter((r) => r.status === 'DECIDED' || r.status === 'EXPIRED')
+    .sort((a, b) => a.round - b.round || a.createdAt.localeCompare(b.createdAt))
+    .at(-1);
+  if (!latest || latest.reviewId === after) return undefined;
+  const newerRound = atLevel.some((r) => r.round > latest.round && r.status !== 'CANCELLED');
+  return newerRound ? undefined : latest;
+}
+
+/** Answers a review task's token with a recorded outcome, as the reviewer's click or the SLA check would have. */
+async function answerWith(deps: Pick<ReviewDeps, 'reviews' | 'clock'> & { taskTokens: TaskTokens }, review: Review, taskToken: string): Promise<void> {
+  if (review.status === 'DECIDED') await deps.taskTokens.sendTaskSuccess(taskToken, { ...taskOutput(review) });
+  else await deps.taskTokens.sendTaskFailure(taskToken, REVIEW_EXPIRED_ERROR, `review ${review.reviewId} (level ${review.level}) was not decided by ${review.expiresAt}`);
+  if (!review.deliveredAt) await deps.reviews.markDelivered(review, deps.clock.now().toISOString());
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -302,7 +337,15 @@ function closedReason(review: Review): ReviewClosedReason | undefined {
  * InvalidReviewLinkError, 403), the review still pending, the link not expired and the application still waiting
  * (else ReviewClosedError, 409, naming why).
  */
-export async function checkReviewLink(deps: Pick<ReviewDeps, 'reviews' | 'reviewLinks' | 'clock' | 'applications'>, link: LinkInput) {
+/** What checking a link needs: reading the review and its application, and verifying the signature. */
+export interface LinkCheckDeps {
+  reviews: Pick<ReviewRepository, 'get'>;
+  reviewLinks: Pick<ReviewLinks, 'verify'>;
+  clock: Clock;
+  applications: Pick<ApplicationRepository, 'get'>;
+}
+
+export async function checkReviewLink(deps: LinkCheckDeps, link: LinkInput) {
   const review = await deps.reviews.get(link.reviewId);
   const valid =
     review !== undefined &&
@@ -359,7 +402,15 @@ interface SealedApplicant {
  * so only the form's POST decides. `recordView: false` re-renders the page after a form error without a second event.
  */
 export async function openReviewCase(
-  deps: ReviewDeps & { pii: PiiProtector; products: ProductRepository; settings: { timeZone: string } },
+  deps: LinkCheckDeps & {
+    reviews: Pick<ReviewRepository, 'listByApplication'>;
+    reviewers: Pick<ReviewerRepository, 'get'>;
+    applications: ApplicationRepository;
+    pii: PiiProtector;
+    products: ProductCatalog;
+    settings: { timeZone: string };
+    logger?: ReviewLog;
+  },
   link: LinkInput,
   options: { recordView: boolean } = { recordView: true },
 ): Promise<ReviewCase> {
@@ -491,8 +542,11 @@ export type Delivery = 'delivered' | 'gone' | 'pending';
  * ReviewClosedError), the audit trail records it, and the pipeline resumes with SendTaskSuccess. If the pipeline cannot
  * be reached now, the decision stays recorded and the SLA check delivers it.
  */
+/** What taking a decision needs: the link check, the review and the audit trail written, the pipeline answered. */
+export type DecideReviewDeps = LinkCheckDeps & DeliveryDeps & { applications: ApplicationRepository };
+
 export async function decideReview(
-  deps: ReviewDeps & { workflow: Workflow },
+  deps: DecideReviewDeps,
   link: LinkInput,
   input: DecisionInput,
 ): Promise<{ review: Review; delivery: Delivery }> {
@@ -531,13 +585,20 @@ export function taskOutput(review: Review): ReviewTaskOutput {
 }
 
 /** Gives the pipeline a decided or expired review's outcome and records that it has it. */
-async function deliver(deps: ReviewDeps & { workflow: Workflow }, review: Review): Promise<Delivery> {
+interface DeliveryDeps {
+  reviews: Pick<ReviewRepository, 'decide' | 'markDelivered'>;
+  taskTokens: TaskTokens;
+  clock: Clock;
+  logger?: ReviewLog;
+}
+
+async function deliver(deps: DeliveryDeps, review: Review): Promise<Delivery> {
   const log = deps.logger ?? silent;
   let delivery: Delivery = 'delivered';
   try {
-    if (review.status === 'DECIDED') await deps.workflow.sendTaskSuccess(review.taskToken, { ...taskOutput(review) });
+    if (review.status === 'DECIDED') await deps.taskTokens.sendTaskSuccess(review.taskToken, { ...taskOutput(review) });
     else if (review.status === 'EXPIRED') {
-      await deps.workflow.sendTaskFailure(review.taskToken, REVIEW_EXPIRED_ERROR, `review ${review.reviewId} (level ${review.level}) was not decided by ${review.expiresAt}`);
+      await deps.taskTokens.sendTaskFailure(review.taskToken, REVIEW_EXPIRED_ERROR, `review ${review.reviewId} (level ${review.level}) was not decided by ${review.expiresAt}`);
     } else return 'gone';
   } catch (error) {
     if (error instanceof TaskTokenGoneError) {
@@ -579,7 +640,7 @@ export interface SlaResult {
 /** Page size when counting the pending reviews. */
 const PENDING_COUNT_PAGE = 500;
 
-export async function runReviewSla(deps: ReviewDeps & { workflow: Workflow }): Promise<SlaResult> {
+export async function runReviewSla(deps: ReviewDeps & { taskTokens: TaskTokens }): Promise<SlaResult> {
   const log = deps.logger ?? silent;
   const now = deps.clock.now();
   const result: SlaResult = { reminded: 0, escalated: 0, expired: 0, escalationBlocked: 0, emailsResent: 0, delivered: 0, cancelled: 0, failed: 0, pending: null, overdue: null };
@@ -621,7 +682,7 @@ export async function runReviewSla(deps: ReviewDeps & { workflow: Workflow }): P
 
 type SlaStep = keyof Omit<SlaResult, 'failed' | 'pending' | 'overdue'>;
 
-async function slaStep(deps: ReviewDeps & { workflow: Workflow }, review: Review, now: Date): Promise<SlaStep | undefined> {
+async function slaStep(deps: ReviewDeps & { taskTokens: TaskTokens }, review: Review, now: Date): Promise<SlaStep | undefined> {
   const at = now.toISOString();
   const t = now.getTime();
   if (review.status === 'DECIDED' || review.status === 'EXPIRED') {
@@ -691,7 +752,7 @@ function expiredEntry(review: Review): AuditEntry & { details: { reviewId: strin
  * before, nor one who decided another level. The new reviewer gets a new link; the old link stops working because the
  * old review is ESCALATED. With nobody available the review stays with its reviewer and operations are told once.
  */
-async function escalate(deps: ReviewDeps & { workflow: Workflow }, review: Review, now: Date): Promise<SlaStep | undefined> {
+async function escalate(deps: ReviewDeps & { taskTokens: TaskTokens }, review: Review, now: Date): Promise<SlaStep | undefined> {
   const at = now.toISOString();
   const all = await deps.reviews.listByApplication(review.applicationId);
   const excluded = decidersOfOtherLevels(all, review.level);
@@ -841,7 +902,7 @@ export function reviewQueueView(review: Review, now: Date) {
   };
 }
 
-export async function listReviewQueue(deps: Pick<ReviewDeps, 'reviews' | 'clock'>, query: { limit: number; cursor?: string }) {
+export async function listReviewQueue(deps: { reviews: Pick<ReviewRepository, 'listPending'>; clock: Clock }, query: { limit: number; cursor?: string }) {
   const page: Page<Review> = await deps.reviews.listPending(query.limit, query.cursor);
   const now = deps.clock.now();
   return { items: page.items.map((review) => reviewQueueView(review, now)), nextCursor: page.nextCursor ?? null };

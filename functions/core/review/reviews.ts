@@ -196,6 +196,12 @@ export interface ReviewRepository {
 }
 
 /** Subscribes a reviewer's email to the review topic, filtered to the messages carrying their reviewerId. */
+/** What a function that only reads reviews may do with them. */
+export type ReviewReader = Pick<ReviewRepository, 'get' | 'findByTaskToken' | 'listByApplication' | 'listPending' | 'listDueForSla'>;
+
+/** What a function that only reads reviewers may do with them. */
+export type ReviewerDirectory = Pick<ReviewerRepository, 'get' | 'findByEmail' | 'list' | 'listActiveByLevel'>;
+
 export interface ReviewerSubscriptions {
   subscribe(reviewer: Reviewer): Promise<{ subscriptionArn: string }>;
 }

@@ -55,6 +55,9 @@ export interface LoanRepository {
   save(loan: Loan): Promise<Loan>;
 }
 
+/** What a function that only reads loans may do with them. */
+export type LoanReader = Pick<LoanRepository, 'get' | 'listByOwner' | 'listDue' | 'getRepayment' | 'listRepayments'>;
+
 /** A new loan's terms as the disbursement knows them (loan.ts NewLoanInput without the record's own instant). */
 export type OpenLoanInput = Omit<NewLoanInput, 'disbursementDate' | 'at' | 'lateFeeRule'> & {
   /** The lender's day of the disbursement; default: the day of disbursedAt in `timeZone`. */

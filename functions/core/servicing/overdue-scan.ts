@@ -19,7 +19,7 @@ import type { Loan, ReminderSent } from './loan';
 import type { LoanRepository } from './loan-service';
 import { fromMinor } from '../kernel/money';
 import { alreadySent, isQuietHour, scanLoan, SCAN_LOOKAHEAD_DAYS, type EarlyWarningSettings, type RiskFlag } from './overdue';
-import type { PolicyRepository } from '../decisioning/policy';
+import type { PolicyReader } from '../decisioning/policy';
 import type { Clock, Notifier, PiiProtector } from '../kernel/ports';
 import type { ApplicationRepository } from '../applications/ports';
 
@@ -29,7 +29,7 @@ export interface OverdueScanDeps {
   notifier: Notifier;
   pii: PiiProtector;
   clock: Clock;
-  policies: PolicyRepository;
+  policies: PolicyReader;
 }
 
 export interface OverdueScanInput {

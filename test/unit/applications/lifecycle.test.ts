@@ -1,4 +1,4 @@
-import { APPLICATION_STATUSES, assertTransition, canTransition, isOpen, statusesThatMayMoveTo } from '../../../functions/core/applications/lifecycle';
+import { APPLICATION_STATUSES, assertTransition, canTransition, isFinal, isOpen, statusesThatMayMoveTo } from '../../../functions/core/applications/lifecycle';
 import { IllegalTransitionError } from '../../../functions/core/kernel/errors';
 
 describe('application lifecycle', () => {
@@ -16,9 +16,15 @@ describe('application lifecycle', () => {
     expect(() => assertTransition('SUBMITTED', 'DISBURSED')).toThrow('cannot move from SUBMITTED to DISBURSED');
   });
 
-  it('has no way out of an end state', () => {
-    const ends = APPLICATION_STATUSES.filter((s) => !isOpen(s));
-    expect(ends.sort()).toEqual(['DECLINED', 'DISBURSED', 'EXPIRED', 'FAILED', 'WITHDRAWN']);
+  it('has no way out of a final status', () => {
+    const ends = APPLICATION_STATUSES.filter((s) => isFinal(s));
+    expect(ends.sort()).toEqual(['DECLINED', 'DISBURSED', 'EXPIRED', 'WITHDRAWN']);
     for (const end of ends) for (const to of APPLICATION_STATUSES) expect(canTransition(end, to)).toBe(false);
+  });
+
+  it('counts FAILED as closed (the person may apply again) but lets a re-drive take it back to where its step started', () => {
+    expect(APPLICATION_STATUSES.filter((s) => !isOpen(s)).sort()).toEqual(['DECLINED', 'DISBURSED', 'EXPIRED', 'FAILED', 'WITHDRAWN']);
+    expect(APPLICATION_STATUSES.filter((to) => canTransition('FAILED', to)).sort()).toEqual(['ACCEPTED', 'APPROVED', 'ASSESSING', 'PENDING_REVIEW', 'SUBMITTED']);
+    expect(canTransition('FAILED', 'DISBURSED')).toBe(false);
   });
 });

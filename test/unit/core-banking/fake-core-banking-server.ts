@@ -27,6 +27,11 @@ export async function startFakeCoreBank(): Promise<FakeCoreBank> {
 
   /** A bank that keeps its promise: one transfer per key, the original replayed with 409 for a repeated key. */
   const honest = (request: RecordedRequest): Behaviour => {
+    if (request.method === 'GET') {
+      // GET /v1/transfers/{key}: the transfer made under that key, or 404.
+      const found = transfers.get(decodeURIComponent(request.url.split('/').at(-1) ?? ''));
+      return found ? { status: 200, body: found as unknown as Record<string, unknown> } : { status: 404, body: { error: 'not_found' } };
+    }
     const key = String(request.headers['idempotency-key']);
     const earlier = transfers.get(key);
     if (earlier) return { status: 409, body: { error: 'already_processed', transfer: earlier } };

@@ -94,6 +94,36 @@ describe('HTTP core-banking adapter', () => {
     });
   });
 
+  describe('findTransfer (asked before paying)', () => {
+    it('finds the transfer made under the key, and none before it', async () => {
+      const core = bank();
+      expect(await core.findTransfer(request.idempotencyKey)).toBeUndefined();
+      const made = await core.transfer(request);
+      expect(await core.findTransfer(request.idempotencyKey)).toEqual(made);
+      const lookups = fake.requests.filter((r) => r.method === 'GET');
+      expect(lookups.map((r) => r.url)).toEqual([`/v1/transfers/${request.idempotencyKey}`, `/v1/transfers/${request.idempotencyKey}`]);
+      expect(lookups[0]!.headers.authorization).toBe('Bearer bank-key-123');
+    });
+
+    it('treats a rejected transfer as none (nothing was paid) and a pending one as not known yet', async () => {
+      fake.script({ status: 200, body: { transfer_id: 'TRF-1', status: 'REJECTED', reject_reason: 'ACCOUNT_CLOSED', amount: { amount_minor: 800_000, currency: 'CNY' } } });
+      expect(await bank().findTransfer(request.idempotencyKey)).toBeUndefined();
+      fake.script({ status: 200, body: { transfer_id: 'TRF-1', status: 'PENDING', amount: { amount_minor: 800_000, currency: 'CNY' } } });
+      const pending = await failure(bank().findTransfer(request.idempotencyKey));
+      expect(pending).toBeInstanceOf(CoreBankingUnavailableError);
+      expect((pending as CoreBankingUnavailableError).reason).toBe('pending');
+    });
+
+    it('retries a bank that is down, then says it cannot tell (transient); a refused key is permanent', async () => {
+      fake.script({ status: 503 }, { status: 503 }, { status: 503 });
+      const down = await failure(bank().findTransfer(request.idempotencyKey));
+      expect(down).toBeInstanceOf(CoreBankingUnavailableError);
+      expect(fake.requests).toHaveLength(3);
+      fake.script({ status: 401 });
+      expect(await failure(bank().findTransfer(request.idempotencyKey))).toBeInstanceOf(TransferRejectedError);
+    });
+  });
+
   it('leaves out an unknown bank name and keeps a base path', async () => {
     await bank({ baseUrl: `${fake.url}/core/` }).transfer({ ...request, toAccount: { accountNumber: '12345678', holderName: 'Li Wei' } });
     expect(fake.requests[0]!.url).toBe('/core/v1/transfers');

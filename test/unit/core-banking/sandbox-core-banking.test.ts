@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createSandboxCoreBanking, SANDBOX_ACCOUNTS, sandboxAccount } from '../../../functions/adapters/core-banking/sandbox-core-banking';
+import { inMemorySandboxLedger, createSandboxCoreBanking, SANDBOX_ACCOUNTS, sandboxAccount } from '../../../functions/adapters/core-banking/sandbox-core-banking';
 import { CoreBankingUnavailableError, TransferRejectedError, type TransferRequest } from '../../../functions/core/contracting/core-banking';
 import { FixedClock } from '../../support/fakes';
 
@@ -27,7 +27,7 @@ describe('sandbox core bank', () => {
   it('completes a transfer to an ordinary account at once and remembers it', async () => {
     const bank = createSandboxCoreBanking({ clock });
     const result = await bank.transfer(transfer());
-    expect(result).toEqual({ transferId: expect.stringMatching(/^SBX-TRF-000001-/), status: 'COMPLETED', completedAt: '2026-12-01T02:00:00.000Z' });
+    expect(result).toEqual({ transferId: 'SBX-TRF-LOAN-0001', status: 'COMPLETED', completedAt: '2026-12-01T02:00:00.000Z' });
     expect(bank.transfers).toEqual([
       { ...result, idempotencyKey: 'LOAN-0001', amount: { minor: 800_000, currency: 'CNY' }, toAccount: { accountNumber: '6222021234567890123', holderName: 'Li Wei' }, reference: 'Loan LOAN-0001' },
     ]);
@@ -44,6 +44,18 @@ describe('sandbox core bank', () => {
     const other = await bank.transfer(transfer({ idempotencyKey: 'LOAN-0002' }));
     expect(other.transferId).not.toBe(first.transferId);
     expect(bank.transfers).toHaveLength(2);
+  });
+
+  it('pays once per key across instances sharing a ledger (two containers, or before and after a restart)', async () => {
+    const ledger = inMemorySandboxLedger();
+    const first = await createSandboxCoreBanking({ clock, ledger }).transfer(transfer());
+    const again = await createSandboxCoreBanking({ clock, ledger }).transfer(transfer());
+    expect(again).toEqual(first);
+    expect(ledger.all).toHaveLength(1);
+    await expect(createSandboxCoreBanking({ clock, ledger }).transfer(transfer({ amount: { minor: 900_000, currency: 'CNY' } }))).rejects.toMatchObject({
+      name: 'TransferRejectedError',
+      reason: 'idempotency_conflict',
+    });
   });
 
   it('refuses the same key with another amount or account (as a bank refuses a reused idempotency key)', async () => {

@@ -2,7 +2,7 @@
 // link, accept (the API), expire-offer.
 
 import { createHandler as createSubmit } from '../../../functions/handlers/submit-application';
-import { createHandler as createMarkAssessing } from '../../../functions/handlers/pipeline-mark-assessing';
+import { createHandler as createResume } from '../../../functions/handlers/pipeline-resume';
 import { createHandler as createScore } from '../../../functions/handlers/pipeline-score';
 import { createHandler as createDecide } from '../../../functions/handlers/pipeline-decide';
 import { createHandler as createPrepare } from '../../../functions/handlers/pipeline-prepare-contract';
@@ -29,7 +29,7 @@ async function approved(deps: Deps, overrides: Record<string, unknown> = { disbu
   );
   expect(result.statusCode).toBe(202);
   const applicationId = parse(result).applicationId as string;
-  await createMarkAssessing(deps)({ applicationId });
+  await createResume(deps)({ applicationId });
   await createScore(deps)({ applicationId });
   expect(await createDecide(deps)({ applicationId })).toMatchObject({ status: 'APPROVED' });
   return applicationId;

@@ -1,5 +1,5 @@
 import { createHandler as createSubmit } from '../../../functions/handlers/submit-application';
-import { createHandler as createMarkAssessing } from '../../../functions/handlers/pipeline-mark-assessing';
+import { createHandler as createResume } from '../../../functions/handlers/pipeline-resume';
 import { createHandler as createAudit } from '../../../functions/handlers/application-audit';
 import { fakeDeps } from '../../support/fakes';
 import { httpEvent, lambdaContext, parse } from '../../support/events';
@@ -12,7 +12,7 @@ async function setUp() {
     lambdaContext,
   );
   const applicationId = parse(submitted).applicationId as string;
-  await createMarkAssessing(deps)({ applicationId });
+  await createResume(deps)({ applicationId });
   const read = async (roles: string[] = ['ops']) =>
     createAudit(deps)(httpEvent({ method: 'GET', routePath: '/v1/applications/{applicationId}/audit', pathParameters: { applicationId }, sub: 'olga', roles }), lambdaContext);
   return { deps, applicationId, read };

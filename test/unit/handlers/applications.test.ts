@@ -3,7 +3,7 @@ import { createHandler as createQuery } from '../../../functions/handlers/query-
 import { createHandler as createWithdraw } from '../../../functions/handlers/withdraw-application';
 import { createHandler as createDocuments } from '../../../functions/handlers/request-document-upload';
 import { createHandler as createUploaded } from '../../../functions/handlers/document-uploaded';
-import { createHandler as createMarkAssessing } from '../../../functions/handlers/pipeline-mark-assessing';
+import { createHandler as createResume } from '../../../functions/handlers/pipeline-resume';
 import { createHandler as createRecordFailure } from '../../../functions/handlers/pipeline-record-failure';
 import { fakeDeps } from '../../support/fakes';
 import { httpEvent, lambdaContext, parse } from '../../support/events';
@@ -179,9 +179,9 @@ describe('pipeline tasks', () => {
   it('moves SUBMITTED to ASSESSING once, however often the task runs', async () => {
     const deps = fakeDeps();
     const id = await submitAs(deps, 'alice');
-    const task = createMarkAssessing(deps);
-    expect(await task({ applicationId: id })).toEqual({ status: 'ASSESSING' });
-    expect(await task({ applicationId: id })).toEqual({ status: 'ASSESSING' });
+    const task = createResume(deps);
+    expect(await task({ applicationId: id })).toEqual({ status: 'ASSESSING', next: 'Score', review: null, reviewResult: null });
+    expect(await task({ applicationId: id })).toEqual({ status: 'ASSESSING', next: 'Score', review: null, reviewResult: null });
     const view = parse(await get(deps, 'alice', id));
     expect(view.timeline.map((t: { status: string }) => t.status)).toEqual(['SUBMITTED', 'ASSESSING']);
   });
@@ -190,7 +190,7 @@ describe('pipeline tasks', () => {
     const deps = fakeDeps();
     const id = await submitAs(deps, 'alice');
     await withdraw(deps, 'alice', id);
-    expect(await createMarkAssessing(deps)({ applicationId: id })).toEqual({ status: 'WITHDRAWN' });
+    expect(await createResume(deps)({ applicationId: id })).toEqual({ status: 'WITHDRAWN', next: 'End', review: null, reviewResult: null });
   });
 
   it('records a failure as FAILED and alerts operations once, without personal data', async () => {

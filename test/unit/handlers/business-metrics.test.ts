@@ -2,7 +2,7 @@
 // or a retried task — and that every invocation publishes what it recorded, failures included.
 
 import { createHandler as createSubmit } from '../../../functions/handlers/submit-application';
-import { createHandler as createMarkAssessing } from '../../../functions/handlers/pipeline-mark-assessing';
+import { createHandler as createResume } from '../../../functions/handlers/pipeline-resume';
 import { createHandler as createScore } from '../../../functions/handlers/pipeline-score';
 import { createHandler as createDecide } from '../../../functions/handlers/pipeline-decide';
 import { createHandler as createConclude } from '../../../functions/handlers/pipeline-conclude';
@@ -39,7 +39,7 @@ async function scored(deps: Deps, score: number, overrides: Record<string, unkno
   deps.scorer.result = score;
   const applicationId = parse(await submit(deps, `metrics-${Math.random()}`, overrides)).applicationId as string;
   later(deps, seconds);
-  await createMarkAssessing(deps)({ applicationId });
+  await createResume(deps)({ applicationId });
   await createScore(deps)({ applicationId });
   deps.metrics.clear();
   return applicationId;

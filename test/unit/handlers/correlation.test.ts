@@ -9,7 +9,7 @@ import { pipelineInput } from '../../../functions/core/applications/intake';
 import * as conclude from '../../../functions/handlers/pipeline-conclude';
 import * as decide from '../../../functions/handlers/pipeline-decide';
 import * as disburse from '../../../functions/handlers/pipeline-disburse';
-import * as markAssessing from '../../../functions/handlers/pipeline-mark-assessing';
+import * as markAssessing from '../../../functions/handlers/pipeline-resume';
 import * as prepareContract from '../../../functions/handlers/pipeline-prepare-contract';
 import * as recordFailure from '../../../functions/handlers/pipeline-record-failure';
 import * as requestReview from '../../../functions/handlers/pipeline-request-review';
@@ -90,7 +90,7 @@ function depsWith(logger: Logger): any {
 }
 
 const TASK_HANDLERS: Record<PipelineTaskHandler, (logger: Logger, payload: Record<string, unknown>) => Promise<unknown>> = {
-  'pipeline-mark-assessing': (logger, payload) => markAssessing.createHandler(depsWith(logger))(payload as never),
+  'pipeline-resume': (logger, payload) => markAssessing.createHandler(depsWith(logger))(payload as never),
   'pipeline-score': (logger, payload) => score.createHandler(depsWith(logger))(payload as never),
   'pipeline-decide': (logger, payload) => decide.createHandler(depsWith(logger))(payload as never),
   'pipeline-request-review': (logger, payload) => requestReview.createHandler(depsWith(logger))({ level: 1, taskToken: 'token-1', ...payload } as never),

@@ -6,7 +6,7 @@ import { NotificationRejectedError } from '../../../functions/core/kernel/errors
 import { createLoan } from '../../../functions/core/servicing/loan';
 import type { Notification } from '../../../functions/core/kernel/ports';
 import { createHandler as createSubmit } from '../../../functions/handlers/submit-application';
-import { createHandler as createMarkAssessing } from '../../../functions/handlers/pipeline-mark-assessing';
+import { createHandler as createResume } from '../../../functions/handlers/pipeline-resume';
 import { createHandler as createScore } from '../../../functions/handlers/pipeline-score';
 import { createHandler as createDecide } from '../../../functions/handlers/pipeline-decide';
 import { createHandler as createOverdueScan } from '../../../functions/handlers/overdue-scan';
@@ -35,7 +35,7 @@ describe('a channel that refuses a message for good', () => {
       lambdaContext,
     );
     const applicationId = parse(submitted).applicationId as string;
-    await createMarkAssessing(deps)({ applicationId });
+    await createResume(deps)({ applicationId });
     await createScore(deps)({ applicationId });
     const decided = await createDecide(deps)({ applicationId });
     expect(decided).toMatchObject({ status: 'APPROVED' });

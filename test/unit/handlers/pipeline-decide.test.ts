@@ -1,5 +1,5 @@
 import { createHandler as createSubmit } from '../../../functions/handlers/submit-application';
-import { createHandler as createMarkAssessing } from '../../../functions/handlers/pipeline-mark-assessing';
+import { createHandler as createResume } from '../../../functions/handlers/pipeline-resume';
 import { createHandler as createScore } from '../../../functions/handlers/pipeline-score';
 import { createHandler as createDecide } from '../../../functions/handlers/pipeline-decide';
 import { createHandler as createConclude } from '../../../functions/handlers/pipeline-conclude';
@@ -19,7 +19,7 @@ async function scored(deps: Deps, score: number, overrides: Record<string, unkno
     lambdaContext,
   );
   const applicationId = parse(result).applicationId as string;
-  await createMarkAssessing(deps)({ applicationId });
+  await createResume(deps)({ applicationId });
   await createScore(deps)({ applicationId });
   return applicationId;
 }

@@ -1,5 +1,5 @@
 import { createHandler as createSubmit } from '../../../functions/handlers/submit-application';
-import { createHandler as createMarkAssessing } from '../../../functions/handlers/pipeline-mark-assessing';
+import { createHandler as createResume } from '../../../functions/handlers/pipeline-resume';
 import { createHandler as createScore } from '../../../functions/handlers/pipeline-score';
 import { createHandler as createWithdraw } from '../../../functions/handlers/withdraw-application';
 import { sandboxIdentity } from '../../../functions/adapters/bureau/sandbox-bureau';
@@ -17,7 +17,7 @@ async function assessing(deps: Deps, identity?: { nationalId: string; dateOfBirt
     lambdaContext,
   );
   const applicationId = parse(result).applicationId as string;
-  await createMarkAssessing(deps)({ applicationId });
+  await createResume(deps)({ applicationId });
   return applicationId;
 }
 

@@ -15,6 +15,8 @@ function tempDir(): string {
 
 /** The pipeline's later steps answered by stand-ins unless a test gives its own (these tests are about the runner). */
 const scoreStandIn: TaskHandler = async () => ({ status: 'ASSESSING', score: 700, band: 'B' });
+/** What the entry answers for an application that is being assessed: go on to Score. */
+const toScore = { status: 'ASSESSING', next: 'Score', review: null, reviewResult: null };
 const laterSteps: Record<string, TaskHandler> = {
   'pipeline-score': scoreStandIn,
   // NONE ends the run after Decide (as for an application withdrawn meanwhile): the contract wait is not these tests' subject.
@@ -41,7 +43,7 @@ describe('placeholders', () => {
     const map = localPipelineSubstitutions(handlers);
     expect(map).toMatchObject({
       Partition: 'aws',
-      MarkAssessingFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:microloan-local-pipeline-mark-assessing',
+      ResumeFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:microloan-local-pipeline-resume',
       ScoreFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:microloan-local-pipeline-score',
       RecordFailureFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:microloan-local-pipeline-record-failure',
     });
@@ -49,8 +51,8 @@ describe('placeholders', () => {
   });
 
   it('refuses the pipeline when a placeholder has no value', () => {
-    expect(() => pipeline({ 'pipeline-mark-assessing': async () => ({ status: 'ASSESSING' }) })).toThrow(/RecordFailureFunctionArn/);
-    expect(() => new LocalWorkflow({ definitionFile: PIPELINE, log, handlers: { 'pipeline-mark-assessing': scoreStandIn, 'pipeline-record-failure': scoreStandIn } })).toThrow(/FunctionArn/);
+    expect(() => pipeline({ 'pipeline-resume': async () => ({ status: 'ASSESSING' }) })).toThrow(/RecordFailureFunctionArn/);
+    expect(() => new LocalWorkflow({ definitionFile: PIPELINE, log, handlers: { 'pipeline-resume': scoreStandIn, 'pipeline-record-failure': scoreStandIn } })).toThrow(/FunctionArn/);
   });
 });
 
@@ -58,9 +60,9 @@ describe('the loan pipeline on the local runner', () => {
   it('calls the task handler with the Payload and reads its result as the Lambda integration returns it', async () => {
     const calls: unknown[] = [];
     const workflow = pipeline({
-      'pipeline-mark-assessing': async (payload) => {
+      'pipeline-resume': async (payload) => {
         calls.push(payload);
-        return { status: 'ASSESSING', ignored: true };
+        return { ...toScore, ignored: true };
       },
       'pipeline-record-failure': async () => ({ status: 'FAILED' }),
     });
@@ -74,7 +76,7 @@ describe('the loan pipeline on the local runner', () => {
       output: {
         applicationId: '01APP',
         correlationId: 'req-01APP',
-        assessing: { status: 'ASSESSING' },
+        resume: toScore,
         assessment: { status: 'ASSESSING', score: 700, band: 'B' },
         decision: { status: 'WITHDRAWN', outcome: 'NONE', levelsRequired: 0, reviewTimeoutSeconds: 3600 },
       },
@@ -85,10 +87,10 @@ describe('the loan pipeline on the local runner', () => {
   it('keeps a thrown error name, so Retry matches ConcurrentModificationError', async () => {
     let attempts = 0;
     const workflow = pipeline({
-      'pipeline-mark-assessing': async () => {
+      'pipeline-resume': async () => {
         attempts += 1;
         if (attempts < 3) throw new ConcurrentModificationError('application changed meanwhile');
-        return { status: 'ASSESSING' };
+        return toScore;
       },
       'pipeline-record-failure': async () => {
         throw new Error('must not be called');
@@ -106,10 +108,10 @@ describe('the loan pipeline on the local runner', () => {
       log,
       handlers: {
         ...laterSteps,
-        'pipeline-mark-assessing': async () => {
+        'pipeline-resume': async () => {
           attempts += 1;
           if (attempts === 1) throw new ConcurrentModificationError('changed');
-          return { status: 'ASSESSING' };
+          return toScore;
         },
         'pipeline-record-failure': async () => ({ status: 'FAILED' }),
       },
@@ -122,7 +124,7 @@ describe('the loan pipeline on the local runner', () => {
   it('hands an error that is not retried to the Catch with the Lambda error shape, then fails the execution', async () => {
     const failures: unknown[] = [];
     const workflow = pipeline({
-      'pipeline-mark-assessing': async () => {
+      'pipeline-resume': async () => {
         throw new TypeError('boom');
       },
       'pipeline-record-failure': async (payload) => {
@@ -144,9 +146,9 @@ describe('the loan pipeline on the local runner', () => {
     const journalFile = join(tempDir(), 'executions.jsonl');
     let runs = 0;
     const handlers = {
-      'pipeline-mark-assessing': async () => {
+      'pipeline-resume': async () => {
         runs += 1;
-        return { status: 'ASSESSING' };
+        return toScore;
       },
       'pipeline-record-failure': async () => ({ status: 'FAILED' }),
     };
@@ -164,7 +166,7 @@ describe('the loan pipeline on the local runner', () => {
   it('stops a running execution, and stopping an unknown one is not an error', async () => {
     let release: () => void = () => undefined;
     const workflow = pipeline({
-      'pipeline-mark-assessing': () => new Promise((resolve) => (release = () => resolve({ status: 'ASSESSING' }))),
+      'pipeline-resume': () => new Promise((resolve) => (release = () => resolve(toScore))),
       'pipeline-record-failure': async () => ({ status: 'FAILED' }),
     });
     await workflow.start('01STOP', { applicationId: '01STOP', correlationId: 'req-01STOP' });
@@ -179,7 +181,7 @@ describe('the loan pipeline on the local runner', () => {
     const journalFile = join(tempDir(), 'executions.jsonl');
     const hanging = pipeline(
       {
-        'pipeline-mark-assessing': () => new Promise(() => undefined),
+        'pipeline-resume': () => new Promise(() => undefined),
         'pipeline-record-failure': async () => ({ status: 'FAILED' }),
       },
       { journalFile },
@@ -189,9 +191,9 @@ describe('the loan pipeline on the local runner', () => {
     const calls: unknown[] = [];
     const restarted = pipeline(
       {
-        'pipeline-mark-assessing': async (payload) => {
+        'pipeline-resume': async (payload) => {
           calls.push(payload);
-          return { status: 'ASSESSING' };
+          return toScore;
         },
         'pipeline-record-failure': async () => ({ status: 'FAILED' }),
       },
@@ -201,6 +203,23 @@ describe('the loan pipeline on the local runner', () => {
     expect(await restarted.waitFor('01CRASH')).toMatchObject({ status: 'SUCCEEDED' });
     expect(calls).toEqual([{ applicationId: '01CRASH', executionName: '01CRASH', correlationId: 'req-01CRASH' }]);
     await hanging.close();
+  });
+
+  it('does not end the executions that a stop of the stack (Ctrl-C) cut short: the next start continues them', async () => {
+    const journalFile = join(tempDir(), 'executions.jsonl');
+    const waiting = pipeline({ 'pipeline-resume': () => new Promise(() => undefined), 'pipeline-record-failure': async () => ({ status: 'FAILED' }) }, { journalFile });
+    await waiting.start('01STOPPED', { applicationId: '01STOPPED', correlationId: 'req-01STOPPED' });
+    const finished = pipeline({ 'pipeline-record-failure': async () => ({ status: 'FAILED' }), 'pipeline-resume': async () => toScore }, { journalFile });
+    await finished.start('01DONE', { applicationId: '01DONE', correlationId: 'req-01DONE' });
+    await finished.whenIdle();
+    await waiting.close();
+    await finished.close();
+
+    const restarted = pipeline({ 'pipeline-resume': async () => toScore, 'pipeline-record-failure': async () => ({ status: 'FAILED' }) }, { journalFile });
+    // The one that finished is not run again; the one the stop cut short is.
+    expect(restarted.resumeInterrupted()).toEqual(['01STOPPED']);
+    expect(await restarted.waitFor('01STOPPED')).toMatchObject({ status: 'SUCCEEDED' });
+    await restarted.close();
   });
 });
 

@@ -157,16 +157,19 @@ describe('requesting a review (the pipeline task)', () => {
     const deps = fakeDeps();
     const { applicationId, link } = await pendingReview(deps);
     deps.reviewers.add({ reviewerId: 'R2', openReviews: 0 });
-    await decideReview(deps, linkOf(link), { decision: 'REQUEST_INFO', comment: 'Please upload a recent payslip.' });
+    const { review: asked } = await decideReview(deps, linkOf(link), { decision: 'REQUEST_INFO', comment: 'Please upload a recent payslip.' });
     deps.reviewers.reviewers.get('R1')!.openReviews = 4;
-    const round2 = await requestReview(deps, { applicationId, level: 1, taskToken: newToken() });
+    const round2 = await requestReview(deps, { applicationId, level: 1, taskToken: newToken(), after: asked.reviewId });
     expect(round2).toMatchObject({ reviewerId: 'R1', round: 2, created: true });
     const [, second] = reviewEmails(deps);
     expect(second!.body).toContain('round 2');
 
-    await decideReview(deps, linkOf(await deps.reviewLinks.linkFor((await deps.reviews.get(round2.reviewId))!)), { decision: 'REQUEST_INFO', comment: 'And a bank statement.' });
+    const { review: askedAgain } = await decideReview(deps, linkOf(await deps.reviewLinks.linkFor((await deps.reviews.get(round2.reviewId))!)), {
+      decision: 'REQUEST_INFO',
+      comment: 'And a bank statement.',
+    });
     deps.reviewers.reviewers.get('R1')!.active = false;
-    expect(await requestReview(deps, { applicationId, level: 1, taskToken: newToken() })).toMatchObject({ reviewerId: 'R2', round: 3 });
+    expect(await requestReview(deps, { applicationId, level: 1, taskToken: newToken(), after: askedAgain.reviewId })).toMatchObject({ reviewerId: 'R2', round: 3 });
   });
 
   it('throws NoReviewerAvailableError when no eligible reviewer is active, storing nothing', async () => {
