@@ -9,6 +9,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export class LocalClock implements Clock {
   private offsetMs = 0;
+  /** The offset (Float64, ms) shared with the local Lambda containers (worker threads, local/lambda/), kept equal to it. */
+  readonly sharedOffset = new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT);
 
   /** `file`: where the offset is kept between runs; without it the clock starts at real time. */
   constructor(
@@ -19,6 +21,7 @@ export class LocalClock implements Clock {
       const saved = JSON.parse(readFileSync(file, 'utf8')) as { offsetMs?: unknown };
       if (typeof saved.offsetMs === 'number' && Number.isFinite(saved.offsetMs)) this.offsetMs = saved.offsetMs;
     }
+    this.share();
   }
 
   now(): Date {
@@ -29,6 +32,7 @@ export class LocalClock implements Clock {
   set(instant: Date): Date {
     if (Number.isNaN(instant.getTime())) throw new RangeError('the instant is not a valid date');
     this.offsetMs = instant.getTime() - this.realNow();
+    this.share();
     this.save();
     return this.now();
   }
@@ -37,6 +41,7 @@ export class LocalClock implements Clock {
   advanceDays(days: number): Date {
     if (!Number.isFinite(days)) throw new RangeError(`days must be a finite number, got ${days}`);
     this.offsetMs += days * DAY_MS;
+    this.share();
     this.save();
     return this.now();
   }
@@ -44,12 +49,17 @@ export class LocalClock implements Clock {
   /** Back to real time. */
   reset(): Date {
     this.offsetMs = 0;
+    this.share();
     this.save();
     return this.now();
   }
 
   get offsetMilliseconds(): number {
     return this.offsetMs;
+  }
+
+  private share(): void {
+    new Float64Array(this.sharedOffset)[0] = this.offsetMs;
   }
 
   private save(): void {
