@@ -1,25 +1,24 @@
 // Applicants' documents (ID card, proof of income, business licence): uploaded straight to S3 through pre-signed PUT
 // URLs, encrypted with the data key, with server access logs kept in a separate bucket. A new object under
-// `applications/` invokes the document-uploaded Lambda, which marks the document received.
+// `applications/` reaches the document-uploaded Lambda through EventBridge, which marks the document received.
 
 import { Duration, Stack, type RemovalPolicy } from 'aws-cdk-lib';
-import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import {
   BlockPublicAccess,
   Bucket,
   BucketEncryption,
   CfnBucket,
-  EventType,
   HttpMethods,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
-import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
-import { Construct, type IConstruct } from 'constructs';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Construct } from 'constructs';
 import { HouseFunction } from './house-function';
 import { grantKeyViaService } from './key-grants';
 import { acknowledge, nagRef } from './nag';
-import { traceActively } from './tracing';
 
 /** Every uploaded document lives under this prefix: `applications/<applicationId>/<documentId>`. */
 export const DOCUMENTS_PREFIX = 'applications/';
@@ -33,6 +32,8 @@ export class Documents extends Construct {
   public readonly bucket: Bucket;
   public readonly accessLogsBucket: Bucket;
   public readonly documentUploadedFunction: HouseFunction;
+  /** EventBridge: Object Created under applications/ → documentUploadedFunction. */
+  public readonly documentUploadedRule: Rule;
   private readonly key: IKey;
 
   constructor(scope: Construct, id: string, props: DocumentsProps) {
@@ -86,12 +87,19 @@ export class Documents extends Construct {
       logRemovalPolicy: props.logRemovalPolicy,
     });
 
-    this.bucket.addEventNotification(
-      EventType.OBJECT_CREATED,
-      new LambdaDestination(this.documentUploadedFunction),
-      { prefix: DOCUMENTS_PREFIX },
-    );
-    acknowledgeBucketNotificationsHandler(Stack.of(this));
+    // New objects under applications/ reach the function through EventBridge, which S3 enables natively
+    // (NotificationConfiguration.EventBridgeConfiguration): no deploy-time custom resource (CDK's
+    // BucketNotificationsHandler, an inline Python Lambda) is needed, so every function of the stack is one of ours.
+    (this.bucket.node.defaultChild as CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+    this.documentUploadedRule = new Rule(this, 'DocumentUploadedRule', {
+      description: 'a new object under applications/ in the documents bucket: the upload arrived',
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: { bucket: { name: [this.bucket.bucketName] }, object: { key: [{ prefix: DOCUMENTS_PREFIX }] } },
+      },
+      targets: [new LambdaFunction(this.documentUploadedFunction, { retryAttempts: 8, maxEventAge: Duration.hours(24) })],
+    });
   }
 
   /** Lets `fn` store contracts under `contracts/` (PutObject, encrypted with the data key). */
@@ -142,19 +150,3 @@ export class Documents extends Construct {
 
 /** Contracts live beside the documents, under their own prefix (the upload notification only watches applications/). */
 const CONTRACTS_PREFIX = 'contracts/';
-
-/**
- * S3 bucket notifications are configured by aws-s3's BucketNotificationsHandler, a singleton Lambda that CDK puts at
- * the stack's top level (shared by every bucket of the stack), so its finding is acknowledged there.
- */
-function acknowledgeBucketNotificationsHandler(stack: Stack): void {
-  const handler = stack.node.children.find((child) => child.node.id.startsWith('BucketNotificationsHandler'));
-  if (!handler) throw new Error(`expected aws-s3's BucketNotificationsHandler in stack ${stack.stackName}, found none`);
-  acknowledge(
-    handler,
-    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-    'the role of aws-cdk-lib\'s BucketNotificationsHandler (the deploy-time Lambda that sets the bucket\'s S3 notification configuration) is created by CDK with the managed basic execution policy and cannot be replaced.',
-  );
-  // Traced like every other function of the stack (its construct takes no tracing setting).
-  traceActively(handler.node.findChild('Resource'), (handler as IConstruct & { role: IRole }).role);
-}

@@ -3,7 +3,7 @@
 // log group (no AWSLambdaBasicExecutionRole, which would allow writing to every log group); everything else is
 // granted by the construct that wires the function, through the grant helpers below.
 
-import { CfnElement, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnElement, CfnResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -18,6 +18,9 @@ import { DEPS_LOCK_FILE, REPO_ROOT, handlerEntry } from './paths';
 
 /** The names of the settings a Lambda reads (functions/shared/config.ts). */
 export type ConfigName = keyof LambdaConfig & string;
+
+/** The template metadata key that names a function's handler (functions/handlers/<name>.ts). */
+export const HANDLER_METADATA_KEY = 'microloan:handler';
 
 /** Set on every function. */
 export const COMMON_ENVIRONMENT: Readonly<Record<string, string>> = {
@@ -103,6 +106,8 @@ export class HouseFunction extends NodejsFunction {
     this.executionRole = executionRole;
     this.handlerName = props.handlerName;
     this.fixedName = props.functionName;
+    // Which handler this function runs, for the tools that run the template's functions (the local stack, the tests).
+    (this.node.defaultChild as CfnResource).addMetadata(HANDLER_METADATA_KEY, props.handlerName);
     for (const name of Object.keys(props.environment ?? {})) this.configuredSettings.add(name);
 
     logGroup.grantWrite(executionRole);

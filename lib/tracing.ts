@@ -1,5 +1,5 @@
-// Active X-Ray tracing for the Lambdas CDK creates on its own (the custom resource provider framework, aws-s3's
-// BucketNotificationsHandler), which take no `tracing` prop: the house functions set Tracing.ACTIVE themselves
+// Active X-Ray tracing for the Lambdas CDK creates on its own (the custom resource provider framework), which take
+// no `tracing` prop: the house functions set Tracing.ACTIVE themselves
 // (house-function.ts). With every function traced, a trace follows a request through every Lambda and the state machine
 // (tracingEnabled in pipeline.ts); the HTTP API (apigatewayv2) has no X-Ray support (see api.ts).
 

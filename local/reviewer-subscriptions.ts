@@ -28,12 +28,17 @@ export class LocalReviewerSubscriptions implements ReviewerSubscriptions {
   }
 
   async subscribe(reviewer: Reviewer): Promise<{ subscriptionArn: string }> {
+    return this.record({ endpoint: reviewer.email, filterPolicy: reviewerFilterPolicy(reviewer.reviewerId) });
+  }
+
+  /** An e-mail subscription with its filter policy, as SNS Subscribe makes one (the deployed form calls SNS). */
+  async record(input: { endpoint: string; filterPolicy: Record<string, string[]> }): Promise<{ subscriptionArn: string }> {
     const subscription: LocalSubscription = {
       subscriptionArn: `${LOCAL_REVIEW_TOPIC_ARN}:${randomUUID()}`,
       protocol: 'email',
-      endpoint: reviewer.email,
-      filterPolicy: reviewerFilterPolicy(reviewer.reviewerId),
-      reviewerId: reviewer.reviewerId,
+      endpoint: input.endpoint,
+      filterPolicy: input.filterPolicy,
+      reviewerId: input.filterPolicy.reviewerId?.[0] ?? '',
       at: new Date().toISOString(),
     };
     this.subscriptions.push(subscription);

@@ -18,6 +18,8 @@ import { createLocalLog } from './log';
 import type { LocalOutbox } from './outbox';
 import type { HealthReport } from './server';
 import type { LocalWorkflow } from './workflow';
+import type { DeployedForm } from './deployed';
+import { bundledAssembly } from './build';
 
 /**
  * Everything else is imported while the JVM starts: the handlers, the AWS SDK and the state machine runner take about
@@ -63,6 +65,21 @@ export interface LocalStackOptions {
   timeZone?: string;
   /** Replaces the state machine's retry intervals (tests of failure paths); default: the definition's own. */
   retryDelayMs?: number;
+  /**
+   * Which form of the functions runs: `bundled` (default) — the deployed form: every function's esbuild bundle from
+   * the synthesized template, with its environment and role, calling AWS through the local emulator; `source` — the
+   * handlers' TypeScript in this process, wired to the local adapters (faster to start while developing).
+   */
+  functions?: 'bundled' | 'source';
+  /**
+   * Variables set on every deployed function over the template's (as an operator changes a Lambda's configuration,
+   * e.g. LOG_LEVEL=DEBUG to investigate); the bundled form only.
+   */
+  functionEnvironment?: Readonly<Record<string, string>>;
+  /** An already running DynamoDB Local to use (tests share one); default: start one in the data folder. */
+  dynamoEndpoint?: string;
+  /** Default `microloan-local`; tests sharing one DynamoDB Local give each stack its own. */
+  tableName?: string;
 }
 
 export interface LocalStack {
@@ -79,6 +96,10 @@ export interface LocalStack {
   deps: AppDeps;
   /** A bearer token, as `POST /_local/tokens` would return. */
   mintToken(sub: string, roles?: Role[]): Promise<string>;
+  /** Which form of the functions runs (see LocalStackOptions.functions). */
+  functions: 'bundled' | 'source';
+  /** The deployed form (bundled functions, the AWS emulator and its record of calls); absent in source mode. */
+  deployed: DeployedForm | undefined;
   /** Resolves when no execution is running and no upload notification is in flight. */
   idle(): Promise<void>;
   /** Stops the server, the executions and DynamoDB Local (the Java process is gone when this resolves). */
@@ -94,7 +115,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
   mkdirSync(dataDir, { recursive: true });
   const secretsDir = join(dataDir, 'secrets');
-  const tableName = LOCAL_TABLE_NAME;
+  const tableName = options.tableName ?? LOCAL_TABLE_NAME;
+  const functionsForm = options.functions ?? 'bundled';
 
   // The port is known once the server listens; URLs (token issuer, upload links) read it then.
   let port = options.port ?? 3000;
@@ -111,13 +133,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   parts.catch(() => undefined); // awaited below; a failure there must not surface as an unhandled rejection first
 
   try {
+    // The deployed form: from the cache, or bundled now (once per change of the code).
+    const assembly = functionsForm === 'bundled' ? bundledAssembly({ log: (line) => log.info(line) }) : undefined;
     const dynamoStartedAt = Date.now();
-    const dynamo: DynamoDbLocal = await startDynamoDbLocal({
-      ...(options.dynamoPort !== undefined ? { port: options.dynamoPort } : {}),
-      inMemory: options.inMemoryDb ?? false,
-      dataDir: join(dataDir, 'dynamodb'),
-    });
-    cleanups.push(() => dynamo.stop());
+    const dynamo: Pick<DynamoDbLocal, 'endpoint'> = options.dynamoEndpoint
+      ? { endpoint: options.dynamoEndpoint }
+      : await startDynamoDbLocal({
+          ...(options.dynamoPort !== undefined ? { port: options.dynamoPort } : {}),
+          inMemory: options.inMemoryDb ?? false,
+          dataDir: join(dataDir, 'dynamodb'),
+        }).then((started) => {
+          cleanups.push(() => started.stop());
+          return started;
+        });
     const admin = createLowLevelClient(dynamo.endpoint);
     cleanups.push(async () => admin.destroy());
     const { created } = await createTable(admin, tableName);
@@ -173,17 +201,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       timeZone: options.timeZone ?? lenderTimeZone(),
       ...(options.logLevel ? { logLevel: options.logLevel } : {}),
     });
-    const taskHandlers = createTaskHandlers(deps);
-    const workflow = new LocalWorkflow({
-      definitionFile: PIPELINE_DEFINITION,
-      handlers: taskHandlers,
-      substitutions: localPipelineSubstitutions(taskHandlers),
-      journalFile: join(dataDir, 'executions.jsonl'),
-      ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
-      log,
-    });
-    workflowPort.bind(workflow);
-    cleanups.push(() => workflow.close());
+    // The runner is built once the functions are (the deployed form needs the server's URL first).
+    let workflow: LocalWorkflow | undefined;
+    const journalFile = join(dataDir, 'executions.jsonl');
+    const workflowOptions = { journalFile, ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}), log };
 
     const added = await deps.products.seed(DEFAULT_PRODUCTS);
     if (added > 0) log.info(`seeded ${added} default products`);
@@ -200,7 +221,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // runner is 'ok' while it accepts executions. DynamoDB is asked every time.
       const report: Record<string, string> = {
         dynamodb: 'ok',
-        stateMachine: workflow.accepting ? 'ok' : 'stopped',
+        stateMachine: workflow?.accepting ? 'ok' : workflow ? 'stopped' : 'starting',
         api: listening ? 'ok' : 'not listening',
       };
       try {
@@ -211,13 +232,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       return { ok: Object.values(report).every((part) => part === 'ok'), parts: report };
     };
 
+    // Filled below, once the functions of the chosen form exist.
+    const httpHandlers = {} as ReturnType<typeof createHttpHandlers>;
+    const schedules = new Map<string, () => Promise<unknown>>();
     const server = createLocalServer({
       routes: API_ROUTES,
-      httpHandlers: createHttpHandlers(deps),
+      httpHandlers,
       tokens,
       outbox,
       clock,
-      schedules: createScheduleRunners(deps),
+      schedules,
       health,
       uploads: {
         secret: readOrCreateSecret(join(secretsDir, 'uploads.key')),
@@ -258,6 +282,47 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         }),
     );
 
+    let deployed: DeployedForm | undefined;
+    if (assembly) {
+      const { startDeployedForm } = await import('./deployed');
+      deployed = await startDeployedForm({
+        assembly,
+        apiUrl: `${url()}/`,
+        dynamoEndpoint: dynamo.endpoint,
+        tableName,
+        dataDir,
+        clock,
+        workflow: () => workflow!,
+        outbox,
+        subscriptions,
+        secrets: { pii: readOrCreateSecret(join(secretsDir, 'pii.key')), reviewLinks: readOrCreateSecret(join(secretsDir, 'review-links.key')), repaymentWebhook: readOrCreateSecret(join(secretsDir, 'repayment-webhook.key')) },
+        onOutput: functionOutput(options),
+        ...(options.functionEnvironment ? { functionEnvironment: options.functionEnvironment } : {}),
+        ...(options.retryDelayMs !== undefined ? { asyncRetryDelaysMs: [options.retryDelayMs, options.retryDelayMs] } : {}),
+        log,
+      });
+      const form = deployed;
+      cleanups.push(() => form.close());
+      Object.assign(httpHandlers, deployed.httpHandlers);
+      for (const [name, run] of deployed.schedules) schedules.set(name, run);
+      workflow = new LocalWorkflow({
+        definitionFile: deployed.stateMachine.definitionFile,
+        handlers: deployed.taskHandlers,
+        substitutions: deployed.stateMachine.substitutions,
+        functionArns: deployed.stateMachine.functionArns,
+        ...workflowOptions,
+      });
+    } else {
+      Object.assign(httpHandlers, createHttpHandlers(deps));
+      for (const [name, run] of createScheduleRunners(deps)) schedules.set(name, run);
+      const taskHandlers = createTaskHandlers(deps);
+      workflow = new LocalWorkflow({ definitionFile: PIPELINE_DEFINITION, handlers: taskHandlers, substitutions: localPipelineSubstitutions(taskHandlers), ...workflowOptions });
+    }
+    workflowPort.bind(workflow);
+    const runner = workflow;
+    cleanups.push(() => runner.close());
+    log.info(`functions: ${assembly ? `the deployed form (bundles of ${assembly.hash})` : 'from source'}`);
+
     const resumed = workflow.resumeInterrupted();
     if (resumed.length > 0) log.info(`resumed ${resumed.length} interrupted execution(s)`);
 
@@ -273,12 +338,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       workflow,
       tokens,
       deps,
+      functions: functionsForm,
+      deployed,
       mintToken: async (sub, roles) => (await tokens.mint({ sub, ...(roles ? { roles } : {}) })).token,
       idle: async () => {
         // Loop: finishing one kind of work (an upload notification, an execution) may start the other.
         do {
           await Promise.all([...notifications]);
-          await workflow.whenIdle();
+          await runner.whenIdle();
+          await deployed?.idle();
         } while (notifications.size > 0);
       },
       stop: () => (stopping ??= cleanUp()),
@@ -298,3 +366,29 @@ function wipe(dataDir: string): void {
   }
   if (existsSync(dataDir)) rmSync(dataDir, { recursive: true, force: true });
 }
+
+/**
+ * Where the functions' own lines go: to this process's output, as CloudWatch Logs would keep them. Quiet keeps only
+ * errors (Powertools' JSON `level`, or anything on stderr); `logLevel` sets the lowest level shown. EMF metric lines
+ * (CloudWatch would turn them into metrics) are not shown.
+ */
+function functionOutput(options: LocalStackOptions): (handler: string, stream: 'stdout' | 'stderr', line: string) => void {
+  const order = ['DEBUG', 'INFO', 'WARN', 'ERROR'];
+  const lowest = options.logLevel && options.logLevel !== 'SILENT' ? order.indexOf(options.logLevel) : options.quiet ? order.indexOf('ERROR') : order.indexOf('INFO');
+  return (handler, stream, line) => {
+    if (options.logLevel === 'SILENT') return;
+    let level = stream === 'stderr' ? 'ERROR' : 'INFO';
+    if (line.startsWith('{')) {
+      try {
+        const parsed = JSON.parse(line) as { level?: unknown; _aws?: unknown };
+        if (parsed._aws !== undefined) return;
+        if (typeof parsed.level === 'string') level = parsed.level.toUpperCase();
+      } catch {
+        // not JSON: shown as it is
+      }
+    }
+    if (order.indexOf(level) < lowest) return;
+    (level === 'ERROR' ? process.stderr : process.stdout).write(`${line}\n`);
+  };
+}
+

@@ -1,12 +1,12 @@
 // Document uploads for the local stack: the DocumentStorage port hands out URLs on the local server signed with HMAC
 // (as S3 pre-signed URLs are signed), and the PUT endpoint checks them, writes the file under <dataDir>/uploads/ and then
-// tells the `document-uploaded` handler with an S3 ObjectCreated event, as the bucket notification does in AWS.
+// tells the `document-uploaded` handler with an EventBridge Object Created event, as the bucket does in AWS.
 
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, renameSync, existsSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, resolve, sep } from 'node:path';
-import type { S3Event } from 'aws-lambda';
+import type { ObjectCreatedEvent } from '../functions/handlers/document-uploaded';
 import type { Clock } from '../functions/core/kernel/ports';
 import type { DocumentStorage, UploadTarget } from '../functions/core/applications/ports';
 import { BodyTooLargeError, readBody, send, sendProblem } from './http-util';
@@ -120,28 +120,19 @@ export function checkUpload(input: {
   return { ok: true, upload };
 }
 
-/** What the documents bucket's notification sends to the `document-uploaded` Lambda. */
-export function s3ObjectCreatedEvent(input: { objectKey: string; size: number; eTag: string; at: Date }): S3Event {
+/** What EventBridge delivers to the `document-uploaded` Lambda when an object is created in the documents bucket. */
+export function objectCreatedEvent(input: { objectKey: string; size: number; eTag: string; at: Date }): ObjectCreatedEvent {
   return {
-    Records: [
-      {
-        eventVersion: '2.1',
-        eventSource: 'aws:s3',
-        awsRegion: 'us-east-1',
-        eventTime: input.at.toISOString(),
-        eventName: 'ObjectCreated:Put',
-        userIdentity: { principalId: 'local' },
-        requestParameters: { sourceIPAddress: '127.0.0.1' },
-        responseElements: { 'x-amz-request-id': 'local', 'x-amz-id-2': 'local' },
-        s3: {
-          s3SchemaVersion: '1.0',
-          configurationId: 'document-uploaded',
-          bucket: { name: LOCAL_BUCKET, ownerIdentity: { principalId: 'local' }, arn: `arn:aws:s3:::${LOCAL_BUCKET}` },
-          // S3 URL-encodes keys in notifications (space as '+'); the handler must decode, here as in AWS.
-          object: { key: s3EncodeKey(input.objectKey), size: input.size, eTag: input.eTag, sequencer: Date.now().toString(16).toUpperCase() },
-        },
-      },
-    ],
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Object Created',
+    source: 'aws.s3',
+    account: '000000000000',
+    time: input.at.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region: 'us-east-1',
+    resources: [`arn:aws:s3:::${LOCAL_BUCKET}`],
+    // EventBridge carries the key as it is (S3's own notifications URL-encode it).
+    detail: { bucket: { name: LOCAL_BUCKET }, object: { key: input.objectKey, size: input.size, etag: input.eTag }, reason: 'PutObject' },
   };
 }
 
@@ -151,7 +142,7 @@ export interface UploadEndpointOptions {
   clock: Clock;
   log: LocalLog;
   /** Called after the file is stored and the 200 sent (S3 notifications are asynchronous too). */
-  onUploaded: (event: S3Event) => Promise<void>;
+  onUploaded: (event: ObjectCreatedEvent) => Promise<void>;
   /** Notifications in flight, so tests and shutdown can wait for them. */
   track: (work: Promise<void>) => void;
 }
@@ -203,7 +194,7 @@ export async function handleUploadPut(req: IncomingMessage, res: ServerResponse,
   const eTag = createHash('md5').update(body).digest('hex');
   send(res, 200, '', { etag: `"${eTag}"` });
 
-  const event = s3ObjectCreatedEvent({ objectKey, size: body.length, eTag, at: options.clock.now() });
+  const event = objectCreatedEvent({ objectKey, size: body.length, eTag, at: options.clock.now() });
   options.track(
     options.onUploaded(event).catch((error: unknown) => {
       // In AWS a failed async invocation is retried and then dropped; locally the log is enough.
@@ -220,8 +211,4 @@ export function isSafeObjectKey(key: string): boolean {
 
 function encodeKey(key: string): string {
   return key.split('/').map(encodeURIComponent).join('/');
-}
-
-function s3EncodeKey(key: string): string {
-  return encodeKey(key).replace(/%20/g, '+');
 }

@@ -2,7 +2,6 @@
 // Local, plus the local adapters (clock, outbox, uploads, state machine runner), handed to every handler's
 // createHandler exactly as production.ts hands the AWS adapters to them. No handler knows it runs locally.
 
-import type { S3Event } from 'aws-lambda';
 import { createDocumentClient } from '../functions/adapters/dynamodb/client';
 import { createApplicationRepository } from '../functions/adapters/dynamodb/application-repository';
 import { createIdempotencyStore } from '../functions/adapters/dynamodb/idempotency-store';
@@ -191,7 +190,7 @@ export function localPipelineSubstitutions(handlers: Record<PipelineTaskHandler,
   return pipelineSubstitutions({ partition: LOCAL_PARTITION, functionArns });
 }
 
-export function createDocumentUploadedHandler(deps: AppDeps): (event: S3Event) => Promise<void> {
+export function createDocumentUploadedHandler(deps: AppDeps): (event: documentUploaded.ObjectCreatedEvent) => Promise<void> {
   return documentUploaded.createHandler(own(deps));
 }
 

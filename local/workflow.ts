@@ -87,11 +87,16 @@ export interface LocalWorkflowOptions {
    * loan pipeline, with localFunctionArn for each handler). Default: Partition plus `<Name>FunctionArn` per handler.
    */
   substitutions?: Readonly<Record<string, string>>;
+  /**
+   * The function ARN each handler answers to, when the definition names other ARNs than localFunctionArn (the
+   * deployed form: the template's own ARNs, resolved to local values). Default: localFunctionArn per handler.
+   */
+  functionArns?: Readonly<Record<string, string>>;
   /** JSON-lines journal of execution names; without it names are remembered in memory only. */
   journalFile?: string;
   /**
-   * Pause before every Task retry, replacing IntervalSeconds/BackoffRate/jitter (tests of failure paths). Default: the
-   * definition's own intervals, really waited.
+   * Pause before every Task retry, replacing IntervalSeconds/BackoffRate/jitter, and for every Wait state (tests of
+   * failure paths). Default: the definition's own intervals, really waited.
    */
   retryDelayMs?: number;
   log: LocalLog;
@@ -106,6 +111,7 @@ export class LocalWorkflow implements Workflow {
   private readonly handlerByArn = new Map<string, string>();
   private readonly taskOverrides: Record<string, (input: unknown) => Promise<unknown>> = {};
   private readonly retryOverrides: Record<string, number> = {};
+  private readonly waitOverrides: Record<string, number> = {};
   /** Every execution name ever started (AWS refuses a second execution with the same name). */
   private readonly names = new Set<string>();
   private readonly running = new Map<string, Running>();
@@ -120,8 +126,9 @@ export class LocalWorkflow implements Workflow {
     this.closing.promise.catch(() => undefined);
     const defaults: Record<string, string> = { Partition: PARTITION };
     for (const name of Object.keys(options.handlers)) {
-      defaults[functionArnPlaceholder(name)] = localFunctionArn(name);
-      this.handlerByArn.set(localFunctionArn(name), name);
+      const arn = options.functionArns?.[name] ?? localFunctionArn(name);
+      defaults[functionArnPlaceholder(name)] = arn;
+      this.handlerByArn.set(arn, name);
     }
     const text = renderDefinition(readFileSync(options.definitionFile, 'utf8'), options.substitutions ?? defaults);
     this.definition = JSON.parse(text) as StateMachineDefinition;
@@ -134,6 +141,10 @@ export class LocalWorkflow implements Workflow {
       }
       this.taskOverrides[stateName] = this.taskOverride(stateName, state);
       if (options.retryDelayMs !== undefined) this.retryOverrides[stateName] = options.retryDelayMs;
+    }
+    // The same shortening for the Wait states (the pause before a payout is asked again).
+    if (options.retryDelayMs !== undefined) {
+      for (const [stateName, state] of Object.entries(this.definition.States)) if ((state as { Type?: string }).Type === 'Wait') this.waitOverrides[stateName] = options.retryDelayMs;
     }
     this.machine = new StateMachine(this.definition);
 
@@ -236,7 +247,7 @@ export class LocalWorkflow implements Workflow {
   private run(name: string, input: Record<string, unknown>): void {
     const startedAt = new Date().toISOString();
     const execution = this.machine.run(input as never, {
-      overrides: { taskResourceLocalHandlers: this.taskOverrides as never, retryIntervalOverrides: this.retryOverrides },
+      overrides: { taskResourceLocalHandlers: this.taskOverrides as never, retryIntervalOverrides: this.retryOverrides, waitTimeOverrides: this.waitOverrides },
       context: {
         Execution: {
           Id: `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${name}`,

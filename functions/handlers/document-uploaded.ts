@@ -1,6 +1,7 @@
-// S3 ObjectCreated under applications/: the upload arrived, so the document counts as received.
+// EventBridge "Object Created" from the documents bucket, under applications/ (lib/documents.ts): the upload arrived,
+// so the document counts as received. EventBridge delivers at least once: a repeated event changes nothing.
 
-import type { S3Event } from 'aws-lambda';
+import type { EventBridgeEvent } from 'aws-lambda';
 import { parseDocumentObjectKey } from '../core/applications/intake';
 import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { lazyHandler } from '../shared/production';
@@ -14,20 +15,26 @@ export const definition = defineFunction({
 
 type Deps = DepsOf<typeof definition>;
 
+/** The detail of S3's "Object Created" event on EventBridge (keys are not URL-encoded there, unlike S3 notifications). */
+export interface ObjectCreatedDetail {
+  bucket: { name: string };
+  object: { key: string; size?: number; etag?: string };
+  reason?: string;
+}
+
+export type ObjectCreatedEvent = EventBridgeEvent<'Object Created', ObjectCreatedDetail>;
+
 export function createHandler(deps: Deps) {
-  return async (event: S3Event): Promise<void> => {
-    for (const record of event.Records ?? []) {
-      // S3 URL-encodes keys in events, with '+' for spaces.
-      const objectKey = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
-      const ids = parseDocumentObjectKey(objectKey);
-      if (!ids) {
-        deps.logger.warn('upload outside the documents layout ignored', { objectKey });
-        continue;
-      }
-      const changed = await deps.applications.markDocumentReceived(ids.applicationId, ids.documentId, deps.clock.now().toISOString());
-      deps.logger.info(changed ? 'document received' : 'document event repeated or unknown', { ...ids });
+  return async (event: ObjectCreatedEvent): Promise<void> => {
+    const objectKey = event.detail?.object?.key;
+    const ids = typeof objectKey === 'string' ? parseDocumentObjectKey(objectKey) : undefined;
+    if (!ids) {
+      deps.logger.warn('upload outside the documents layout ignored', { objectKey: objectKey ?? null });
+      return;
     }
+    const changed = await deps.applications.markDocumentReceived(ids.applicationId, ids.documentId, deps.clock.now().toISOString());
+    deps.logger.info(changed ? 'document received' : 'document event repeated or unknown', { ...ids });
   };
 }
 
-export const handler = lazyHandler((): ((event: S3Event, context: unknown) => Promise<void>) => createHandler(definition.wire()));
+export const handler = lazyHandler((): ((event: ObjectCreatedEvent, context: unknown) => Promise<void>) => createHandler(definition.wire()));

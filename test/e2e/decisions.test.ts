@@ -103,13 +103,14 @@ describe('automatic decisions', () => {
     expect(application.decision).toMatchObject({ outcome: 'APPROVED', band: 'A', decidedBy: 'policy', policyVersion: 1 });
     expect(application.offer).toMatchObject({ principal: { amount: '8000.00', currency: 'CNY' }, annualRatePercent: '8.5', termMonths: 12 });
     expect(application.timeline.map((t: { status: string }) => t.status)).toEqual(['SUBMITTED', 'ASSESSING', 'APPROVED']);
-    const sms = (await outbox('+8613800138000')).filter((m) => m.body.includes(id));
+    // The applicant is told right after the decision is stored (the status is visible a moment earlier).
+    const sms = await eventually(async () => (await outbox('+8613800138000')).filter((m) => m.body.includes(id)), (found) => found.length > 0);
     expect(sms.map((m) => m.channel)).toContain('sms');
     expect(await auditActions(id)).toEqual(expect.arrayContaining(['application.submitted', 'bureau.report_pulled', 'application.scored', 'policy.evaluated', 'applicant.notified']));
-    // Step Functions bills state transitions: the automatic path enters five states to the decision, then waits for
-    // the contract's acceptance.
+    // Step Functions bills state transitions: the automatic path enters five states to the decision (the entry routes
+    // on the stored status), then waits for the contract's acceptance.
     const states = await eventually(async () => ctx.stack.workflow.statesEntered(id), (list) => list.includes('PrepareContract'));
-    expect(states).toEqual(['MarkAssessing', 'IsAssessing', 'Score', 'Decide', 'RouteDecision', 'PrepareContract']);
+    expect(states).toEqual(['Resume', 'RouteResume', 'Score', 'Decide', 'RouteDecision', 'PrepareContract']);
   });
 
   it('declines a band-D application with the scorecard\'s reasons', async () => {
@@ -171,7 +172,7 @@ describe('human review', () => {
     expect(new Set(reviewers).size).toBe(2);
     const states = await eventually(async () => ctx.stack.workflow.statesEntered(id), (list) => list.includes('PrepareContract'));
     expect(states).toEqual([
-      'MarkAssessing', 'IsAssessing', 'Score', 'Decide', 'RouteDecision',
+      'Resume', 'RouteResume', 'Score', 'Decide', 'RouteDecision',
       'StartReview', 'RequestReview', 'RouteReview', 'NextLevel', 'RequestReview', 'RouteReview', 'ApproveAfterReview', 'PrepareContract',
     ]);
   });

@@ -118,7 +118,8 @@ describe('an applicant submits and follows an application', () => {
       body: { kind: 'proof_of_income', contentType: 'application/pdf', sizeBytes: pdf.length },
     });
     expect(requested.status).toBe(201);
-    const tampered = await fetch(requested.json.uploadUrl.replace(/sig=[^&]+/, 'sig=00'), { method: 'PUT', headers: { 'content-type': 'application/pdf' }, body: pdf });
+    // Whatever signs the URL (S3's pre-signing in the deployed form, the local HMAC from source), a changed signature is refused.
+    const tampered = await fetch(requested.json.uploadUrl.replace(/(X-Amz-Signature|sig)=[0-9a-f]+/, '$1=00'), { method: 'PUT', headers: { 'content-type': 'application/pdf' }, body: pdf });
     expect(tampered.status).toBe(403);
     const upload = await fetch(requested.json.uploadUrl, { method: 'PUT', headers: { 'content-type': 'application/pdf' }, body: pdf });
     expect(upload.status).toBe(200);

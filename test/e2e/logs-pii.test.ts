@@ -117,7 +117,8 @@ const seen: { approvedId?: string; approvedRequestId?: string | null; declinedId
 beforeAll(async () => {
   capture.start();
   try {
-    ctx = await bootStack({ logLevel: 'DEBUG' });
+    // Every function at DEBUG, as an operator would set LOG_LEVEL on the deployed functions to investigate.
+    ctx = await bootStack({ logLevel: 'DEBUG', functionEnvironment: { LOG_LEVEL: 'DEBUG' } });
     [admin, ops] = await Promise.all([ctx.token('root', ['admin']), ctx.token('olga', ['ops'])]);
   } catch (error) {
     capture.stop();
@@ -234,7 +235,7 @@ describe('an end-to-end run with logging at DEBUG', () => {
 
     // Task lines carry applicationId, executionName (the application id) and the submit's request id, in every step.
     const taskLines = records.filter((r) => r.applicationId === seen.approvedId && r.executionName !== undefined);
-    const steps = ['assessment step', 'application scored', 'application decided', 'contract step', 'disbursement step'];
+    const steps = ['pipeline entered', 'application scored', 'application decided', 'contract step', 'disbursement step'];
     for (const step of steps) {
       expect(taskLines.find((r) => r.message === step)).toMatchObject({ applicationId: seen.approvedId, executionName: seen.approvedId, correlation_id: seen.approvedRequestId });
     }

@@ -175,9 +175,12 @@ describe('lambdas', () => {
     const nodeFunctions = resourcesOfType('AWS::Lambda::Function').filter(([, r]) => String(r.Properties!.Runtime).startsWith('nodejs'));
     expect(nodeFunctions.length).toBeGreaterThanOrEqual(ALL_HANDLERS.length);
     for (const [, r] of nodeFunctions) expect(r.Properties!.Runtime).toBe('nodejs24.x');
-    // The only other function is aws-s3's BucketNotificationsHandler (inline Python, CDK-managed).
+    // No function of another runtime: S3 tells EventBridge natively, so CDK's inline Python notifications handler is gone.
     const others = resourcesOfType('AWS::Lambda::Function').filter(([, r]) => !String(r.Properties!.Runtime).startsWith('nodejs'));
-    expect(others.map(([id]) => id)).toEqual([expect.stringMatching(/^BucketNotificationsHandler/)]);
+    expect(others).toEqual([]);
+    // Besides the house functions, only the product seed's provider framework (CDK's, Node.js).
+    const notHouse = nodeFunctions.filter(([, r]) => r.Properties!.Handler !== 'index.handler');
+    expect(notHouse.map(([id]) => id)).toEqual([expect.stringMatching(/^ProductSeedProviderframeworkonEvent/)]);
 
     for (const handler of ALL_HANDLERS) {
       const props = resources[fnId(handler)]!.Properties!;
@@ -603,17 +606,17 @@ describe('notifications, documents, secret', () => {
     }
   });
 
-  test('new objects under applications/ invoke document-uploaded', () => {
-    template.hasResourceProperties('Custom::S3BucketNotifications', {
-      NotificationConfiguration: {
-        LambdaFunctionConfigurations: [
-          {
-            Events: ['s3:ObjectCreated:*'],
-            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'applications/' }] } },
-            LambdaFunctionArn: { 'Fn::GetAtt': [fnId('document-uploaded'), 'Arn'] },
-          },
-        ],
+  test('new objects under applications/ invoke document-uploaded, through EventBridge (no custom resource)', () => {
+    const bucketId = logicalId(stack.documents.bucket.node.defaultChild as any);
+    expect(resources[bucketId]!.Properties!.NotificationConfiguration).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
+    template.resourceCountIs('Custom::S3BucketNotifications', 0);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.s3'],
+        'detail-type': ['Object Created'],
+        detail: { bucket: { name: [{ Ref: bucketId }] }, object: { key: [{ prefix: 'applications/' }] } },
       },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fnId('document-uploaded'), 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86400 } })],
     });
   });
 

@@ -155,7 +155,7 @@ describe('documents', () => {
     const upload = parse(result);
     expect(upload).toMatchObject({ kind: 'proof_of_income', uploadUrl: expect.stringContaining(`applications/${id}/`), expiresAt: '2026-11-29T08:15:00.000Z' });
     const uploaded = createUploaded(deps);
-    const event = { Records: [{ s3: { object: { key: `applications/${id}/${upload.documentId}`, size: 120_000 } } }] };
+    const event = { 'detail-type': 'Object Created', source: 'aws.s3', detail: { bucket: { name: 'documents' }, object: { key: `applications/${id}/${upload.documentId}`, size: 120_000 } } };
     await uploaded(event as never);
     await uploaded(event as never);
     const view = parse(await get(deps, 'alice', id));

@@ -3,14 +3,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { S3Event } from 'aws-lambda';
+import type { ObjectCreatedEvent } from '../../../functions/handlers/document-uploaded';
 import {
   checkUpload,
   handleUploadPut,
   isSafeObjectKey,
   LocalDocumentStorage,
   MAX_UPLOAD_BYTES,
-  s3ObjectCreatedEvent,
+  objectCreatedEvent,
   UPLOAD_PATH_PREFIX,
 } from '../../../local/uploads';
 
@@ -105,15 +105,15 @@ describe('upload URL signing', () => {
   });
 });
 
-describe('S3 ObjectCreated event', () => {
-  it('has the shape the bucket notification sends', () => {
-    const event = s3ObjectCreatedEvent({ objectKey: 'applications/A/B', size: 5, eTag: 'abc', at: new Date('2026-06-01T12:00:00Z') });
-    expect(event.Records).toHaveLength(1);
-    expect(event.Records[0]).toMatchObject({
-      eventSource: 'aws:s3',
-      eventName: 'ObjectCreated:Put',
-      eventTime: '2026-06-01T12:00:00.000Z',
-      s3: { bucket: { name: 'local-documents' }, object: { key: 'applications/A/B', size: 5, eTag: 'abc' } },
+describe('EventBridge Object Created event', () => {
+  it('has the shape EventBridge delivers for the documents bucket', () => {
+    const event = objectCreatedEvent({ objectKey: 'applications/A/B', size: 5, eTag: 'abc', at: new Date('2026-06-01T12:00:00Z') });
+    expect(event).toMatchObject({
+      source: 'aws.s3',
+      'detail-type': 'Object Created',
+      time: '2026-06-01T12:00:00Z',
+      resources: ['arn:aws:s3:::local-documents'],
+      detail: { bucket: { name: 'local-documents' }, object: { key: 'applications/A/B', size: 5, etag: 'abc' }, reason: 'PutObject' },
     });
   });
 });
@@ -122,7 +122,7 @@ describe('upload PUT endpoint', () => {
   let server: Server;
   let port: number;
   let uploadsDir: string;
-  const events: S3Event[] = [];
+  const events: ObjectCreatedEvent[] = [];
   const inFlight: Promise<void>[] = [];
 
   beforeAll(async () => {
@@ -155,7 +155,7 @@ describe('upload PUT endpoint', () => {
     expect(response.status).toBe(200);
     await Promise.all(inFlight);
     expect(readFileSync(join(uploadsDir, key), 'utf8')).toBe('hello');
-    expect(events.at(-1)?.Records[0]?.s3.object).toMatchObject({ key, size: 5 });
+    expect(events.at(-1)?.detail.object).toMatchObject({ key, size: 5 });
 
     const again = await put(uploadUrl, 'hello');
     expect(again.status).toBe(403);
