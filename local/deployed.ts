@@ -57,6 +57,8 @@ export interface DeployedFormInput {
   onOutput: (handler: string, stream: 'stdout' | 'stderr', line: string) => void;
   /** Variables set over the template's on every function (an operator's configuration change, e.g. LOG_LEVEL). */
   functionEnvironment?: Readonly<Record<string, string>>;
+  /** PEM certificates the functions trust besides Node's (a local HTTPS stand-in). */
+  extraCaCertificates?: readonly string[];
   /** Pauses before a failed asynchronous invocation is retried (Lambda: 1 and 2 minutes). */
   asyncRetryDelaysMs?: readonly number[];
   log: LocalLog;
@@ -78,9 +80,17 @@ export interface DeployedForm {
   schedules: Map<string, () => Promise<unknown>>;
   /** Every AWS call the functions made, with its IAM checks. */
   calls(): readonly AwsCall[];
+  /** Every invocation that ended in an error (synchronous ones, and asynchronous ones that failed for good). */
+  failures(): readonly FailedInvocation[];
   /** Resolves when no invocation is running (asynchronous ones included) and the emulator has no event in flight. */
   idle(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface FailedInvocation {
+  handler: string;
+  invocationType: 'RequestResponse' | 'Event';
+  outcome: Extract<InvokeOutcome, { status: 'error' }>;
 }
 
 /** A function's invocation that ended in an error, as the Lambda service reports it to its caller. */
@@ -112,6 +122,7 @@ export async function startDeployedForm(input: DeployedFormInput): Promise<Deplo
     const handler = (assembly.template.Resources[fn.logicalId] as { Metadata?: Record<string, unknown> }).Metadata?.[HANDLER_METADATA_KEY];
     if (typeof handler === 'string') byHandler.set(handler, fn);
   }
+  const handlerOfName = new Map(functions.map((fn) => [fn.functionName, ((assembly.template.Resources[fn.logicalId] as { Metadata?: Record<string, unknown> }).Metadata?.[HANDLER_METADATA_KEY] as string | undefined) ?? fn.logicalId]));
   const functionOf = (handler: HandlerName): TemplateFunction => {
     const fn = byHandler.get(handler);
     if (!fn) throw new Error(`the template has no function for handler ${handler}`);
@@ -133,6 +144,17 @@ export async function startDeployedForm(input: DeployedFormInput): Promise<Deplo
   if (!stateMachine) throw new Error('the template has no state machine');
 
   let runtime: LambdaRuntime | undefined;
+  const failures: FailedInvocation[] = [];
+  const handlerNameOf = (name: string): string => handlerOfName.get(name) ?? name;
+  // Every invocation goes through here, so failures are recorded whoever invoked (API, state machine, a function).
+  const recording = (target: LambdaRuntime): LambdaRuntime => ({
+    ...target,
+    invoke: async (name, payload, options) => {
+      const outcome = await target.invoke(name, payload, options);
+      if (outcome.status === 'error') failures.push({ handler: handlerNameOf(name), invocationType: 'RequestResponse', outcome });
+      return outcome;
+    },
+  });
   const runtimeOf = (): LambdaRuntime => {
     if (!runtime) throw new Error('the local Lambda runtime is not ready yet');
     return runtime;
@@ -147,8 +169,7 @@ export async function startDeployedForm(input: DeployedFormInput): Promise<Deplo
     log: { warn: (message) => input.log.warn(message), error: (message, error) => input.log.error(message, error) },
   });
 
-  const handlerOfName = new Map(functions.map((fn) => [fn.functionName, (assembly.template.Resources[fn.logicalId] as { Metadata?: Record<string, unknown> }).Metadata?.[HANDLER_METADATA_KEY] as string | undefined ?? fn.logicalId]));
-  runtime = createLambdaRuntime({
+  runtime = recording(createLambdaRuntime({
     region: LOCAL_ACCOUNT.region,
     functions: functions
       .filter((fn) => 's3Key' in fn.code)
@@ -165,12 +186,16 @@ export async function startDeployedForm(input: DeployedFormInput): Promise<Deplo
       })),
     extraEnvironment: { AWS_ENDPOINT_URL: emulator.endpoint },
     clockOffset: input.clock.sharedOffset,
-    onOutput: (name, stream, line) => input.onOutput(handlerOfName.get(name) ?? name, stream, line),
+    onOutput: (name, stream, line) => input.onOutput(handlerNameOf(name), stream, line),
     ...(input.asyncRetryDelaysMs ? { asyncRetryDelaysMs: input.asyncRetryDelaysMs } : {}),
-    onAsyncFailure: (name, _payload, outcome) => input.log.error(`asynchronous invocation of ${handlerOfName.get(name) ?? name} failed for good`, outcome),
+    onAsyncFailure: (name, _payload, outcome) => {
+      if (outcome.status === 'error') failures.push({ handler: handlerNameOf(name), invocationType: 'Event', outcome });
+      input.log.error(`asynchronous invocation of ${handlerNameOf(name)} failed for good`, outcome);
+    },
     // CDK's provider framework does not bundle the AWS SDK: Lambda's runtime provides it; the repository's stands in.
     runtimeModulesDir: REPO_ROOT,
-  });
+    ...(input.extraCaCertificates ? { extraCaCertificates: input.extraCaCertificates } : {}),
+  }));
 
   /** Invokes a handler's function and returns its result, or throws as the caller (API Gateway, Step Functions) sees it. */
   const invoke = async (handler: HandlerName, event: unknown): Promise<unknown> => {
@@ -207,6 +232,7 @@ export async function startDeployedForm(input: DeployedFormInput): Promise<Deplo
     stateMachine: { definitionFile: join(assembly.dir, `asset.${machine.DefinitionS3Location.Key}`), substitutions, functionArns, arn: stateMachine.arn },
     schedules,
     calls: () => emulator.calls(),
+    failures: () => failures,
     idle: async () => {
       // Each may start the other's work (an upload event invokes a function; a function puts an object).
       for (let round = 0; round < 5; round += 1) {

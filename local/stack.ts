@@ -76,6 +76,8 @@ export interface LocalStackOptions {
    * e.g. LOG_LEVEL=DEBUG to investigate); the bundled form only.
    */
   functionEnvironment?: Readonly<Record<string, string>>;
+  /** PEM certificates the deployed functions trust besides Node's (a local HTTPS stand-in in a test). */
+  extraCaCertificates?: readonly string[];
   /** An already running DynamoDB Local to use (tests share one); default: start one in the data folder. */
   dynamoEndpoint?: string;
   /** Default `microloan-local`; tests sharing one DynamoDB Local give each stack its own. */
@@ -298,6 +300,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         secrets: { pii: readOrCreateSecret(join(secretsDir, 'pii.key')), reviewLinks: readOrCreateSecret(join(secretsDir, 'review-links.key')), repaymentWebhook: readOrCreateSecret(join(secretsDir, 'repayment-webhook.key')) },
         onOutput: functionOutput(options),
         ...(options.functionEnvironment ? { functionEnvironment: options.functionEnvironment } : {}),
+        ...(options.extraCaCertificates ? { extraCaCertificates: options.extraCaCertificates } : {}),
         ...(options.retryDelayMs !== undefined ? { asyncRetryDelaysMs: [options.retryDelayMs, options.retryDelayMs] } : {}),
         log,
       });

@@ -1,5 +1,6 @@
 // `npm start`: the local stack on http://localhost:3000. Flags: --fresh (wipe .local-data first), --port <n>,
-// --data-dir <path>, --quiet. Ctrl-C or SIGTERM stops everything, DynamoDB Local's Java process included.
+// --data-dir <path>, --quiet, --functions bundled|source (default bundled: the deployed form). Ctrl-C or SIGTERM stops
+// everything, DynamoDB Local's Java process included; executions in flight continue at the next start.
 
 import { parseArgs } from 'node:util';
 import { startLocalStack } from './stack';
@@ -7,7 +8,7 @@ import { startLocalStack } from './stack';
 const startedAt = performance.timeOrigin;
 
 function usage(message: string): never {
-  console.error(`${message}\nusage: npm start -- [--fresh] [--port 3000] [--data-dir .local-data] [--quiet]`);
+  console.error(`${message}\nusage: npm start -- [--fresh] [--port 3000] [--data-dir .local-data] [--quiet] [--functions bundled|source]`);
   process.exit(2);
 }
 
@@ -19,6 +20,7 @@ try {
       port: { type: 'string', default: '3000' },
       'data-dir': { type: 'string', default: '.local-data' },
       quiet: { type: 'boolean', default: false },
+      functions: { type: 'string', default: 'bundled' },
     },
     strict: true,
   }).values;
@@ -27,10 +29,12 @@ try {
 }
 
 const port = Number(args.port);
+const functions = args.functions;
+if (functions !== 'bundled' && functions !== 'source') usage(`--functions must be bundled or source, got "${functions}"`);
 if (!Number.isInteger(port) || port < 0 || port > 65535) usage(`--port must be a port number, got "${args.port}"`);
 
 try {
-  const stack = await startLocalStack({ port, dataDir: args['data-dir'], fresh: args.fresh, quiet: args.quiet });
+  const stack = await startLocalStack({ port, dataDir: args['data-dir'], fresh: args.fresh, quiet: args.quiet, functions });
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
   console.log(`Microloan local stack ready on ${stack.url} in ${seconds} s (data in ${stack.dataDir}; Ctrl-C stops it)`);
 

@@ -14,8 +14,9 @@ import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { format } from 'node:util';
 import { parentPort, workerData } from 'node:worker_threads';
+import tls from 'node:tls';
 
-/** @type {{ codeDir: string, handler: string, nodeMajor: number, clockOffset: SharedArrayBuffer, runtimeModulesDir?: string, sourceMaps: boolean, stackTraceLimit?: number, identity: Record<string, string> }} */
+/** @type {{ codeDir: string, handler: string, nodeMajor: number, clockOffset: SharedArrayBuffer, runtimeModulesDir?: string, sourceMaps: boolean, stackTraceLimit?: number, extraCaCertificates?: string[], identity: Record<string, string> }} */
 const config = workerData;
 const post = (message) => parentPort.postMessage(message);
 
@@ -114,6 +115,8 @@ process.on('unhandledRejection', (reason) => {
 // --- NODE_OPTIONS: Node applies --enable-source-maps to the worker itself; being explicit costs nothing. V8's
 // --stack-trace-limit cannot be given to one thread: this is its effect.
 if (config.sourceMaps) process.setSourceMapsEnabled(true);
+// Extra certificates this container trusts (the runtime's extraCaCertificates), on top of Node's bundled ones.
+if (config.extraCaCertificates?.length > 0) tls.setDefaultCACertificates([...tls.getCACertificates('default'), ...config.extraCaCertificates]);
 if (config.stackTraceLimit !== undefined) Error.stackTraceLimit = config.stackTraceLimit;
 
 // --- Module isolation. In Lambda the code sits alone in /var/task, with no package.json or node_modules above it and

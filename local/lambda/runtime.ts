@@ -60,6 +60,11 @@ export interface LambdaRuntimeOptions {
   /** Directory whose node_modules stand in for the modules the Lambda Node.js runtime provides (the AWS SDK v3, i.e.
    * `@aws-sdk/*`) to code that does not bundle them (CDK's provider framework). Default: none (such imports fail). */
   runtimeModulesDir?: string;
+  /**
+   * PEM certificates the containers trust besides Node's own, as Lambda trusts the certificates of the endpoints it
+   * reaches (a local HTTPS stand-in, e.g. CloudFormation's response endpoint for custom resources). Default: none.
+   */
+  extraCaCertificates?: readonly string[];
 }
 
 export interface LambdaRuntime {
@@ -196,6 +201,7 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
         runtimeModulesDir,
         sourceMaps: flags.sourceMaps,
         stackTraceLimit: flags.stackTraceLimit,
+        extraCaCertificates: options.extraCaCertificates ?? [],
         identity: {
           functionName: fn.name,
           memoryLimitInMB: String(fn.memoryMb),

@@ -1,0 +1,13 @@
+import { startLocalStack } from './local/stack';
+import { startCloudFormationResponses } from './test/support/cloudformation-response';
+const cfn = await startCloudFormationResponses();
+const stack = await startLocalStack({ port: 0, dataDir: '/tmp/dbg1', fresh: true, inMemoryDb: true, quiet: false, extraCaCertificates: [cfn.certificate] });
+const d = stack.deployed!;
+const framework = d.functions().find((fn) => fn.handler === 'framework.onEvent')!;
+const event = { RequestType: 'Create', ServiceToken: framework.arn, ResponseURL: cfn.responseUrl('seed-1'), StackId: 'arn:aws:cloudformation:us-east-1:000000000000:stack/x/y', RequestId: 'seed-1', LogicalResourceId: 'ProductSeedDefaultProducts', ResourceType: 'Custom::MicroloanProductSeed', ResourceProperties: { ServiceToken: framework.arn, Revision: '1' } };
+const t = setTimeout(() => { console.log('CALLS', JSON.stringify(d.calls().slice(-5), null, 1)); }, 8000);
+const outcome = await d.runtime.invoke(framework.functionName, event);
+clearTimeout(t);
+console.log('OUTCOME', JSON.stringify(outcome).slice(0, 1000));
+console.log(cfn.received);
+await stack.stop(); await cfn.close();
