@@ -16,6 +16,9 @@ const common = {
 };
 
 export default {
+  // Above every test's own deadline (the e2e polls, the property runs), so a busy machine slows a test, never fails
+  // it. Jest reads this option only here, not per project.
+  testTimeout: 300_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {
@@ -30,6 +33,9 @@ export default {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      // One DynamoDB Local and one bundled assembly for every file.
+      globalSetup: '<rootDir>/test/e2e/global-setup.ts',
+      globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
     },
   ],
 };

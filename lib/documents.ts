@@ -2,7 +2,7 @@
 // URLs, encrypted with the data key, with server access logs kept in a separate bucket. A new object under
 // `applications/` reaches the document-uploaded Lambda through EventBridge, which marks the document received.
 
-import { Duration, Stack, type RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import {

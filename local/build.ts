@@ -4,13 +4,12 @@
 // synchronously, and keeps its own module state); a finished assembly is moved into place atomically, so concurrent
 // builders never see half of one.
 //
-// CLI: `tsx local/build.ts [--out <dir>]` prints the assembly's directory.
+// CLI: `tsx local/build-cli.ts` prints the assembly's directory (building it if needed).
 
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..');
 
@@ -62,7 +61,7 @@ export function bundledAssembly(options: { cacheDir?: string; context?: Record<s
     const started = Date.now();
     mkdirSync(cacheDir, { recursive: true });
     const staging = `${dir}.building-${process.pid}-${Date.now()}`;
-    const result = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--out', staging, '--context', JSON.stringify(options.context ?? {})], {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'build-cli.ts'), '--out', staging, '--context', JSON.stringify(options.context ?? {})], {
       cwd: REPO_ROOT,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -88,21 +87,4 @@ export function bundledAssembly(options: { cacheDir?: string; context?: Record<s
   const [stackName, artifact] = Object.entries(manifest.artifacts).find(([, a]) => a.type === 'aws:cloudformation:stack')!;
   const template = JSON.parse(readFileSync(join(dir, artifact.properties!.templateFile!), 'utf8')) as BuiltAssembly['template'];
   return { dir, stackName, template, hash, built };
-}
-
-// CLI: synthesize with bundling into --out (used by bundledAssembly in a child process, and by hand).
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { parseArgs } = await import('node:util');
-  const { values } = parseArgs({ options: { out: { type: 'string' }, context: { type: 'string', default: '{}' } }, strict: true });
-  if (!values.out) {
-    const assembly = bundledAssembly({ log: (line) => console.error(line) });
-    console.log(assembly.dir);
-  } else {
-    const { buildApp, cdkJsonContext } = await import('../lib/app');
-    // Path metadata, as `cdk deploy` includes it: the local stack finds the secrets and topics by their paths.
-    const context = { ...cdkJsonContext(), 'aws:cdk:enable-path-metadata': true, ...(JSON.parse(values.context!) as Record<string, string>) };
-    // cdk-nag runs in the infra tests; the assembly here is what deploys.
-    const { app } = buildApp({ context, outdir: values.out, nag: false });
-    app.synth();
-  }
 }

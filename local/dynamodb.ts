@@ -34,7 +34,10 @@ export interface DynamoDbLocalOptions {
   inMemory?: boolean;
   /** Folder for the database file when not in memory. Default `.local-data/dynamodb`. */
   dataDir?: string;
-  /** How long to wait for the first answer. Default 20 s. */
+  /**
+   * How long to wait for the first answer. Default: DYNAMODB_LOCAL_READY_TIMEOUT_MS from the environment, else 120 s
+   * (the JVM answers in about 3 s on a quiet machine; a busy one may need many times that).
+   */
   readyTimeoutMs?: number;
 }
 
@@ -102,7 +105,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
 
   const endpoint = `http://127.0.0.1:${port}`;
   try {
-    await waitUntilAnswering(endpoint, child, () => spawnError, output, options.readyTimeoutMs ?? 20_000);
+    await waitUntilAnswering(endpoint, child, () => spawnError, output, options.readyTimeoutMs ?? readyTimeoutFromEnvironment());
   } catch (error) {
     await stop();
     throw error;
@@ -111,6 +114,12 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
 }
 
 const PID_FILE = 'java.pid';
+
+/** DYNAMODB_LOCAL_READY_TIMEOUT_MS, when a positive number; else 120 s. */
+function readyTimeoutFromEnvironment(): number {
+  const configured = Number(process.env.DYNAMODB_LOCAL_READY_TIMEOUT_MS);
+  return Number.isFinite(configured) && configured > 0 ? configured : 120_000;
+}
 
 /**
  * A process killed without its cleanup (SIGKILL, a crashed test) leaves its JVM running with the database file open.

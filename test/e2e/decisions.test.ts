@@ -22,7 +22,7 @@ interface OutboxMessage {
 beforeAll(async () => {
   ctx = await bootStack();
   [admin, ops] = await Promise.all([ctx.token('root', ['admin']), ctx.token('olga', ['ops'])]);
-}, 60_000);
+});
 
 afterAll(async () => {
   await ctx?.close();

@@ -28,7 +28,7 @@ beforeAll(async () => {
   cfn = await startCloudFormationResponses();
   ctx = await bootStack({ extraCaCertificates: [cfn.certificate] });
   [admin, ops] = await Promise.all([ctx.token('root', ['admin']), ctx.token('olga', ['ops'])]);
-}, 120_000);
+});
 
 afterAll(async () => {
   await ctx?.close();
@@ -165,7 +165,7 @@ describe('the deployed form: every function of the template, with its environmen
     expect(denied).toEqual([]);
     const checks = calls.reduce((n, c) => n + c.checks.length, 0);
     console.log(`deployed form: ${functions.length} functions executed; ${calls.length} AWS calls recorded, ${checks} IAM checks, ${denied.length} outside the caller's role`);
-  }, 240_000);
+  });
 
   it('refuses a call outside the role as AWS would (the checker is not a rubber stamp)', async () => {
     // The quotes function may read the table only; with its own credentials, a write is AccessDenied.

@@ -16,7 +16,7 @@ let admin: string;
 beforeAll(async () => {
   ctx = await bootStack();
   [alice, bob, ops, admin] = await Promise.all([ctx.token('alice'), ctx.token('bob'), ctx.token('olga', ['ops']), ctx.token('root', ['admin'])]);
-}, 60_000);
+});
 
 afterAll(async () => {
   await ctx?.close();

@@ -124,7 +124,7 @@ beforeAll(async () => {
     capture.stop();
     throw error;
   }
-}, 60_000);
+});
 
 afterAll(async () => {
   capture.stop();

@@ -33,13 +33,13 @@ beforeAll(async () => {
   ctx = await bootStack();
   [ops, admin] = await Promise.all([ctx.token('olga', ['ops']), ctx.token('root', ['admin'])]);
   browser = await launchChromium();
-}, 90_000);
+});
 
 afterAll(async () => {
   await browser?.close();
   // Approved applications wait for their contracts and one for its review: stopping the stack ends them.
   await ctx?.close();
-}, 60_000);
+});
 
 // ---- the business, through the API ----------------------------------------------------------------------------------
 
@@ -414,4 +414,4 @@ it('shows the report\'s figures and four charts with data, downloads the CSV, sh
   if (direct.json?.detail) expect(message).toContain(direct.json.detail);
   await context.close();
   console.log(`operations page screenshot: ${join('test-output', 'ops-dashboard.png')} (${statSync(SCREENSHOT).size} bytes)`);
-}, 240_000);
+});

@@ -14,7 +14,7 @@ let ops: string;
 beforeAll(async () => {
   ctx = await bootStack();
   ops = await ctx.token('olga', ['ops']);
-}, 60_000);
+});
 
 afterAll(async () => {
   await ctx?.close();
@@ -189,5 +189,5 @@ describe('a loan that is not paid, day by day', () => {
     await scan();
     expect((await outbox()).length).toBe(sent);
     expect((await view()).outstanding.penalties.amount).toBe('0.00');
-  }, 240_000);
+  });
 });

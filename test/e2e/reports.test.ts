@@ -19,7 +19,7 @@ let ops: string;
 beforeAll(async () => {
   ctx = await bootStack();
   [admin, ops] = await Promise.all([ctx.token('root', ['admin']), ctx.token('olga', ['ops'])]);
-}, 60_000);
+});
 
 afterAll(async () => {
   await ctx?.close();

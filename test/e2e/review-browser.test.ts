@@ -20,13 +20,13 @@ const shots = mkdtempSync(join(tmpdir(), 'microloan-review-browser-'));
 beforeAll(async () => {
   ctx = await bootStack();
   browser = await launchChromium();
-}, 90_000);
+});
 
 afterAll(async () => {
   await browser?.close();
   // The approved application's execution now waits for the contract's acceptance: stopping the stack ends it.
   await ctx?.close();
-}, 60_000);
+});
 
 /** Every Content-Security-Policy complaint the page logs: the pages must work under their own policy. */
 function cspViolations(page: Page): string[] {
@@ -132,4 +132,4 @@ it('opens the emailed link, reads the case, approves and is confirmed; a second 
   expect(actions).toEqual(expect.arrayContaining(['review.assigned', 'review.email_sent']));
   expect(audit.json.verified).toBe(true);
   console.log(`review browser test screenshots: ${shots}`);
-}, 120_000);
+});

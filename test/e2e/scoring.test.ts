@@ -13,7 +13,7 @@ let ops: string;
 beforeAll(async () => {
   ctx = await bootStack();
   [token, ops] = await Promise.all([ctx.token('carol'), ctx.token('olga', ['ops'])]);
-}, 60_000);
+});
 
 afterAll(async () => {
   await ctx?.close();

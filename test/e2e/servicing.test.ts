@@ -13,7 +13,7 @@ let applicants = 0;
 beforeAll(async () => {
   ctx = await bootStack();
   ops = await ctx.token('olga', ['ops']);
-}, 60_000);
+});
 
 afterAll(async () => {
   await ctx?.close();

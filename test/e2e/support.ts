@@ -1,4 +1,5 @@
-// A local stack per e2e file (fresh temp folder, DynamoDB in memory), a small HTTP client for it, and the browser.
+// A local stack per e2e file (fresh temp folder, its own table in the suite's shared DynamoDB Local, the deployed form
+// the global setup built), a small HTTP client for it, and the browser.
 
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
@@ -14,10 +15,22 @@ export interface E2eContext {
 }
 
 /** `options` are added to the e2e defaults (e.g. `logLevel: 'DEBUG'` for a test that reads the handlers' logs). */
+let stacks = 0;
+
 export async function bootStack(options: LocalStackOptions = {}): Promise<E2eContext> {
   const dataDir = mkdtempSync(join(tmpdir(), 'microloan-e2e-'));
+  const shared = process.env.TEST_DYNAMODB_ENDPOINT;
   // Retry waits of the state machine shortened to 10 ms, so retried steps do not slow the suite down.
-  const stack = await startLocalStack({ port: 0, dataDir, fresh: true, inMemoryDb: true, quiet: true, retryDelayMs: 10, ...options });
+  const stack = await startLocalStack({
+    port: 0,
+    dataDir,
+    fresh: true,
+    inMemoryDb: true,
+    quiet: true,
+    retryDelayMs: 10,
+    ...(shared ? { dynamoEndpoint: shared, tableName: `e2e-${process.pid}-${++stacks}-${Date.now()}` } : {}),
+    ...options,
+  });
   return {
     stack,
     url: stack.url,

@@ -1,7 +1,7 @@
 // The synthesized stack against the contracts it is built from: table-definition.ts, routes.ts, the ASL file and its
 // substitution map, config.ts's settings, and least privilege per function. (cdk-nag: nag.test.ts.)
 
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
@@ -9,7 +9,7 @@ import { CfnRole } from 'aws-cdk-lib/aws-iam';
 import type { App } from 'aws-cdk-lib';
 import { GLOBAL_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../functions/adapters/dynamodb/table-definition';
 import { API_ROUTES, type HandlerName } from '../../functions/shared/routes';
-import { COMMON_ENVIRONMENT, ESM_REQUIRE_BANNER, type HouseFunction } from '../../lib/house-function';
+import { COMMON_ENVIRONMENT, type HouseFunction } from '../../lib/house-function';
 import type { MicroloanStack } from '../../lib/microloan-stack';
 import { functionArnPlaceholder } from '../../local/workflow';
 import { PIPELINE_DEFINITION_FILE } from '../../lib/paths';
@@ -22,7 +22,6 @@ import {
 } from '../../lib/pipeline-substitutions';
 import {
   actionsOf,
-  assetDirectory,
   buildTestApp,
   houseFunctions,
   logicalId,
@@ -202,28 +201,6 @@ describe('lambdas', () => {
         Properties: { RetentionInDays: 90 },
       });
       expect(props.Environment.Variables).toMatchObject(COMMON_ENVIRONMENT);
-    }
-  });
-
-  test('are ESM bundles built by esbuild, with source maps and without sources content', () => {
-    for (const handler of ALL_HANDLERS) {
-      const s3Key: string = resources[fnId(handler)]!.Properties!.Code.S3Key;
-      const dir = assetDirectory(app, s3Key);
-      const bundle = readText(path.join(dir, 'index.mjs'));
-      expect(bundle.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
-      expect(bundle).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
-      expect(statSync(path.join(dir, 'index.mjs.map')).size).toBeGreaterThan(0);
-      const map = JSON.parse(readText(path.join(dir, 'index.mjs.map'))) as { sourcesContent?: unknown };
-      expect(map.sourcesContent).toBeUndefined();
-      // The AWS SDK is bundled (no external @aws-sdk imports left for the runtime to resolve).
-      expect(bundle).not.toMatch(/from\s*["']@aws-sdk\//);
-    }
-  });
-
-  test('keep class names, because Step Functions retries match error names such as ConcurrentModificationError', () => {
-    for (const handler of ['pipeline-resume', 'pipeline-score'] as HandlerName[]) {
-      const bundle = readText(path.join(assetDirectory(app, resources[fnId(handler)]!.Properties!.Code.S3Key), 'index.mjs'));
-      expect(bundle).toMatch(/"ConcurrentModificationError"/);
     }
   });
 

@@ -10,17 +10,18 @@ import { HouseFunction } from '../../lib/house-function';
 import type { HandlerName } from '../../functions/shared/routes';
 
 /**
- * The app as `cdk synth` builds it, with `overrides` on top of cdk.json's context. `nag: false` leaves cdk-nag out,
- * so that a nag finding fails nag.test.ts only, not every template assertion.
+ * The app as `cdk synth` builds it, with `overrides` on top of cdk.json's context, without bundling the functions
+ * (templates are the subject here; the bundles are checked once, on the shared bundled assembly: bundles.test.ts).
+ * `nag: false` leaves cdk-nag out, so that a nag finding fails nag.test.ts only, not every template assertion.
  */
 export function buildTestApp(overrides: Record<string, unknown> = {}, options: { nag?: boolean } = {}): BuiltApp {
   const outdir = temporaryOutdir();
-  return buildApp({ context: { ...cdkJsonContext(), ...overrides }, nag: options.nag ?? true, outdir });
+  return buildApp({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...overrides }, nag: options.nag ?? true, outdir });
 }
 
 const outdirs: string[] = [];
 
-/** A fresh directory for a test app's cloud assembly (~25 MB with the bundles), removed by `removeAssemblies`. */
+/** A fresh directory for a test app's cloud assembly, removed by `removeAssemblies`. */
 export function temporaryOutdir(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'microloan-infra-'));
   outdirs.push(dir);

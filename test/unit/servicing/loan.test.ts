@@ -242,7 +242,7 @@ const anySchedule = fc
   });
 
 type Event = { kind: 'pay'; amount: number; day: number } | { kind: 'penalty'; n: number; amount: number };
-const anyEvents = fc.array(
+const anyEvents: fc.Arbitrary<Event[]> = fc.array(
   fc.oneof(
     { weight: 4, arbitrary: fc.record({ kind: fc.constant('pay' as const), amount: fc.integer({ min: 1, max: 2_000_000 }), day: fc.integer({ min: 0, max: 600 }) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('penalty' as const), n: fc.integer({ min: 1, max: 12 }), amount: fc.integer({ min: 0, max: 3_000 }) }) },

@@ -1,11 +1,10 @@
-// DynamoDB through the emulator: the IAM checks each operation needs, then the request forwarded unchanged — to a
-// recording fake (to see exactly what is forwarded) and to DynamoDB Local (to see the SDK work end to end).
+// DynamoDB through the emulator: the IAM checks each operation needs, then the request forwarded unchanged to a
+// recording fake (to see exactly what is forwarded). test/integration/emulator-dynamodb.test.ts runs it on DynamoDB Local.
 
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConditionalCheckFailedException, CreateTableCommand, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { startDynamoDbLocal, type DynamoDbLocal } from '../../../../local/dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { startTestEmulator, type TestEmulator } from './fixture';
 
 const TABLE_ARN = 'arn:aws:dynamodb:us-east-1:000000000000:table/test-local';
@@ -113,59 +112,5 @@ describe('forwarding to DynamoDB (a recording fake)', () => {
     expect(t.emulator.calls().at(-1)).toMatchObject({ caller: 'SubmitFunction', allowed: false, checks: [] });
     const otherRegion = DynamoDBDocumentClient.from(new DynamoDBClient({ ...t.clientConfig('SubmitFunction'), region: 'eu-west-1' }));
     expect((await rejection(otherRegion.send(new GetCommand({ TableName: 'test-local', Key: { PK: 'a', SK: 'b' } })))).name).toBe('InvalidSignatureException');
-  });
-});
-
-describe('DynamoDB Local behind the emulator', () => {
-  let dynamo: DynamoDbLocal;
-  let t: TestEmulator;
-
-  beforeAll(async () => {
-    dynamo = await startDynamoDbLocal({ inMemory: true });
-    t = await startTestEmulator({ dynamodbEndpoint: dynamo.endpoint });
-    await new DynamoDBClient({ ...t.clientConfig('NoKmsFunction') }).send(
-      new CreateTableCommand({
-        TableName: 'test-local',
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'PK', AttributeType: 'S' },
-          { AttributeName: 'SK', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'PK', KeyType: 'HASH' },
-          { AttributeName: 'SK', KeyType: 'RANGE' },
-        ],
-      }),
-    );
-  }, 60_000);
-
-  afterAll(async () => {
-    await t?.stop();
-    await dynamo?.stop();
-  });
-
-  it('runs writes, reads, transactions and their failures end to end', async () => {
-    const doc = DynamoDBDocumentClient.from(new DynamoDBClient(t.clientConfig('SubmitFunction')));
-    await doc.send(new PutCommand({ TableName: 'test-local', Item: { PK: 'APP#1', SK: 'META', status: 'SUBMITTED', version: 1 } }));
-    await doc.send(new UpdateCommand({ TableName: 'test-local', Key: { PK: 'APP#1', SK: 'META' }, UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': 'ASSESSING' } }));
-    const read = await doc.send(new GetCommand({ TableName: 'test-local', Key: { PK: 'APP#1', SK: 'META' }, ConsistentRead: true }));
-    expect(read.Item).toEqual({ PK: 'APP#1', SK: 'META', status: 'ASSESSING', version: 1 });
-
-    const conditional = await rejection(doc.send(new PutCommand({ TableName: 'test-local', Item: { PK: 'APP#1', SK: 'META' }, ConditionExpression: 'attribute_not_exists(PK)' })));
-    expect(conditional).toBeInstanceOf(ConditionalCheckFailedException);
-    const cancelled = await rejection(
-      doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Put: { TableName: 'test-local', Item: { PK: 'APP#2', SK: 'META' } } },
-            { ConditionCheck: { TableName: 'test-local', Key: { PK: 'APP#1', SK: 'META' }, ConditionExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': 'DECIDED' } } },
-          ],
-        }),
-      ),
-    );
-    expect(cancelled).toBeInstanceOf(TransactionCanceledException);
-    expect(t.emulator.calls().at(-1)).toMatchObject({ allowed: true, status: 400, error: expect.stringMatching(/^TransactionCanceledException: /) });
-    const notWritten = await doc.send(new GetCommand({ TableName: 'test-local', Key: { PK: 'APP#2', SK: 'META' }, ConsistentRead: true }));
-    expect(notWritten.Item).toBeUndefined();
   });
 });
