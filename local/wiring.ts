@@ -54,6 +54,7 @@ import * as withdrawApplication from '../functions/handlers/withdraw-application
 import * as redriveApplication from '../functions/handlers/redrive-application';
 import * as acceptContract from '../functions/handlers/accept-contract';
 import { createSandboxCoreBanking } from '../functions/adapters/core-banking/sandbox-core-banking';
+import { createSandboxCallCounter, createSandboxLedger } from '../functions/adapters/dynamodb/sandbox-ledger';
 import type { ContractStore } from '../functions/core/contracting/contract';
 import type { LocalClock } from './clock';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb';
@@ -102,8 +103,8 @@ export function createLocalDeps(input: LocalDepsInput): AppDeps {
     notifier: input.notifier,
     documents: input.documents,
     pii: createPiiProtector(async () => input.piiSecret),
-    // One sandbox per process: it counts pulls per application for its "fails, then succeeds" test identity.
-    bureau: createSandboxBureau({ clock: input.clock }),
+    // The sandbox bureau counts pulls per application (its "fails, then succeeds" identity) in the table, as deployed.
+    bureau: createSandboxBureau({ clock: input.clock, countCall: createSandboxCallCounter(doc, input.tableName, 'bureau') }),
     scorer: createShippedScorer(),
     logger,
     reviewers: createReviewerRepository(doc, input.tableName),
@@ -111,8 +112,8 @@ export function createLocalDeps(input: LocalDepsInput): AppDeps {
     reviewLinks: createReviewLinks({ key: async () => input.reviewLinkSecret, publicBaseUrl: input.publicBaseUrl }),
     subscriptions: input.subscriptions,
     contracts: input.contracts,
-    // One sandbox bank per process: it remembers transfers by idempotency key (the loan id), so a retry never pays twice.
-    coreBanking: createSandboxCoreBanking({ clock: input.clock }),
+    // The sandbox bank keeps its ledger in the table, as deployed: a payout retried after a restart finds its transfer.
+    coreBanking: createSandboxCoreBanking({ clock: input.clock, ledger: createSandboxLedger(doc, input.tableName) }),
     loans: createLoanRepository(doc, input.tableName, { timeZone: input.timeZone }),
     reports: createReportRepository(doc, input.tableName),
     repaymentWebhookSecret: async () => input.repaymentWebhookSecret,

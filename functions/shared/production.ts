@@ -20,7 +20,7 @@ import { createReviewerRepository } from '../adapters/dynamodb/reviewer-reposito
 import { createReviewRepository } from '../adapters/dynamodb/review-repository';
 import { createLoanRepository } from '../adapters/dynamodb/loan-repository';
 import { createReportRepository } from '../adapters/dynamodb/report-repository';
-import { createSandboxLedger } from '../adapters/dynamodb/sandbox-ledger';
+import { createSandboxCallCounter, createSandboxLedger } from '../adapters/dynamodb/sandbox-ledger';
 import { createSnsReviewerSubscriptions } from '../adapters/aws/sns-reviewer-subscriptions';
 import { createReviewLinks } from '../core/review/review-links';
 import { createStepFunctionsExecutions, createStepFunctionsTaskTokens } from '../adapters/aws/step-functions-workflow';
@@ -197,9 +197,9 @@ export const repaymentWebhookSecret = /* @__PURE__ */ provider(['repaymentWebhoo
 
 // --- External systems --------------------------------------------------------------------------------------------
 
-/** The credit bureau's API when configured (microloan:bureauBaseUrl), else the sandbox bureau. */
-export const bureau = /* @__PURE__ */ provider(['bureau'], (c): CreditBureau => {
-  if (!c.BUREAU_BASE_URL) return createSandboxBureau();
+/** The credit bureau's API when configured (microloan:bureauBaseUrl), else the sandbox bureau (its call counts in the table). */
+export const bureau = /* @__PURE__ */ provider(['bureau', 'tableReadWrite'], (c): CreditBureau => {
+  if (!c.BUREAU_BASE_URL) return createSandboxBureau({ countCall: createSandboxCallCounter(documentClient(), c.TABLE_NAME, 'bureau') });
   if (!c.BUREAU_API_KEY_SECRET_ARN) throw new Error('missing configuration BUREAU_API_KEY_SECRET_ARN (binding bureau)');
   return createHttpBureau({ baseUrl: c.BUREAU_BASE_URL, apiKey: secretString(c.BUREAU_API_KEY_SECRET_ARN, 'bureau API key') });
 });

@@ -5,8 +5,8 @@
 //
 // The test IDs are valid resident IDs (region 310104, Shanghai Xuhui; sequence 901–910; ISO 7064 MOD 11-2 check
 // character computed, never typed), so intake accepts them; their birth dates are adults' and must be sent as the
-// application's dateOfBirth. The one stateful identity (`transient_failure`) counts calls per application id in the
-// adapter instance.
+// application's dateOfBirth. The one stateful identity (`transient_failure`) counts calls per application id (in the
+// adapter instance, or deployed in the table: see countCall).
 
 import {
   BureauRequestRejectedError,
@@ -213,6 +213,12 @@ export interface SandboxBureauOptions {
   clock?: Clock;
   /** The report's `bureau` field. Default "sandbox". */
   bureauName?: string;
+  /**
+   * Counts one more call for an application id and returns the count (`fail_then_succeed` identities fail the first
+   * calls). Default: in this instance's memory; deployed, a counter in the table, so that the script holds across
+   * containers and restarts.
+   */
+  countCall?: (applicationId: string) => Promise<number>;
 }
 
 export function createSandboxBureau(options: SandboxBureauOptions = {}): CreditBureau {
@@ -220,6 +226,13 @@ export function createSandboxBureau(options: SandboxBureauOptions = {}): CreditB
   const bureau = options.bureauName ?? 'sandbox';
   /** Calls so far per application id, for `fail_then_succeed` identities. */
   const calls = new Map<string, number>();
+  const countCall =
+    options.countCall ??
+    (async (applicationId: string) => {
+      const count = (calls.get(applicationId) ?? 0) + 1;
+      calls.set(applicationId, count);
+      return count;
+    });
 
   const build = (request: BureauRequest, fields: SandboxReportFields): BureauReport =>
     bureauReportSchema.parse({
@@ -246,8 +259,7 @@ export function createSandboxBureau(options: SandboxBureauOptions = {}): CreditB
         case 'thin_file':
           return thinFileReport({ reportId: `SBX-${request.applicationId}`, bureau, pulledAt: clock.now().toISOString(), reference: request.applicationId });
         case 'fail_then_succeed': {
-          const call = (calls.get(request.applicationId) ?? 0) + 1;
-          calls.set(request.applicationId, call);
+          const call = await countCall(request.applicationId);
           if (call <= behaviour.failures) {
             throw new BureauUnavailableError(`credit bureau unavailable: sandbox transient failure ${call} of ${behaviour.failures}`, {
               reason: 'server_error',

@@ -50,7 +50,7 @@ export const SANDBOX_ACCOUNTS: readonly SandboxAccount[] = Object.freeze([
     scenario: 'unavailable',
     accountNumber: '6200000000000002',
     returns: 'CoreBankingUnavailableError (timeout) on every call',
-    expectedOutcome: 'retried, then caught: the application becomes FAILED and operations are alerted; nothing is paid',
+    expectedOutcome: 'retried, then caught: the application stays ACCEPTED (the payout delayed, never FAILED while money may have moved), operations are alerted once, and the payout is tried again with the same key every 15 minutes; nothing is paid',
     behaviour: { kind: 'unavailable' },
   },
   {
@@ -100,10 +100,16 @@ export interface SandboxLedger {
   find(idempotencyKey: string): Promise<SandboxTransfer | undefined>;
   /** Records the transfer unless one with its key exists; returns the one that stands. */
   record(transfer: SandboxTransfer): Promise<SandboxTransfer>;
+  /**
+   * Counts one more transfer call for the key and returns the count, across every instance sharing the ledger: the
+   * scripted failures ("fail the first two calls") hold however many containers, restarts or retries see the key.
+   */
+  countCall(idempotencyKey: string): Promise<number>;
 }
 
 export function inMemorySandboxLedger(): SandboxLedger & { readonly all: readonly SandboxTransfer[] } {
   const byKey = new Map<string, SandboxTransfer>();
+  const callsByKey = new Map<string, number>();
   return {
     get all() {
       return [...byKey.values()].map((transfer) => structuredClone(transfer));
@@ -117,6 +123,11 @@ export function inMemorySandboxLedger(): SandboxLedger & { readonly all: readonl
       if (earlier) return structuredClone(earlier);
       byKey.set(transfer.idempotencyKey, structuredClone(transfer));
       return transfer;
+    },
+    async countCall(idempotencyKey) {
+      const count = (callsByKey.get(idempotencyKey) ?? 0) + 1;
+      callsByKey.set(idempotencyKey, count);
+      return count;
     },
   };
 }
@@ -147,8 +158,8 @@ export function createSandboxCoreBanking(options: SandboxCoreBankingOptions = {}
     },
 
     async transfer(request: TransferRequest): Promise<TransferResult> {
-      const call = (callCounts.get(request.idempotencyKey) ?? 0) + 1;
-      callCounts.set(request.idempotencyKey, call);
+      callCounts.set(request.idempotencyKey, (callCounts.get(request.idempotencyKey) ?? 0) + 1);
+      const call = await ledger.countCall(request.idempotencyKey);
 
       const earlier = await ledger.find(request.idempotencyKey);
       if (earlier) {

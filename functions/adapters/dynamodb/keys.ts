@@ -3,6 +3,7 @@
 export const keys = {
   /** The sandbox bank's record of a transfer, by its idempotency key (adapters/dynamodb/sandbox-ledger.ts). */
   sandboxTransfer: (idempotencyKey: string) => ({ PK: `SANDBOXBANK#${idempotencyKey}`, SK: 'TRANSFER' }),
+  sandboxCalls: (system: 'bank' | 'bureau', key: string) => ({ PK: `SANDBOX${system.toUpperCase()}#${key}`, SK: 'CALLS' }),
   application: (applicationId: string) => ({ PK: `APP#${applicationId}`, SK: 'APP' }),
   applicationDocument: (applicationId: string, documentId: string) => ({ PK: `APP#${applicationId}`, SK: `DOC#${documentId}` }),
   applicationDocumentsPrefix: (applicationId: string) => ({ PK: `APP#${applicationId}`, SKPrefix: 'DOC#' }),

@@ -1,8 +1,9 @@
-// The sandbox bank's ledger in the single table: one item per idempotency key, written once with a conditional put.
+// The sandbox bank's ledger in the single table: one item per idempotency key, written once with a conditional put,
+// and beside it the count of transfer calls for that key (what the scripted transient failures count).
 // Without it the sandbox bank (used when no core-banking API is configured) would remember its transfers only in the
 // memory of one Lambda container, and a payout retried in another container, or after a crash, would pay again.
 
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SandboxLedger, SandboxTransfer } from '../core-banking/sandbox-core-banking';
 import { isConditionalCheckFailed } from './errors';
 import { keys } from './keys';
@@ -34,5 +35,26 @@ export function createSandboxLedger(doc: DynamoDBDocumentClient, tableName: stri
         return earlier;
       }
     },
+    countCall: createSandboxCallCounter(doc, tableName, 'bank'),
+  };
+}
+
+/**
+ * A count of calls per key in the table, for the sandbox systems' scripted failures ("fail the first two calls"):
+ * atomic, so it holds across Lambda containers, concurrent retries and restarts as a real system's state would.
+ */
+export function createSandboxCallCounter(doc: DynamoDBDocumentClient, tableName: string, system: 'bank' | 'bureau'): (key: string) => Promise<number> {
+  return async (key) => {
+    const result = await doc.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.sandboxCalls(system, key),
+        UpdateExpression: 'ADD calls :one SET #type = :type',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':one': 1, ':type': `sandbox-${system}-calls` },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(result.Attributes?.calls);
   };
 }
