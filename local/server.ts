@@ -35,6 +35,8 @@ export interface LocalServerOptions {
   clock: LocalClock;
   schedules: ReadonlyMap<string, ScheduleRunner>;
   health: () => Promise<HealthReport>;
+  /** The state machine's executions (GET /_local/executions), as Step Functions' console lists them. */
+  executions?: () => unknown[];
   uploads: UploadEndpointOptions;
   /** Serves contract texts behind signed links (local/contracts.ts); without it, contract links answer 404. */
   contracts?: ContractEndpointOptions;
@@ -183,6 +185,10 @@ async function handleLocal(req: IncomingMessage, res: ServerResponse, url: URL, 
       const now = 'now' in change ? options.clock.set(change.now) : options.clock.advanceDays(change.advanceDays);
       options.log.info(`clock moved to ${now.toISOString()}`);
       return sendJson(res, 200, { now: now.toISOString() });
+    }
+    case '/_local/executions': {
+      if (method !== 'GET') return methodNotAllowed(res, 'GET');
+      return sendJson(res, 200, { items: options.executions?.() ?? [] });
     }
     case '/_local/health': {
       if (method !== 'GET') return methodNotAllowed(res, 'GET');

@@ -245,6 +245,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       clock,
       schedules,
       health,
+      executions: () => workflow?.executions() ?? [],
       uploads: {
         secret: readOrCreateSecret(join(secretsDir, 'uploads.key')),
         uploadsDir: join(dataDir, 'uploads'),

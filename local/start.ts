@@ -8,7 +8,7 @@ import { startLocalStack } from './stack';
 const startedAt = performance.timeOrigin;
 
 function usage(message: string): never {
-  console.error(`${message}\nusage: npm start -- [--fresh] [--port 3000] [--data-dir .local-data] [--quiet] [--functions bundled|source]`);
+  console.error(`${message}\nusage: npm start -- [--fresh] [--port 3000] [--data-dir .local-data] [--quiet] [--functions bundled|source] [--dynamo-port n]`);
   process.exit(2);
 }
 
@@ -21,6 +21,7 @@ try {
       'data-dir': { type: 'string', default: '.local-data' },
       quiet: { type: 'boolean', default: false },
       functions: { type: 'string', default: 'bundled' },
+      'dynamo-port': { type: 'string' },
     },
     strict: true,
   }).values;
@@ -34,7 +35,9 @@ if (functions !== 'bundled' && functions !== 'source') usage(`--functions must b
 if (!Number.isInteger(port) || port < 0 || port > 65535) usage(`--port must be a port number, got "${args.port}"`);
 
 try {
-  const stack = await startLocalStack({ port, dataDir: args['data-dir'], fresh: args.fresh, quiet: args.quiet, functions });
+  const dynamoPort = args['dynamo-port'] === undefined ? undefined : Number(args['dynamo-port']);
+  if (dynamoPort !== undefined && !(Number.isInteger(dynamoPort) && dynamoPort > 0 && dynamoPort < 65536)) usage(`--dynamo-port must be a port number, got "${args['dynamo-port']}"`);
+  const stack = await startLocalStack({ port, dataDir: args['data-dir'], fresh: args.fresh, quiet: args.quiet, functions, ...(dynamoPort ? { dynamoPort } : {}) });
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
   console.log(`Microloan local stack ready on ${stack.url} in ${seconds} s (data in ${stack.dataDir}; Ctrl-C stops it)`);
 

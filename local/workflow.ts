@@ -55,6 +55,14 @@ export function localFunctionArn(handlerName: string): string {
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
+export interface ExecutionSummary {
+  name: string;
+  status: ExecutionStatus;
+  /** The last state entered (for a running execution: the one it is in). */
+  currentState: string | null;
+  waitingForTaskToken: boolean;
+}
+
 export interface ExecutionOutcome {
   name: string;
   status: Exclude<ExecutionStatus, 'RUNNING'>;
@@ -215,6 +223,21 @@ export class LocalWorkflow implements Workflow {
   /** The names of the states an execution has entered so far, in order (its history). */
   statesEntered(name: string): string[] {
     return [...(this.statesEnteredByExecution.get(name) ?? [])];
+  }
+
+  /**
+   * Every execution this runner knows in this process (started, resumed or ended here), with its status, the state it
+   * is in now and whether it waits for a task token — what Step Functions' console lists.
+   */
+  executions(): ExecutionSummary[] {
+    const waiting = new Set([...this.tokens.values()].map((pending) => pending.executionName));
+    const names = new Set([...this.running.keys(), ...this.outcomes.keys()]);
+    return [...names].map((name) => ({
+      name,
+      status: this.status(name) ?? 'RUNNING',
+      currentState: this.statesEnteredByExecution.get(name)?.at(-1) ?? null,
+      waitingForTaskToken: waiting.has(name),
+    }));
   }
 
   /** Task tokens waiting for an answer (for tests and later issues' callbacks). */
