@@ -13,12 +13,13 @@
 //  - No runtime API, extensions, layers, X-Ray daemon or response streaming; START/END/REPORT lines are not written.
 //  - callbackWaitsForEmptyEventLoop is accepted but not acted on: a result is returned as soon as it is known, and a
 //    warm container's pending timers keep running between invocations (Lambda would freeze them).
-//  - The init phase has Lambda's 10 s limit; Lambda would then retry init within the invocation, we report an init error.
+//  - An init past Lambda's 10 s is not run again inside the invocation, as Lambda does: it goes on, within the
+//    function's timeout (and the time it takes there counts against it); past that the invocation times out.
 //  - Asynchronous invocations: no maximum event age, no destinations; onAsyncFailure stands in for the DLQ/on-failure.
 
 import { realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { BOOTSTRAP, Container, RuntimeClosedError, type ContainerSpec, type InvokeOutcome } from './container';
+import { BOOTSTRAP, Container, INIT_TIMEOUT_MS, RuntimeClosedError, type ContainerSpec, type InvokeOutcome } from './container';
 import { assertNoReservedVariables, containerEnvironment, logStreamName, nodeOptions, traceHeader } from './environment';
 
 export type { InvokeOutcome } from './container';
@@ -52,6 +53,8 @@ export interface LambdaRuntimeOptions {
   clockOffset?: SharedArrayBuffer;
   /** Each line a function writes to stdout/stderr (Lambda would send it to CloudWatch Logs). */
   onOutput?: (functionName: string, stream: 'stdout' | 'stderr', line: string) => void;
+  /** The init phase's limit before the init goes on inside the invocation. Default Lambda's 10 s (tests shorten it). */
+  initTimeoutMs?: number;
   /** Default 10; further invocations wait (FIFO) for a free container. */
   maxContainersPerFunction?: number;
   /** Asynchronous invocations ('Event') that fail are retried twice, as Lambda does; these are the pauses. Default [60_000, 120_000]. */
@@ -191,6 +194,7 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
       functionName: fn.name,
       functionArn: fn.arn,
       timeoutSeconds: fn.timeoutSeconds,
+      initTimeoutMs: options.initTimeoutMs ?? INIT_TIMEOUT_MS,
       env,
       maxOldGenerationSizeMb: flags.maxOldSpaceMb ?? fn.memoryMb,
       workerData: {

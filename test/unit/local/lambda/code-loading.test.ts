@@ -43,7 +43,7 @@ afterAll(() => removeTempDir(tempDir));
 const messageOf = (outcome: InvokeOutcome): string => (outcome.status === 'error' ? outcome.errorMessage : '');
 
 /** Invokes one function in a runtime of its own, then closes it. */
-async function invokeAlone(config: LambdaFunctionConfig, payload: unknown = {}, extra: { runtimeModulesDir?: string } = {}): Promise<[InvokeOutcome, InvokeOutcome]> {
+async function invokeAlone(config: LambdaFunctionConfig, payload: unknown = {}, extra: { runtimeModulesDir?: string; initTimeoutMs?: number } = {}): Promise<[InvokeOutcome, InvokeOutcome]> {
   const runtime = createLambdaRuntime({ functions: [config], region: REGION, ...extra });
   try {
     return [await runtime.invoke(config.name, payload), await runtime.invoke(config.name, payload)];
@@ -114,6 +114,30 @@ describe('the init phase', () => {
     const [outcome] = await invokeAlone(functionConfig('bad-flag', probeDir, { environment: { NODE_OPTIONS: '--no-such-flag' } }));
     expect(outcome).toMatchObject({ status: 'error', kind: 'init', errorType: 'Runtime.ExitError' });
     expect(messageOf(outcome)).toContain('--no-such-flag');
+  });
+
+  it('lets an init that outlasts the init limit go on inside the invocation, within the function’s timeout', async () => {
+    const slow = join(tempDir, 'slow-init');
+    mkdirSync(slow, { recursive: true });
+    writeFileSync(join(slow, 'index.mjs'), 'const started = Date.now();\nawait new Promise((resolve) => setTimeout(resolve, 800));\nexport const handler = async () => ({ initMs: Date.now() - started });\n');
+    const runtime = createLambdaRuntime({ functions: [functionConfig('slow-init', slow, { timeoutSeconds: 30 })], region: REGION, initTimeoutMs: 100 });
+    try {
+      const outcome = await runtime.invoke('slow-init', {});
+      expect(outcome).toMatchObject({ status: 'ok', coldStart: true });
+      expect((outcome as { payload: { initMs: number } }).payload.initMs).toBeGreaterThanOrEqual(800);
+    } finally {
+      await runtime.close();
+    }
+  });
+
+  it('times the invocation out when the init runs past the init limit and the function’s timeout, and starts cold again', async () => {
+    const stuck = join(tempDir, 'stuck-init');
+    mkdirSync(stuck, { recursive: true });
+    writeFileSync(join(stuck, 'index.mjs'), 'await new Promise((resolve) => setTimeout(resolve, 60_000));\nexport const handler = async () => "never";\n');
+    const [first, second] = await invokeAlone(functionConfig('stuck-init', stuck, { timeoutSeconds: 1 }), {}, { initTimeoutMs: 100 });
+    expect(first).toMatchObject({ status: 'error', kind: 'timeout', errorType: 'Sandbox.Timedout', coldStart: true });
+    expect(messageOf(first)).toMatch(/Task timed out after 1\.00 seconds/);
+    expect(second).toMatchObject({ kind: 'timeout', coldStart: true });
   });
 
   it('logs an init error to the function’s output as the runtime does', async () => {
