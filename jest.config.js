@@ -1,4 +1,6 @@
 // Four projects so each kind of test can run alone (npm run test:unit, …); all are native ESM through @swc/jest.
+import { availableParallelism } from 'node:os';
+
 const swc = [
   '@swc/jest',
   {
@@ -19,6 +21,10 @@ export default {
   // Above every test's own deadline (the e2e polls, the property runs), so a busy machine slows a test, never fails
   // it. Jest reads this option only here, not per project.
   testTimeout: 300_000,
+  // Jest's default is one worker fewer than the cores: on a 2-core machine, one. Tests wait on I/O, threads and child
+  // processes as much as they compute, so at least two workers finish the unit, integration and infra projects in
+  // about two-thirds of the time (e2e runs in band: each file boots a whole stack).
+  maxWorkers: Math.max(2, availableParallelism() - 1),
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {

@@ -46,7 +46,7 @@ async function submit(overrides: Record<string, unknown> = {}, identity = unique
 const view = (id: string, token: string) => call(ctx.url, 'GET', `/v1/applications/${id}`, { token });
 
 async function waitForStatus(id: string, token: string, statuses: string[]) {
-  const read = await eventually(() => view(id, token), (r) => statuses.includes(r.json?.status), 15_000);
+  const read = await eventually(() => view(id, token), (r) => statuses.includes(r.json?.status));
   expect(statuses).toContain(read.json.status);
   return read.json;
 }

@@ -46,14 +46,14 @@ async function submit(sub: string, overrides: Record<string, unknown> = {}, iden
 
 const view = (id: string, token: string) => call(ctx.url, 'GET', `/v1/applications/${id}`, { token });
 const waitFor = async (id: string, token: string, statuses: string[]) => {
-  const read = await eventually(() => view(id, token), (r) => statuses.includes(r.json?.status), 30_000);
+  const read = await eventually(() => view(id, token), (r) => statuses.includes(r.json?.status));
   expect(statuses).toContain(read.json.status);
   return read.json;
 };
 const outbox = async (to?: string) => (await call(ctx.url, 'GET', `/_local/outbox${to ? `?to=${encodeURIComponent(to)}` : ''}`)).json as { to: string; body: string; at: string }[];
 
 async function reviewLink(email: string): Promise<string> {
-  const messages = await eventually(() => outbox(email), (list) => list.some((m) => m.body.includes('/v1/reviews/')), 30_000);
+  const messages = await eventually(() => outbox(email), (list) => list.some((m) => m.body.includes('/v1/reviews/')));
   return /https?:\/\/\S+\/v1\/reviews\/[^\s"<]+/.exec(messages.filter((m) => m.body.includes('/v1/reviews/')).at(-1)!.body)![0];
 }
 
@@ -91,7 +91,7 @@ describe('the deployed form: every function of the template, with its environmen
     const upload = await call(ctx.url, 'POST', `/v1/applications/${alice.id}/documents`, { token: alice.token, body: { kind: 'proof_of_income', contentType: 'application/pdf', sizeBytes: 9 } });
     expect(upload.status).toBe(201);
     expect((await fetch(upload.json.uploadUrl, { method: 'PUT', headers: { 'content-type': 'application/pdf' }, body: Buffer.from('%PDF-1.4\n') })).status).toBe(200);
-    await eventually(() => view(alice.id, alice.token), (r) => r.json.documents.received.includes('proof_of_income'), 30_000);
+    await eventually(() => view(alice.id, alice.token), (r) => r.json.documents.received.includes('proof_of_income'));
     const accepted = await call(ctx.url, 'POST', `/v1/applications/${alice.id}/contract/accept`, { token: alice.token, body: { contractSha256: withContract.offer.contract.sha256 } });
     expect(accepted.status).toBe(200);
     const disbursed = await waitFor(alice.id, alice.token, ['DISBURSED']);

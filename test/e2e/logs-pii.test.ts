@@ -106,7 +106,7 @@ async function submit(who: Person, overrides: Record<string, unknown> = {}) {
 }
 
 async function waitForStatus(id: string, token: string, statuses: string[]) {
-  const read = await eventually(() => call(ctx.url, 'GET', `/v1/applications/${id}`, { token }), (r) => statuses.includes(r.json?.status), 15_000);
+  const read = await eventually(() => call(ctx.url, 'GET', `/v1/applications/${id}`, { token }), (r) => statuses.includes(r.json?.status));
   expect(statuses).toContain(read.json.status);
   return read.json;
 }
@@ -180,7 +180,7 @@ describe('an end-to-end run with logging at DEBUG', () => {
     const id = response.json.applicationId as string;
     seen.approvedId = id;
     seen.approvedRequestId = requestId;
-    const view = await eventually(() => call(ctx.url, 'GET', `/v1/applications/${id}`, { token }), (r) => r.json?.offer?.contract?.sha256 !== undefined, 15_000);
+    const view = await eventually(() => call(ctx.url, 'GET', `/v1/applications/${id}`, { token }), (r) => r.json?.offer?.contract?.sha256 !== undefined);
     expect(view.json.status).toBe('APPROVED');
     const accepted = await call(ctx.url, 'POST', `/v1/applications/${id}/contract/accept`, { token, body: { contractSha256: view.json.offer.contract.sha256 } });
     expect(accepted.status).toBe(200);
@@ -203,7 +203,7 @@ describe('an end-to-end run with logging at DEBUG', () => {
   it('logged JSON lines with the correlation keys, and no applicant\'s (or reviewer\'s) personal data', async () => {
     // The last task of the approved application logs right after its status changes; the reviewed one waits for its
     // contract's acceptance (the pipeline is not idle), so wait for that line rather than for the stack.
-    await eventually(async () => capture.text, (text) => text.includes('"disbursement step"'), 5_000);
+    await eventually(async () => capture.text, (text) => text.includes('"disbursement step"'));
     capture.stop();
     const lines = capture.lines;
     expect(lines.length).toBeGreaterThan(20);

@@ -68,7 +68,7 @@ async function apply(overrides: Record<string, unknown> = {}, identity: Identity
   });
   expect(submitted.status).toBe(202);
   const id = submitted.json.applicationId as string;
-  const view = await eventually(() => call(ctx.url, 'GET', `/v1/applications/${id}`, { token }), (r) => DECIDED.includes(r.json?.status), 15_000);
+  const view = await eventually(() => call(ctx.url, 'GET', `/v1/applications/${id}`, { token }), (r) => DECIDED.includes(r.json?.status));
   return { id, token, view: view.json };
 }
 
@@ -108,18 +108,18 @@ async function reviewed(day: string, decision: 'APPROVE' | 'REJECT', hours: numb
   const link = await reviewLinkFor(id);
   await clockTo(day, `${String(11 + hours).padStart(2, '0')}:00`);
   await decideReview(link, decision, decision === 'APPROVE' ? 'income verified' : 'income does not cover the installment');
-  const decided = await eventually(() => call(ctx.url, 'GET', `/v1/applications/${id}`, { token }), (r) => ['APPROVED', 'DECLINED'].includes(r.json?.status), 15_000);
+  const decided = await eventually(() => call(ctx.url, 'GET', `/v1/applications/${id}`, { token }), (r) => ['APPROVED', 'DECLINED'].includes(r.json?.status));
   expect(decided.json.status).toBe(decision === 'APPROVE' ? 'APPROVED' : 'DECLINED');
 }
 
 /** An approved application whose contract is accepted and disbursed: the loan's id and schedule. */
 async function disbursedLoan(accountNumber: string) {
   const { id, token } = await apply(disbursementAccount(accountNumber));
-  const offered = await eventually(() => call(ctx.url, 'GET', `/v1/applications/${id}`, { token }), (r) => r.json?.offer?.contract?.sha256 !== undefined, 15_000);
+  const offered = await eventually(() => call(ctx.url, 'GET', `/v1/applications/${id}`, { token }), (r) => r.json?.offer?.contract?.sha256 !== undefined);
   expect(offered.json.status).toBe('APPROVED');
   const accepted = await call(ctx.url, 'POST', `/v1/applications/${id}/contract/accept`, { token, body: { contractSha256: offered.json.offer.contract.sha256 } });
   expect(accepted.status).toBe(200);
-  const disbursed = await eventually(() => call(ctx.url, 'GET', `/v1/applications/${id}`, { token }), (r) => ['DISBURSED', 'FAILED'].includes(r.json?.status), 15_000);
+  const disbursed = await eventually(() => call(ctx.url, 'GET', `/v1/applications/${id}`, { token }), (r) => ['DISBURSED', 'FAILED'].includes(r.json?.status));
   expect(disbursed.json.status).toBe('DISBURSED');
   const loanId = disbursed.json.loanId as string;
   const schedule = (await call(ctx.url, 'GET', `/v1/loans/${loanId}/schedule`, { token })).json.installments as { dueDate: string; total: { amount: string } | string }[];

@@ -64,10 +64,10 @@ async function disbursedLoan() {
   const submitted = await call(ctx.url, 'POST', '/v1/applications', { token, body, headers: { 'Idempotency-Key': `overdue-${Date.now()}` } });
   expect(submitted.status).toBe(202);
   const id = submitted.json.applicationId as string;
-  const approved = await eventually(() => call(ctx.url, 'GET', `/v1/applications/${id}`, { token }), (r) => r.json?.offer?.contract?.sha256 !== undefined, 15_000);
+  const approved = await eventually(() => call(ctx.url, 'GET', `/v1/applications/${id}`, { token }), (r) => r.json?.offer?.contract?.sha256 !== undefined);
   const accepted = await call(ctx.url, 'POST', `/v1/applications/${id}/contract/accept`, { token, body: { contractSha256: approved.json.offer.contract.sha256 } });
   expect(accepted.status).toBe(200);
-  const disbursed = await eventually(() => call(ctx.url, 'GET', `/v1/applications/${id}`, { token }), (r) => ['DISBURSED', 'FAILED'].includes(r.json?.status), 15_000);
+  const disbursed = await eventually(() => call(ctx.url, 'GET', `/v1/applications/${id}`, { token }), (r) => ['DISBURSED', 'FAILED'].includes(r.json?.status));
   expect(disbursed.json.status).toBe('DISBURSED');
   return { applicationId: id, loanId: disbursed.json.loanId as string, token };
 }

@@ -48,14 +48,14 @@ async function submit(overrides: Record<string, unknown>, identity = uniqueIdent
   return { id: response.json.applicationId as string, token };
 }
 async function settled(id: string, token: string, statuses: string[]) {
-  const read = await eventually(() => call(ctx.url, 'GET', `/v1/applications/${id}`, { token }), (r) => statuses.includes(r.json?.status), 15_000);
+  const read = await eventually(() => call(ctx.url, 'GET', `/v1/applications/${id}`, { token }), (r) => statuses.includes(r.json?.status));
   expect(statuses).toContain(read.json.status);
   return read.json;
 }
 const setDay = (day: string, hour = 10) => call(ctx.url, 'POST', '/_local/clock', { body: { now: new Date(Date.parse(`${day}T00:00:00Z`) + (hour - 8) * 3_600_000).toISOString() } });
 const outbox = async (): Promise<OutboxMessage[]> => (await call(ctx.url, 'GET', '/_local/outbox')).json;
 async function reviewLinkFor(id: string): Promise<string> {
-  const messages = await eventually(outbox, (list) => list.some((m) => m.attributes?.applicationId === id && /\/v1\/reviews\//.test(m.body)), 15_000);
+  const messages = await eventually(outbox, (list) => list.some((m) => m.attributes?.applicationId === id && /\/v1\/reviews\//.test(m.body)));
   const newest = messages.filter((m) => m.attributes?.applicationId === id && /\/v1\/reviews\//.test(m.body)).at(-1)!;
   return /https?:\/\/\S+\/v1\/reviews\/[^\s"<]+/.exec(newest.body)![0];
 }
@@ -153,7 +153,7 @@ describe('the summary report after a scripted run', () => {
         const link = await reviewLinkFor(r.id);
         if (index === 5) {
           await decide(link, 'REQUEST_INFO');
-          await eventually(outbox, (list) => list.filter((m) => m.attributes?.applicationId === r.id && /\/v1\/reviews\//.test(m.body)).length >= 2, 15_000);
+          await eventually(outbox, (list) => list.filter((m) => m.attributes?.applicationId === r.id && /\/v1\/reviews\//.test(m.body)).length >= 2);
           await decide(await reviewLinkFor(r.id), 'APPROVE');
         } else await decide(link, index < 3 ? 'APPROVE' : 'REJECT');
       }

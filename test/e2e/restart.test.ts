@@ -20,6 +20,7 @@ it('continues every application after SIGKILL: none stuck, every applicant told,
   expect(report.notPaidOnce).toEqual([]);
   expect(report.loansWithoutDisbursal).toEqual([]);
   expect(report.decisionsLost).toEqual([]);
+  expect(report.failed).toEqual([]);
   // Seven meant to borrow (five automatic approvals, a one- and a two-level review) and did; the rest ended as they should.
   expect(report.after).toEqual({ DISBURSED: 7, DECLINED: 1, WITHDRAWN: 1, APPROVED: 1 });
 }, 900_000);

@@ -30,7 +30,7 @@ async function approved(accountNumber: string) {
   });
   expect(submitted.status).toBe(202);
   const id = submitted.json.applicationId as string;
-  const view = await eventually(() => call(ctx.url, 'GET', `/v1/applications/${id}`, { token }), (r) => r.json?.offer?.contract?.sha256 !== undefined, 15_000);
+  const view = await eventually(() => call(ctx.url, 'GET', `/v1/applications/${id}`, { token }), (r) => r.json?.offer?.contract?.sha256 !== undefined);
   expect(view.json.status).toBe('APPROVED');
   return { id, token, view: view.json };
 }
@@ -40,7 +40,7 @@ async function accept(id: string, token: string, contractSha256: string) {
 }
 
 async function statusOf(id: string, token: string, statuses: string[]) {
-  const read = await eventually(() => call(ctx.url, 'GET', `/v1/applications/${id}`, { token }), (r) => statuses.includes(r.json?.status), 15_000);
+  const read = await eventually(() => call(ctx.url, 'GET', `/v1/applications/${id}`, { token }), (r) => statuses.includes(r.json?.status));
   return read.json;
 }
 

@@ -82,8 +82,12 @@ export function expectStatus(response: { status: number }, status: number) {
   if (response.status !== status) throw new Error(`expected HTTP ${status}, got ${response.status}`);
 }
 
-/** Polls until the predicate holds (the pipeline runs asynchronously after a 202). */
-export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+/**
+ * Polls until the predicate holds (the pipeline runs asynchronously after a 202): reads until `done` holds, or gives up after the deadline (then returns the last value for the test's expectation to
+ * name). The deadline is generous: on a busy machine the pipeline's steps take what they take; a quiet one is done in
+ * a moment, and only a real failure waits it out.
+ */
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
