@@ -73,8 +73,9 @@ describe('the Score step', () => {
   it('moves the application to FAILED and alerts operations when the bureau stays down', async () => {
     const { id, view } = await submitAndWait(sandboxIdentity('unavailable'));
     expect(view.status).toBe('FAILED');
-    const outbox = await call(ctx.url, 'GET', '/_local/outbox');
-    const alerts = outbox.json.filter((m: { subject: string }) => m.subject.includes(id));
+    // The alert follows the status change (the same step publishes it after the write).
+    const alertsFor = async () => (await call(ctx.url, 'GET', '/_local/outbox')).json.filter((m: { subject: string }) => m.subject.includes(id));
+    const alerts = await eventually(alertsFor, (list) => list.length > 0);
     expect(alerts).toHaveLength(1);
     expect(alerts[0].body).toContain('BureauUnavailableError');
     const staff = await call(ctx.url, 'GET', `/v1/applications/${id}`, { token: ops });

@@ -58,7 +58,9 @@ describe('disbursement', () => {
     expect((await accept(id, token, view.offer.contract.sha256)).status).toBe(200);
     const failed = await statusOf(id, token, ['DISBURSED', 'FAILED']);
     expect(failed.status).toBe('FAILED');
-    const alerts = ((await call(ctx.url, 'GET', '/_local/outbox')).json as { subject: string; body: string }[]).filter((m) => m.subject.includes(id));
+    // The alert follows the status change (the same step publishes it after the write).
+    const alertsFor = async () => ((await call(ctx.url, 'GET', '/_local/outbox')).json as { subject: string; body: string }[]).filter((m) => m.subject.includes(id));
+    const alerts = await eventually(alertsFor, (list) => list.length > 0);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]!.body).toContain('TransferRejectedError');
   });
