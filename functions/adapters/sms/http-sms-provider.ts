@@ -28,7 +28,7 @@
 // nor a response body ever appears in an error, a cause or an event.
 
 import { createHash } from 'node:crypto';
-import { NotificationRejectedError, TemporarilyUnavailableError } from '../../core/kernel/errors';
+import { ExternalSystemUnavailableError, NotificationRejectedError } from '../../core/kernel/errors';
 import type { Notification, Notifier } from '../../core/kernel/ports';
 import {
   callResiliently,
@@ -49,19 +49,8 @@ import { systemClock } from '../clock';
 export type SmsProviderUnavailableReason = 'timeout' | 'network' | 'server_error' | 'rate_limited' | 'circuit_open' | 'credentials';
 
 /** The SMS provider could not be reached or did not answer in time (timeouts, network errors, 5xx, 429, circuit open). Transient. */
-export class SmsProviderUnavailableError extends TemporarilyUnavailableError {
+export class SmsProviderUnavailableError extends ExternalSystemUnavailableError<SmsProviderUnavailableReason> {
   override name = 'SmsProviderUnavailableError';
-  readonly reason: SmsProviderUnavailableReason;
-  /** HTTP requests sent for this message (0 when the circuit was open or the key unreadable). */
-  readonly attempts: number;
-  readonly status: number | undefined;
-
-  constructor(message: string, options: { reason: SmsProviderUnavailableReason; attempts: number; status?: number; cause?: unknown }) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.reason = options.reason;
-    this.attempts = options.attempts;
-    this.status = options.status;
-  }
 }
 
 export type SmsRejectedReason =

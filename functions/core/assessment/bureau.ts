@@ -13,7 +13,7 @@
 // other report; the policy may treat `fileFound: false` as it sees fit.
 
 import { z } from 'zod';
-import { DomainError, TemporarilyUnavailableError } from '../kernel/errors';
+import { DomainError, ExternalSystemUnavailableError } from '../kernel/errors';
 
 /** The applicant's repayment history, on the scale of the German credit data's `credit_history` attribute. */
 export const CREDIT_HISTORIES = ['no_credits', 'all_paid_duly', 'paid_duly_till_now', 'past_delays', 'critical_account'] as const;
@@ -127,19 +127,8 @@ export type BureauUnavailableReason = 'timeout' | 'network' | 'server_error' | '
  * The bureau could not be reached or did not answer in time (timeouts, network errors, 5xx, 429, circuit open).
  * Transient: the pipeline's Retry matches "BureauUnavailableError".
  */
-export class BureauUnavailableError extends TemporarilyUnavailableError {
+export class BureauUnavailableError extends ExternalSystemUnavailableError<BureauUnavailableReason> {
   override name = 'BureauUnavailableError';
-  readonly reason: BureauUnavailableReason;
-  /** HTTP requests sent for this pull (0 when the circuit was open). */
-  readonly attempts: number;
-  readonly status: number | undefined;
-
-  constructor(message: string, options: { reason: BureauUnavailableReason; attempts: number; status?: number; cause?: unknown }) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.reason = options.reason;
-    this.attempts = options.attempts;
-    this.status = options.status;
-  }
 }
 
 export type BureauResponseProblem = 'invalid_json' | 'schema_mismatch' | 'reference_mismatch';

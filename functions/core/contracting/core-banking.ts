@@ -13,7 +13,7 @@
 // and operations are alerted. Neither carries the account number or the holder's name in its message.
 
 import { z } from 'zod';
-import { DomainError, TemporarilyUnavailableError } from '../kernel/errors';
+import { DomainError, ExternalSystemUnavailableError } from '../kernel/errors';
 import type { MinorAmount } from '../kernel/money';
 
 /** Where the principal goes: the borrower's own account (given at submission or when accepting the contract). */
@@ -94,19 +94,8 @@ export type CoreBankingUnavailableReason =
  * Core banking could not be reached, did not answer in time, or has not completed the transfer yet. Transient: the
  * pipeline's Retry matches "CoreBankingUnavailableError" and tries again with the same idempotency key.
  */
-export class CoreBankingUnavailableError extends TemporarilyUnavailableError {
+export class CoreBankingUnavailableError extends ExternalSystemUnavailableError<CoreBankingUnavailableReason> {
   override name = 'CoreBankingUnavailableError';
-  readonly reason: CoreBankingUnavailableReason;
-  /** HTTP requests sent for this transfer call (0 when the circuit was open or the key unreadable). */
-  readonly attempts: number;
-  readonly status: number | undefined;
-
-  constructor(message: string, options: { reason: CoreBankingUnavailableReason; attempts: number; status?: number; cause?: unknown }) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.reason = options.reason;
-    this.attempts = options.attempts;
-    this.status = options.status;
-  }
 }
 
 export type TransferRejectedReason =

@@ -49,6 +49,25 @@ export class IllegalTransitionError extends ConflictError {
 /** A dependency is briefly unavailable; the request was not (or not fully) carried out and may be retried. */
 export class TemporarilyUnavailableError extends DomainError {}
 
+/**
+ * An external system (the credit bureau, core banking, the SMS provider) could not be reached or did not answer in
+ * time, after the adapter's own attempts: why, how many HTTP requests were sent, and the last HTTP status if any.
+ * Each system's subclass sets the `name` the pipeline's Retry matches.
+ */
+export class ExternalSystemUnavailableError<Reason extends string> extends TemporarilyUnavailableError {
+  readonly reason: Reason;
+  /** HTTP requests sent for this call (0 when the circuit was open or the key unreadable). */
+  readonly attempts: number;
+  readonly status: number | undefined;
+
+  constructor(message: string, options: { reason: Reason; attempts: number; status?: number; cause?: unknown }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.reason = options.reason;
+    this.attempts = options.attempts;
+    this.status = options.status;
+  }
+}
+
 /** A task token that no longer waits: answered already, timed out, or its execution ended. */
 export class TaskTokenGoneError extends ConflictError {}
 
