@@ -122,15 +122,10 @@ export class Container {
     let initInsideInvocationMs = 0;
     if (!this.initialized) {
       const started = performance.now();
-      const failure = this.startError ?? (await this.init(requestId));
-      if (failure && 'timedOut' in failure) {
-        await this.kill();
-        const { timedOut: _timedOut, ...error } = failure;
-        return { status: 'error', kind: 'timeout', ...error, durationMs: elapsed(started), coldStart };
-      }
+      const failure = this.startError ? { kind: 'init' as const, ...this.startError } : await this.init(requestId);
       if (failure) {
         await this.kill();
-        return { status: 'error', kind: 'init', ...failure, durationMs: elapsed(started), coldStart };
+        return { status: 'error', ...failure, durationMs: elapsed(started), coldStart };
       }
       initInsideInvocationMs = Math.max(0, elapsed(started) - this.spec.initTimeoutMs);
     }
@@ -183,7 +178,7 @@ export class Container {
    * "suppressed init"). Here the same init simply goes on, within the function's timeout; only past that does the
    * invocation time out — so a slow, busy machine makes a cold start slow, not an error.
    */
-  private async init(requestId: string): Promise<LambdaError | (LambdaError & { timedOut: true }) | undefined> {
+  private async init(requestId: string): Promise<({ kind: 'init' | 'timeout' } & LambdaError) | undefined> {
     let event = await this.nextEvent(this.spec.initTimeoutMs);
     if (this.closing) throw new RuntimeClosedError();
     if (event === 'timeout') {
@@ -192,14 +187,13 @@ export class Container {
     }
     if (event === 'timeout') {
       const seconds = this.spec.timeoutSeconds.toFixed(2);
-      return { timedOut: true, errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${requestId} Error: Task timed out after ${seconds} seconds`, trace: [] };
+      return { kind: 'timeout', errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${requestId} Error: Task timed out after ${seconds} seconds`, trace: [] };
     }
     if (event.type === 'ready') {
       this.initialized = true;
       return undefined;
     }
-    if (event.type === 'init-error') return event.error;
-    return this.deathError(event, requestId);
+    return { kind: 'init', ...(event.type === 'init-error' ? event.error : this.deathError(event, requestId)) };
   }
 
   /** Lambda's error for a container that died (or reported an uncaught error) instead of answering. */
