@@ -20,6 +20,7 @@ import {
 import { cnBirthDate, cnCheckCharacter, cnNationalIdProblem } from '../../core/kernel/national-id';
 import type { Clock } from '../../core/kernel/ports';
 import { systemClock } from '../clock';
+import { inMemoryCallCounter, type CallCounter } from '../sandbox-calls';
 
 /** A report's content without the per-pull fields (reportId, bureau, pulledAt, subject). */
 export type SandboxReportFields = Omit<BureauReport, 'reportId' | 'bureau' | 'pulledAt' | 'subject'>;
@@ -218,21 +219,14 @@ export interface SandboxBureauOptions {
    * calls). Default: in this instance's memory; deployed, a counter in the table, so that the script holds across
    * containers and restarts.
    */
-  countCall?: (applicationId: string) => Promise<number>;
+  countCall?: CallCounter;
 }
 
 export function createSandboxBureau(options: SandboxBureauOptions = {}): CreditBureau {
   const clock = options.clock ?? systemClock;
   const bureau = options.bureauName ?? 'sandbox';
   /** Calls so far per application id, for `fail_then_succeed` identities. */
-  const calls = new Map<string, number>();
-  const countCall =
-    options.countCall ??
-    (async (applicationId: string) => {
-      const count = (calls.get(applicationId) ?? 0) + 1;
-      calls.set(applicationId, count);
-      return count;
-    });
+  const countCall = options.countCall ?? inMemoryCallCounter();
 
   const build = (request: BureauRequest, fields: SandboxReportFields): BureauReport =>
     bureauReportSchema.parse({

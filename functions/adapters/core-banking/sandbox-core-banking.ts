@@ -17,6 +17,7 @@ import {
 } from '../../core/contracting/core-banking';
 import type { Clock } from '../../core/kernel/ports';
 import { systemClock } from '../clock';
+import { inMemoryCallCounter, type CallCounter } from '../sandbox-calls';
 
 export type SandboxAccountScenario = 'transient_failure' | 'unavailable' | 'account_closed' | 'account_invalid';
 
@@ -104,12 +105,11 @@ export interface SandboxLedger {
    * Counts one more transfer call for the key and returns the count, across every instance sharing the ledger: the
    * scripted failures ("fail the first two calls") hold however many containers, restarts or retries see the key.
    */
-  countCall(idempotencyKey: string): Promise<number>;
+  countCall: CallCounter;
 }
 
 export function inMemorySandboxLedger(): SandboxLedger & { readonly all: readonly SandboxTransfer[] } {
   const byKey = new Map<string, SandboxTransfer>();
-  const callsByKey = new Map<string, number>();
   return {
     get all() {
       return [...byKey.values()].map((transfer) => structuredClone(transfer));
@@ -124,11 +124,7 @@ export function inMemorySandboxLedger(): SandboxLedger & { readonly all: readonl
       byKey.set(transfer.idempotencyKey, structuredClone(transfer));
       return transfer;
     },
-    async countCall(idempotencyKey) {
-      const count = (callsByKey.get(idempotencyKey) ?? 0) + 1;
-      callsByKey.set(idempotencyKey, count);
-      return count;
-    },
+    countCall: inMemoryCallCounter(),
   };
 }
 

@@ -5,6 +5,7 @@
 
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SandboxLedger, SandboxTransfer } from '../core-banking/sandbox-core-banking';
+import type { CallCounter } from '../sandbox-calls';
 import { isConditionalCheckFailed } from './errors';
 import { keys } from './keys';
 
@@ -43,7 +44,7 @@ export function createSandboxLedger(doc: DynamoDBDocumentClient, tableName: stri
  * A count of calls per key in the table, for the sandbox systems' scripted failures ("fail the first two calls"):
  * atomic, so it holds across Lambda containers, concurrent retries and restarts as a real system's state would.
  */
-export function createSandboxCallCounter(doc: DynamoDBDocumentClient, tableName: string, system: 'bank' | 'bureau'): (key: string) => Promise<number> {
+export function createSandboxCallCounter(doc: DynamoDBDocumentClient, tableName: string, system: 'bank' | 'bureau'): CallCounter {
   return async (key) => {
     const result = await doc.send(
       new UpdateCommand({
