@@ -180,6 +180,8 @@ export async function runRestartDrill(options: DrillOptions): Promise<DrillRepor
     apps.push({ id: submitted.json.applicationId, kind, token: applicantToken });
   }
   log(`${apps.length} applications submitted`);
+  const kindById = new Map(apps.map((app) => [app.id, app.kind]));
+  const meansToBorrow = (applicationId: string) => kindById.has(applicationId) && kindById.get(applicationId) !== 'neverAccept';
 
   // The drive: what applicants and reviewers do, over and over — accept offers, decide reviews from the e-mails.
   const decidedLinks = new Set<string>();
@@ -234,7 +236,7 @@ export async function runRestartDrill(options: DrillOptions): Promise<DrillRepor
   // that will never come.
   const driveUntil = Date.now() + (options.maxDriveMs ?? 120_000);
   while (Date.now() < driveUntil) {
-    const statuses = countBy((await scanAll(doc)).filter((item) => item.type === 'application' && apps.some((app) => app.id === item.applicationId && app.kind !== 'neverAccept')).map((item) => String(item.status)));
+    const statuses = countBy((await scanAll(doc)).filter((item) => item.type === 'application' && meansToBorrow(String(item.applicationId))).map((item) => String(item.status)));
     if (['SUBMITTED', 'ASSESSING', 'PENDING_REVIEW', 'APPROVED', 'ACCEPTED'].every((status) => (statuses[status] ?? 0) === 0)) break;
     await sleep(1000);
   }
@@ -246,7 +248,8 @@ export async function runRestartDrill(options: DrillOptions): Promise<DrillRepor
   const items = await scanAll(doc);
   const applications = items.filter((item) => item.type === 'application') as { applicationId: string; status: string; offer?: unknown; acceptance?: unknown; notified?: string[]; pipelineExecution?: string; failure?: unknown }[];
   const executions = (await request('GET', '/_local/executions')).json.items as { name: string; status: string; currentState: string | null; waitingForTaskToken: boolean }[];
-  const waiting = new Set(executions.filter((e) => e.status === 'RUNNING' && e.waitingForTaskToken).map((e) => e.name));
+  const executionByName = new Map(executions.map((e) => [e.name, e]));
+  const executionOf = (a: (typeof applications)[number]) => executionByName.get(a.pipelineExecution ?? a.applicationId);
   const reviews = items.filter((item) => item.type === 'review') as { applicationId: string; reviewId: string; status: string }[];
   const transfers = items.filter((item) => item.type === 'sandbox-transfer') as { idempotencyKey: string }[];
   const loans = items.filter((item) => item.type === 'loan') as { loanId: string; applicationId: string }[];
@@ -254,15 +257,14 @@ export async function runRestartDrill(options: DrillOptions): Promise<DrillRepor
 
   const stuck = applications
     .filter((a) => {
-      const execution = a.pipelineExecution ?? a.applicationId;
       if (['SUBMITTED', 'ASSESSING', 'ACCEPTED'].includes(a.status)) return true;
-      if (a.status === 'APPROVED' || a.status === 'PENDING_REVIEW') return !waiting.has(execution);
+      const execution = executionOf(a);
+      if (a.status === 'APPROVED' || a.status === 'PENDING_REVIEW') return !(execution?.status === 'RUNNING' && execution.waitingForTaskToken);
       return false;
     })
     .map((a) => {
-      const execution = executions.find((e) => e.name === (a.pipelineExecution ?? a.applicationId));
-      const kind = apps.find((app) => app.id === a.applicationId)?.kind;
-      return `${a.applicationId} ${a.status} (${kind}; execution ${execution ? `${execution.status} in ${execution.currentState}` : 'unknown here'})`;
+      const execution = executionOf(a);
+      return `${a.applicationId} ${a.status} (${kindById.get(a.applicationId)}; execution ${execution ? `${execution.status} in ${execution.currentState}` : 'unknown here'})`;
     });
   const notices: Record<string, string[]> = { APPROVED: ['approved'], DECLINED: ['declined'], DISBURSED: ['approved', 'disbursed'], EXPIRED: [] };
   const untold = applications.filter((a) => (notices[a.status] ?? []).some((kind) => !(a.notified ?? []).includes(kind))).map((a) => `${a.applicationId} ${a.status}`);
@@ -288,7 +290,7 @@ export async function runRestartDrill(options: DrillOptions): Promise<DrillRepor
     notPaidOnce,
     loansWithoutDisbursal,
     decisionsLost,
-    failed: applications.filter((a) => a.status === 'FAILED').map((a) => `${a.applicationId} (${apps.find((app) => app.id === a.applicationId)?.kind}): ${JSON.stringify(a.failure)}`),
+    failed: applications.filter((a) => a.status === 'FAILED').map((a) => `${a.applicationId} (${kindById.get(a.applicationId)}): ${JSON.stringify(a.failure)}`),
     refusedWhileDown,
     killedAfterMs,
     restartedInMs,
