@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { inMemorySandboxLedger, createSandboxCoreBanking, SANDBOX_ACCOUNTS, sandboxAccount } from '../../../functions/adapters/core-banking/sandbox-core-banking';
 import { CoreBankingUnavailableError, TransferRejectedError, type TransferRequest } from '../../../functions/core/contracting/core-banking';
 import { FixedClock } from '../../support/fakes';
+import { rejection } from '../../support/rejection';
 
 const transfer = (overrides: Partial<TransferRequest> = {}): TransferRequest => ({
   idempotencyKey: 'LOAN-0001',
@@ -11,15 +12,6 @@ const transfer = (overrides: Partial<TransferRequest> = {}): TransferRequest => 
   reference: 'Loan LOAN-0001',
   ...overrides,
 });
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the transfer to fail');
-}
 
 describe('sandbox core bank', () => {
   const clock = new FixedClock(new Date('2026-12-01T02:00:00.000Z'));

@@ -12,6 +12,7 @@ import { ACCOUNT, fakeBackends, fixtureTemplate, startTestEmulator, type TestEmu
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { rejection } from '../../../support/rejection';
 
 let t: TestEmulator;
 const PIPELINE = 'arn:aws:states:us-east-1:000000000000:stateMachine:Test-pipeline';
@@ -24,15 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.stop();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 const lastCall = () => t.emulator.calls().at(-1)!;
 const config = (credentials: { accessKeyId: string; secretAccessKey: string }) => ({ endpoint: t.emulator.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });

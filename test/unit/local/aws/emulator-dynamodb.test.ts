@@ -6,17 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { startTestEmulator, type TestEmulator } from './fixture';
+import { rejection } from '../../../support/rejection';
 
 const TABLE_ARN = 'arn:aws:dynamodb:us-east-1:000000000000:table/test-local';
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('forwarding to DynamoDB (a recording fake)', () => {
   let upstream: Server;

@@ -7,6 +7,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { createHash } from 'node:crypto';
 import { localTemplate } from '../../../../local/aws/template';
 import { ACCOUNT, fixtureTemplate, startTestEmulator, type TestEmulator } from './fixture';
+import { rejection as rejectionOf } from '../../../support/rejection';
 
 let t: TestEmulator;
 const model = localTemplate(fixtureTemplate(), ACCOUNT);
@@ -29,14 +30,7 @@ beforeEach(() => {
 const s3 = (id = 'SubmitFunction', extra: Record<string, unknown> = {}) => new S3Client({ ...t.clientConfig(id), ...extra });
 const lastCall = () => t.emulator.calls().at(-1)!;
 
-async function rejection(promise: Promise<unknown>): Promise<S3ServiceException> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as S3ServiceException;
-  }
-  throw new Error('expected a rejection');
-}
+const rejection = (promise: Promise<unknown>) => rejectionOf<S3ServiceException>(promise);
 
 describe('header-signed SDK calls', () => {
   it('PutObject then GetObject on an SSE-KMS bucket: the object, its headers and checksum, and the implied KMS checks', async () => {

@@ -19,6 +19,7 @@ import {
 import { AuthorizationErrorException, InvalidParameterException, KMSAccessDeniedException, NotFoundException, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { localTemplate } from '../../../../local/aws/template';
 import { ACCOUNT, FINISHED_TOKEN, fixtureTemplate, KNOWN_TOKEN, startTestEmulator, type TestEmulator } from './fixture';
+import { rejection } from '../../../support/rejection';
 
 let t: TestEmulator;
 const model = localTemplate(fixtureTemplate(), ACCOUNT);
@@ -37,15 +38,6 @@ afterAll(async () => {
 });
 
 const lastCall = () => t.emulator.calls().at(-1)!;
-
-async function rejection(promise: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('Step Functions', () => {
   const sfn = () => new SFNClient(t.clientConfig('SubmitFunction'));
