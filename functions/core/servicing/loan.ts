@@ -32,6 +32,7 @@
 
 import type { LateFeeRule } from '../contracting/contract';
 import { ConflictError, ValidationError, type FieldProblem } from '../kernel/errors';
+import type { ScheduleInstallment } from '../lending-math/schedule';
 
 export const LOAN_STATUSES = ['ACTIVE', 'CLOSED', 'WRITTEN_OFF'] as const;
 export type LoanStatus = (typeof LOAN_STATUSES)[number];
@@ -51,19 +52,8 @@ export interface Parts {
 export const ALLOCATION_ORDER = ['penalties', 'fees', 'interest', 'principal'] as const satisfies readonly (keyof Parts)[];
 export type Part = (typeof ALLOCATION_ORDER)[number];
 
-/**
- * One installment of a schedule as the schedule generator (functions/core/lending-math/schedule.ts) produces it. Declared here
- * structurally so that a loan can be opened from any list of that shape.
- */
-export interface ScheduleInstallmentInput {
-  n: number;
-  dueDate: string;
-  principalMinor: number;
-  interestMinor: number;
-  feesMinor: number;
-  totalMinor: number;
-  outstandingAfterMinor: number;
-}
+/** One installment of the schedule a loan is opened with: the schedule generator's row. */
+export type ScheduleInstallmentInput = ScheduleInstallment;
 
 export interface LoanInstallment {
   n: number;
