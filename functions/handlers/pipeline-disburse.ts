@@ -12,8 +12,6 @@ import * as production from '../shared/production';
 export const definition = defineFunction({
   applications: production.applications,
   coreBanking: production.coreBanking,
-  policies: production.policyReader,
-  products: production.productCatalog,
   notifier: production.notifier('applicant'),
   pii: production.pii,
   clock: production.clock,

@@ -1,8 +1,8 @@
 // Step Functions tasks of the Contract step. One Lambda, two payload kinds:
 //
 // - `{applicationId, taskToken, executionName?}` (the default `step: 'prepare'`), invoked with
-//   `lambda:invoke.waitForTaskToken`: renders and stores the contract, records it and the token on the application,
-//   tells the applicant; the pipeline then waits until the applicant's acceptance answers the token with
+//   `lambda:invoke.waitForTaskToken`: records the token on the application (the contract was made with the approval,
+//   decide.ts); the pipeline then waits until the applicant's acceptance answers the token with
 //   `{accepted: true, acceptedAt, contractId, sha256, channel}`. An application no longer APPROVED is answered at once
 //   with `{accepted: false, status}`; one already ACCEPTED with its acceptance.
 // - `{step: 'expire-offer', applicationId, executionName?}` (a plain invocation, after the wait timed out):
@@ -18,14 +18,10 @@ import * as production from '../shared/production';
 
 export const definition = defineFunction({
   applications: production.applications,
-  contracts: production.contractWriter,
-  products: production.productCatalog,
   notifier: production.notifier('applicant'),
   pii: production.pii,
-  ids: production.ids,
   clock: production.clock,
   taskTokens: production.taskTokens,
-  settings: production.settings,
   logger: production.logger,
 });
 
@@ -50,7 +46,6 @@ export function createHandler(deps: Deps) {
       outcome: result.outcome,
       status: result.status,
       ...(result.outcome !== 'not_approved' ? { contractId: result.contractId } : {}),
-      ...(result.outcome === 'waiting' ? { created: result.created } : {}),
     });
     return result;
   };

@@ -1,5 +1,6 @@
-// Step Functions catch-all: the application becomes FAILED and operations are alerted; nothing is silently lost. Also
-// the payout's delay (`step: payout-delayed`): never FAILED while the money may have moved; operations are told once.
+// Step Functions catch-all: the application becomes FAILED and operations are alerted; nothing is silently lost (an
+// applicant whose payout failed after acceptance is told). Also the payout's delay (`step: payout-delayed`): never
+// FAILED while the money may have moved; operations and the applicant are told once.
 
 import { recordPayoutDelay, recordPipelineFailure } from '../core/applications/intake';
 import { defineFunction, type DepsOf } from '../shared/function-definition';
@@ -9,7 +10,8 @@ import * as production from '../shared/production';
 
 export const definition = defineFunction({
   applications: production.applications,
-  notifier: production.notifier('ops'),
+  notifier: production.notifier('ops', 'applicant'),
+  pii: production.pii,
   clock: production.clock,
   logger: production.logger,
 });

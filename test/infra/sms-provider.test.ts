@@ -15,7 +15,8 @@ import { actionsOf, buildTestApp, houseFunctions, logicalId, removeAssemblies, r
 const BASE_URL = 'https://sms.provider.example';
 const KEY_ARN = 'arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:microloan/sms-api-key-AbC123';
 const HTTP_SMS = { 'microloan:smsProvider': 'http', 'microloan:smsProviderBaseUrl': BASE_URL, 'microloan:smsProviderApiKeySecretArn': KEY_ARN };
-const APPLICANT_NOTIFIERS: HandlerName[] = ['pipeline-resume', 'pipeline-decide', 'pipeline-conclude', 'pipeline-prepare-contract', 'pipeline-disburse', 'overdue-scan'];
+// pipeline-record-failure tells an applicant whose payout failed or is late.
+const APPLICANT_NOTIFIERS: HandlerName[] = ['pipeline-resume', 'pipeline-decide', 'pipeline-conclude', 'pipeline-prepare-contract', 'pipeline-disburse', 'pipeline-record-failure', 'overdue-scan'];
 
 describe('SMS through an SMS provider (microloan:smsProvider=http)', () => {
   let app: App;

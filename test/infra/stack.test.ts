@@ -223,7 +223,8 @@ describe('lambdas', () => {
     expect(env('pipeline-resume')).toEqual(['APPLICANT_TOPIC_ARN', 'PII_SECRET_ARN', 'TABLE_NAME']);
     // No bureau URL in cdk.json: the sandbox bureau answers, so no bureau settings.
     expect(env('pipeline-score')).toEqual(['PII_SECRET_ARN', 'TABLE_NAME']);
-    expect(env('pipeline-record-failure')).toEqual(['OPS_TOPIC_ARN', 'TABLE_NAME']);
+    // Operations are alerted; an applicant whose payout failed or is late is told.
+    expect(env('pipeline-record-failure')).toEqual(['APPLICANT_TOPIC_ARN', 'OPS_TOPIC_ARN', 'PII_SECRET_ARN', 'TABLE_NAME']);
     expect(env('seed-products')).toEqual(['TABLE_NAME']);
   });
 });
@@ -419,6 +420,7 @@ describe('least privilege', () => {
       'accept-contract',
       'pipeline-prepare-contract',
       'pipeline-disburse',
+      'pipeline-record-failure', // tells an applicant whose payout failed or is late
       'pipeline-resume', // tells the applicant of an outcome a crash left untold
       'overdue-scan', // the reminders go to the customer's phone and e-mail
     );
@@ -450,20 +452,23 @@ describe('least privilege', () => {
     expect(arn).toContain(JSON.stringify({ 'Fn::GetAtt': [logicalId(stack.pipeline.stateMachine.node.defaultChild as any), 'Name'] }));
   });
 
-  test('only request-document-upload puts under applications/, only the contract step under contracts/; only the view reads contracts', () => {
-    expect(rolesAllowing(resources, 's3:PutObject')).toEqual(roles('request-document-upload', 'pipeline-prepare-contract'));
+  test('only request-document-upload puts under applications/, only the approving steps under contracts/; only the view reads contracts', () => {
+    // The contract is made with the approval: by the policy's decision or by the review's conclusion.
+    expect(rolesAllowing(resources, 's3:PutObject')).toEqual(roles('request-document-upload', 'pipeline-decide', 'pipeline-conclude'));
     const put = statementsOfRole(resources, roleId('request-document-upload')).find((s) => actionsOf([s]).includes('s3:PutObject'))!;
     expect(actionsOf([put])).toEqual(['s3:PutObject']);
     expect(JSON.stringify(put.Resource)).toMatch(/"\/applications\/\*"/);
-    const contract = statementsOfRole(resources, roleId('pipeline-prepare-contract')).find((s) => actionsOf([s]).includes('s3:PutObject'))!;
-    expect(JSON.stringify(contract.Resource)).toMatch(/"\/contracts\/\*"/);
+    for (const approving of ['pipeline-decide', 'pipeline-conclude'] as HandlerName[]) {
+      const contract = statementsOfRole(resources, roleId(approving)).find((s) => actionsOf([s]).includes('s3:PutObject'))!;
+      expect(JSON.stringify(contract.Resource)).toMatch(/"\/contracts\/\*"/);
+    }
     expect(rolesAllowing(resources, 's3:GetObject')).toEqual(roles('query-applications'));
   });
 
   test('each topic has its own publishers, with the key through SNS; direct SMS only where applicants are told', () => {
     expect(rolesAllowingOn('sns:Publish', refOf(stack.notifications.opsTopic))).toEqual(roles('pipeline-record-failure', 'review-sla', 'overdue-scan'));
     expect(rolesAllowingOn('sns:Publish', refOf(stack.notifications.reviewTopic))).toEqual(roles('pipeline-request-review', 'review-sla'));
-    const applicantNotifiers = roles('pipeline-resume', 'pipeline-decide', 'pipeline-conclude', 'pipeline-prepare-contract', 'pipeline-disburse', 'overdue-scan');
+    const applicantNotifiers = roles('pipeline-resume', 'pipeline-decide', 'pipeline-conclude', 'pipeline-prepare-contract', 'pipeline-disburse', 'pipeline-record-failure', 'overdue-scan');
     expect(rolesAllowingOn('sns:Publish', refOf(stack.notifications.applicantTopic))).toEqual(applicantNotifiers);
     expect(rolesAllowingOn('sns:Publish', '*')).toEqual(applicantNotifiers);
     for (const handler of ['pipeline-record-failure', 'pipeline-request-review', 'pipeline-decide'] as HandlerName[]) {

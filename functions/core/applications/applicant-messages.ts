@@ -2,9 +2,21 @@
 
 import type { DecisionReason } from '../decisioning/decision';
 import type { Offer } from '../decisioning/offer';
+import type { DisbursementSummary } from './application';
+import { fromMinor } from '../kernel/money';
 import type { ReminderStage } from '../servicing/overdue';
 
-export type ApplicantMessageKind = 'approved' | 'declined' | 'info_requested' | 'expired' | 'contract_ready' | 'offer_expired' | 'disbursed';
+export type ApplicantMessageKind =
+  | 'approved'
+  | 'declined'
+  | 'info_requested'
+  | 'expired'
+  | 'offer_expired'
+  | 'disbursed'
+  /** The payout's outcome is still unknown after its retries: it is being tried again (nothing is owed yet). */
+  | 'payout_delayed'
+  /** The payout failed after the acceptance (the bank refused the transfer, or a step failed for good). */
+  | 'payout_failed';
 
 type Language = 'zh-CN' | 'en';
 
@@ -18,21 +30,22 @@ const money = (m: { amount: string; currency: string }) => `${m.amount} ${m.curr
 export function applicantMessage(
   kind: ApplicantMessageKind,
   language: Language,
-  input: { applicationId: string; offer?: Offer; reasons?: DecisionReason[]; comment?: string },
+  input: { applicationId: string; offer?: Offer; reasons?: DecisionReason[]; comment?: string; disbursement?: DisbursementSummary },
 ): ApplicantMessage {
   const ref = input.applicationId;
   const zh = language === 'zh-CN';
   switch (kind) {
     case 'approved': {
+      // The contract is made with the approval, so this one message also says it is ready to read and accept.
       const o = input.offer!;
       return zh
         ? {
             subject: '您的贷款申请已获批准',
-            body: `您的贷款申请（${ref}）已获批准：金额 ${money(o.principal)}，年利率 ${o.annualRatePercent}%，期限 ${o.termMonths} 个月，每期还款约 ${money(o.installment)}，应还总额 ${money(o.totalRepayable)}。请在 ${o.expiresAt.slice(0, 10)} 前查看并接受合同。`,
+            body: `您的贷款申请（${ref}）已获批准：金额 ${money(o.principal)}，年利率 ${o.annualRatePercent}%，期限 ${o.termMonths} 个月，每期还款约 ${money(o.installment)}，应还总额 ${money(o.totalRepayable)}。贷款合同已生成，请在应用中阅读合同全文，并于 ${o.expiresAt.slice(0, 10)} 前确认接受；逾期要约失效。`,
           }
         : {
             subject: 'Your loan application is approved',
-            body: `Your loan application (${ref}) is approved: ${money(o.principal)} at ${o.annualRatePercent}% a year over ${o.termMonths} months, about ${money(o.installment)} per installment, ${money(o.totalRepayable)} in total. Please review and accept the contract by ${o.expiresAt.slice(0, 10)}.`,
+            body: `Your loan application (${ref}) is approved: ${money(o.principal)} at ${o.annualRatePercent}% a year over ${o.termMonths} months, about ${money(o.installment)} per installment, ${money(o.totalRepayable)} in total. Your contract is ready: please read it in the app and accept it by ${o.expiresAt.slice(0, 10)}; after that the offer lapses.`,
           };
     }
     case 'declined': {
@@ -45,24 +58,45 @@ export function applicantMessage(
       return zh
         ? { subject: '您的贷款申请需要补充信息', body: `审核人员需要更多信息才能处理您的贷款申请（${ref}）：${input.comment ?? ''}\n请在应用中补充材料。` }
         : { subject: 'More information is needed for your loan application', body: `The reviewer needs more information to decide on your loan application (${ref}): ${input.comment ?? ''}\nPlease add it in the app.` };
-    case 'contract_ready': {
+    case 'disbursed': {
+      // The final schedule in brief (the contracted terms from the payout day); the whole of it is in the app.
       const o = input.offer!;
+      const d = input.disbursement;
+      const first = d ? money(fromMinor({ minor: d.firstInstallmentMinor, currency: o.principal.currency })) : undefined;
       return zh
         ? {
-            subject: '您的贷款合同已生成',
-            body: `您的贷款合同（申请编号 ${ref}）已生成：金额 ${money(o.principal)}，年利率 ${o.annualRatePercent}%，期限 ${o.termMonths} 个月。请在应用中阅读合同全文，并于 ${o.expiresAt.slice(0, 10)} 前确认接受；逾期要约失效。`,
+            subject: '您的贷款已放款',
+            body: d
+              ? `您的贷款（申请编号 ${ref}）${money(o.principal)} 已于 ${d.disbursementDate} 发放至您的账户，利息自当日起计。最终还款计划共 ${d.installments} 期：第 1 期 ${first}，于 ${d.firstDueDate} 到期；最后一期于 ${d.lastDueDate} 到期。完整还款计划请在应用中查看，请按期还款。`
+              : `您的贷款（申请编号 ${ref}）${money(o.principal)} 已发放至您的账户。请在应用中查看还款计划，按期还款。`,
           }
         : {
-            subject: 'Your loan contract is ready',
-            body: `Your loan contract (application ${ref}) is ready: ${money(o.principal)} at ${o.annualRatePercent}% a year over ${o.termMonths} months. Please read the full contract in the app and accept it by ${o.expiresAt.slice(0, 10)}; after that the offer lapses.`,
+            subject: 'Your loan has been paid out',
+            body: d
+              ? `Your loan (application ${ref}) of ${money(o.principal)} was paid into your account on ${d.disbursementDate}; interest runs from that day. Your final schedule has ${d.installments} installments: the first, ${first}, is due on ${d.firstDueDate}, the last on ${d.lastDueDate}. The whole schedule is in the app; please pay each installment on time.`
+              : `Your loan (application ${ref}) of ${money(o.principal)} has been paid into your account. The repayment schedule is in the app; please pay each installment on time.`,
           };
     }
-    case 'disbursed': {
-      const o = input.offer!;
+    case 'payout_delayed':
       return zh
-        ? { subject: '您的贷款已放款', body: `您的贷款（申请编号 ${ref}）${money(o.principal)} 已发放至您的账户。请在应用中查看还款计划，按期还款。` }
-        : { subject: 'Your loan has been paid out', body: `Your loan (application ${ref}) of ${money(o.principal)} has been paid into your account. The repayment schedule is in the app; please pay each installment on time.` };
-    }
+        ? {
+            subject: '您的放款正在处理中',
+            body: `您的贷款（申请编号 ${ref}）放款尚未得到银行确认，我们会自动重试，无需您操作。款项到账前，您无需还款；到账后我们会通知您最终还款计划。`,
+          }
+        : {
+            subject: 'Your payout is taking longer than usual',
+            body: `The payout of your loan (application ${ref}) has not been confirmed by the bank yet. We keep trying automatically; there is nothing you need to do. You owe nothing until the money arrives, and we will send you the final schedule when it does.`,
+          };
+    case 'payout_failed':
+      return zh
+        ? {
+            subject: '您的贷款未能放款',
+            body: `很抱歉，您的贷款（申请编号 ${ref}）未能发放至您提供的账户，款项未转出，您无需还款。我们的工作人员已收到通知，将与您联系核实收款账户后重新放款。`,
+          }
+        : {
+            subject: 'Your loan could not be paid out',
+            body: `We are sorry: the payout of your loan (application ${ref}) to the account you gave could not be made. No money was sent and you owe nothing. Our staff have been told and will contact you to check the account and pay the loan out again.`,
+          };
     case 'offer_expired':
       return zh
         ? { subject: '您的贷款要约已过期', body: `您的贷款申请（${ref}）的要约未在有效期内接受，已失效。您可以重新提交申请。` }

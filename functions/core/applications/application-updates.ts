@@ -43,6 +43,7 @@ export async function notifyApplicantOnce(
       ...(application.offer ? { offer: application.offer } : {}),
       reasons: application.decision?.reasons ?? [],
       ...(comment !== undefined ? { comment } : {}),
+      ...(application.disbursement ? { disbursement: application.disbursement } : {}),
     });
     const channels: string[] = [];
     // A kind sent more than once per application (a request for information per review) names its key, so that

@@ -68,6 +68,8 @@ export interface Application {
   sealedDisbursementAccount?: string;
   /** The loan opened at disbursement. */
   loanId?: string;
+  /** The payout and the final schedule it opened (the contracted terms from the payout day), in brief. */
+  disbursement?: DisbursementSummary;
   /**
    * The pipeline execution that runs the application now: absent for the first (named by the application id), else
    * the re-drive's (`<applicationId>-r<n>`). A withdrawal stops this one.
@@ -80,6 +82,16 @@ export interface Application {
   createdAt: string;
   updatedAt: string;
   version: number;
+}
+
+export interface DisbursementSummary {
+  /** When the transfer completed, and that day in the lender's time zone: the schedule runs from it. */
+  disbursedAt: string;
+  disbursementDate: string;
+  installments: number;
+  firstDueDate: string;
+  firstInstallmentMinor: number;
+  lastDueDate: string;
 }
 
 /** Review levels approved so far (derived from the reviews by the caller). */
@@ -144,6 +156,7 @@ export function toApplicationView(app: Application, documents: ApplicationDocume
       ? { acceptance: { contractId: app.acceptance.contractId, sha256: app.acceptance.sha256, acceptedAt: app.acceptance.acceptedAt, channel: app.acceptance.channel } }
       : {}),
     ...(app.loanId ? { loanId: app.loanId } : {}),
+    ...(app.disbursement ? { disbursement: disbursementView(app) } : {}),
     timeline: app.timeline,
   };
 }
@@ -160,6 +173,20 @@ export function offerView(offer: Offer, contractUrl?: string) {
       generatedAt: contract.generatedAt,
       ...(contractUrl ? { url: contractUrl } : {}),
     },
+  };
+}
+
+/** The payout in brief; the whole final schedule is the loan's (`links.schedule`). */
+function disbursementView(app: Application) {
+  const d = app.disbursement!;
+  return {
+    disbursedAt: d.disbursedAt,
+    disbursementDate: d.disbursementDate,
+    installments: d.installments,
+    firstDueDate: d.firstDueDate,
+    firstInstallment: fromMinor({ minor: d.firstInstallmentMinor, currency: app.currency }),
+    lastDueDate: d.lastDueDate,
+    links: { loan: `/v1/loans/${app.loanId}`, schedule: `/v1/loans/${app.loanId}/schedule` },
   };
 }
 

@@ -3,7 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../kernel/canonical-json';
-import { withFreshApplication } from './application-updates';
+import { notifyApplicantOnce, withFreshApplication } from './application-updates';
 import { jitteredPause, retrying } from '../kernel/retry';
 import { chain } from '../kernel/audit';
 import type { Application, ApplicationDocument } from './application';
@@ -353,11 +353,11 @@ export async function markAssessing(deps: { applications: ApplicationRepository;
 
 /** Pipeline catch: the application becomes FAILED (if it is still open) and operations are alerted once. */
 export async function recordPipelineFailure(
-  deps: { applications: ApplicationRepository; notifier: Notifier; clock: Clock },
+  deps: { applications: ApplicationRepository; notifier: Notifier; pii: PiiProtector; clock: Clock },
   input: { applicationId: string; executionName?: string; error?: { Error?: string; Cause?: string } },
 ) {
   const errorName = input.error?.Error ?? 'Unknown';
-  return retrying(async () => {
+  const result = await retrying(async () => {
     const application = await deps.applications.get(input.applicationId);
     if (application && !canTransition(application.status, 'FAILED')) return { status: application.status, changed: false };
     const failed = application
@@ -383,6 +383,13 @@ export async function recordPipelineFailure(
     });
     return { status: failed?.status ?? 'UNKNOWN', changed: Boolean(failed) };
   }, { attempts: 3 });
+  // An applicant who accepted is waiting for the money: a payout that failed is told to them (once per failure; a
+  // retried task finds the application FAILED already and still makes sure they were told).
+  const current = await deps.applications.get(input.applicationId);
+  if (current?.status === 'FAILED' && statusBeforeFailure(current) === 'ACCEPTED') {
+    await notifyApplicantOnce(deps, input.applicationId, 'payout_failed', `payout_failed:${current.redrives ?? 0}`);
+  }
+  return result;
 }
 
 /**
@@ -392,7 +399,7 @@ export async function recordPipelineFailure(
  * application, with the audit event `disbursement.delayed`.
  */
 export async function recordPayoutDelay(
-  deps: { applications: ApplicationRepository; notifier: Notifier; clock: Clock },
+  deps: { applications: ApplicationRepository; notifier: Notifier; pii: PiiProtector; clock: Clock },
   input: { applicationId: string; executionName?: string; error?: { Error?: string; Cause?: string } },
 ): Promise<{ status: ApplicationStatus | 'UNKNOWN'; alerted: boolean }> {
   const errorName = input.error?.Error ?? 'Unknown';
@@ -400,6 +407,7 @@ export async function recordPayoutDelay(
   if (!application) return { status: 'UNKNOWN', alerted: false };
   if (application.status !== 'ACCEPTED') return { status: application.status, alerted: false };
   if ((await deps.applications.listAudit(input.applicationId)).some((event) => event.action === 'disbursement.delayed')) {
+    await notifyApplicantOnce(deps, input.applicationId, 'payout_delayed');
     return { status: application.status, alerted: false };
   }
   await withFreshApplication(deps.applications, input.applicationId, (current) =>
@@ -417,6 +425,8 @@ export async function recordPayoutDelay(
     ].join('\n'),
     attributes: { kind: 'payout-delayed', applicationId: input.applicationId },
   });
+  // The applicant is told too, once: the money is late, nothing is owed yet, nothing is needed from them.
+  await notifyApplicantOnce(deps, input.applicationId, 'payout_delayed');
   return { status: application.status, alerted: true };
 }
 

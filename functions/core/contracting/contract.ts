@@ -20,8 +20,9 @@ import { createHash } from 'node:crypto';
 import { fromMinor } from '../kernel/money';
 import { maskNationalId } from '../kernel/national-id';
 import type { InterestMethod } from '../applications/products';
+import type { ContractedTerms } from '../decisioning/offer';
 
-export const CONTRACT_TEMPLATE_VERSION = 'contract-v1';
+export const CONTRACT_TEMPLATE_VERSION = 'contract-v2';
 export const CONTRACT_CONTENT_TYPE = 'text/plain; charset=utf-8';
 
 export type ContractLanguage = 'zh-CN' | 'en';
@@ -135,6 +136,8 @@ export interface OfferContract {
   objectKey: string;
   generatedAt: string;
   templateVersion: string;
+  /** The schedule terms the contract shows and the loan is opened from (computed again on the disbursement date). */
+  terms: ContractedTerms;
 }
 
 /** Channels an acceptance can come from: the application channels, or `api` when the client does not say. */
@@ -290,7 +293,7 @@ function section(language: ContractLanguage, input: ContractInput, totals: Total
       `应还总额：${m(totals.totalMinor)}`,
       '',
       '第三条 还款计划',
-      `下表以放款日为 ${input.schedule.disbursementDate} 计算。如实际放款日不同，各期到期日按实际放款日确定，各期金额按相同的本金、利率、期限和还款方式重新计算，贷款人于放款时向借款人提供最终还款计划。`,
+      `下表以放款日为 ${input.schedule.disbursementDate} 计算。利息自实际放款日（款项转入借款人账户之日，以贷款人所在地时间为准）起计。放款当日，贷款人按本合同的同一本金、年利率、期数（共 ${installments} 期）、还款频率和还款方式重新计算还款计划：第 k 期于放款日后第 k 个还款周期的对应日到期，各期金额按同一计算方法得出。该最终还款计划于放款时发送给借款人，并可在借款人的贷款账户中查看；除到期日和按上述方法重算的金额外，本合同其他条款不变。`,
       '',
       ...table,
       '',
@@ -336,7 +339,7 @@ function section(language: ContractLanguage, input: ContractInput, totals: Total
     `Total repayable: ${m(totals.totalMinor)}`,
     '',
     '3. Repayment schedule',
-    `The schedule below assumes disbursement on ${input.schedule.disbursementDate}. If the loan is disbursed on another day, the due dates follow the actual disbursement date and the amounts are recomputed with the same principal, rate, term and method; the Lender gives the Borrower the final schedule at disbursement.`,
+    `The schedule below assumes disbursement on ${input.schedule.disbursementDate}. Interest runs from the actual disbursement date: the day the money reaches the Borrower's account, in the Lender's time zone. On that day the Lender computes the schedule again with this contract's principal, annual rate, number of installments (${installments}), repayment frequency and method: installment k falls due k repayment periods after the disbursement date, and each amount is what the same computation gives for that date. The Lender sends the Borrower this final schedule at disbursement, and it is shown in the Borrower's loan account; nothing else in this contract changes.`,
     '',
     ...table,
     '',

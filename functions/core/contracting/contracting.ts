@@ -1,12 +1,15 @@
-// The Contract step and the applicant's acceptance (PRODUCT.md §2.6, API.md `POST …/contract/accept`).
+// The contract (PRODUCT.md §2.6, API.md `POST …/contract/accept`).
 //
-// prepareContract — Step Functions task with `.waitForTaskToken`. For an APPROVED application: the schedule, the
-//   contract text (both languages, the applicant's first), stored with its SHA-256, recorded on the application as
-//   `offer.contract` together with the waiting task token (`contractTaskToken`), an audit event `contract.generated`,
-//   and the applicant told once (SMS + e-mail) that the contract is ready. The pipeline then waits until
-//   acceptContract answers the token. Idempotent: a retried or re-entered task (a new token) finds the contract and
-//   only records the new token; an application already ACCEPTED answers the new token at once; one that is no longer
-//   APPROVED (withdrawn, expired) answers `{accepted: false, status}` so the pipeline can end.
+// draftContract — called by the decision that approves (decide.ts), so that APPROVED, the offer and its contract are
+//   written together and no reader ever sees an approval without its contract. Renders the contract (both languages,
+//   the applicant's first) from the offer's terms, fixed now from the product as it is; stores it with its SHA-256.
+//   The terms are recorded with the contract: the loan is opened from them (disbursement.ts), never from the product.
+//
+// prepareContract — Step Functions task with `.waitForTaskToken`. For an APPROVED application: records the waiting
+//   task token (`contractTaskToken`); the pipeline then waits until acceptContract answers the token. Idempotent: a
+//   retried or re-entered task (a new token) only records the new token; an application already ACCEPTED answers the
+//   new token at once; one that is no longer APPROVED (withdrawn, expired) answers `{accepted: false, status}` so the
+//   pipeline can end.
 //
 // acceptContract — only the owner (anyone else: 404); the application APPROVED, its contract ready, the offer not
 //   expired by the clock; `contractSha256` equal to the stored hash (else 422 naming `contractSha256`, nothing changes);
@@ -42,11 +45,9 @@ import { notifyApplicantOnce, withFreshApplication } from '../applications/appli
 import { ConflictError, NotFoundError, TaskTokenGoneError, TemporarilyUnavailableError, ValidationError } from '../kernel/errors';
 import type { Caller } from '../applications/intake';
 import type { ApplicationStatus } from '../applications/lifecycle';
-import { toMinor } from '../kernel/money';
-import type { Offer } from '../decisioning/offer';
+import type { ContractedTerms, Offer } from '../decisioning/offer';
 import type { Clock, IdGenerator, Notifier, PiiProtector } from '../kernel/ports';
-import type { ApplicationRepository, ProductCatalog, TaskTokens } from '../applications/ports';
-import type { Product } from '../applications/products';
+import type { ApplicationRepository, TaskTokens } from '../applications/ports';
 import { dayIn } from '../kernel/dates';
 import { generateSchedule, type ScheduleTerms } from '../lending-math/schedule';
 import { aprPercent, scheduleCashFlows } from '../lending-math/apr';
@@ -79,10 +80,10 @@ export function acceptanceChannel(header: string | undefined): AcceptanceChannel
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The schedule shown in the contract
+// The schedule of a contract
 // ---------------------------------------------------------------------------------------------------------------
 
-/** The schedule of an offer as the contract shows it, with the APR the schedule generator computed. */
+/** A contract's schedule on a disbursement date, with the APR the schedule generator computed. */
 export interface ContractSchedule {
   /** YYYY-MM-DD: the disbursement date the schedule assumes. */
   disbursementDate: string;
@@ -90,8 +91,98 @@ export interface ContractSchedule {
   aprPercent: string;
 }
 
-/** Builds the contract's schedule for an offer (see `offerSchedule`). */
-export type ContractScheduleSource = (input: { application: Application; offer: Offer; product: Product | undefined; disbursementDate: string }) => ContractSchedule;
+/**
+ * The schedule of the contracted terms from `disbursementDate`: the schedule generator (schedule.ts) on exactly those
+ * terms; the APR is the IRR of its cash flows (apr.ts). The contract shows it from the day it is made; the loan is
+ * opened with it from the day the money is paid out — same terms, so only the dates and the amounts they give move.
+ */
+export function contractSchedule(terms: ContractedTerms, disbursementDate: string): ContractSchedule {
+  const scheduleTerms: ScheduleTerms = { ...terms, disbursementDate };
+  const schedule = generateSchedule(scheduleTerms);
+  return {
+    disbursementDate,
+    installments: schedule.installments.map(({ n, dueDate, principalMinor, interestMinor, feesMinor, totalMinor }) => ({
+      n,
+      dueDate,
+      principalMinor,
+      interestMinor,
+      feesMinor,
+      totalMinor,
+    })),
+    aprPercent: aprPercent(scheduleCashFlows(scheduleTerms, schedule)),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// draftContract (with the approval)
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface DraftContractDeps {
+  contracts: Pick<ContractStore, 'put'>;
+  pii: PiiProtector;
+  ids: IdGenerator;
+  /** The lender's name in the contract, and its time zone (the schedule starts on the day the contract is made there). */
+  settings: { lenderName?: string; timeZone: string };
+}
+
+/** The sealed applicant blob (intake.ts): what the contract and the disbursement need from it. */
+interface SealedApplicant {
+  applicant: { fullName: string; nationalId: string };
+  disbursementAccount?: DisbursementAccount | null;
+}
+
+/**
+ * Renders and stores the contract of an offer made now, on `terms`. Returns the record to write with the approval and
+ * its audit event. A fresh contract id per call: two overlapping attempts never overwrite each other's text, and only
+ * the one whose conditional write of the approval wins is ever referenced.
+ */
+export async function draftContract(
+  deps: DraftContractDeps,
+  input: { application: Application; offer: Offer; terms: ContractedTerms; now: Date; lateFee?: LateFeeRule },
+): Promise<{ contract: OfferContract; audit: { actor: string; action: string; details: Record<string, unknown> } }> {
+  const { application, offer, terms, now } = input;
+  const at = now.toISOString();
+  const sealed = await deps.pii.open<SealedApplicant>(application.sealedApplicant);
+  const schedule = contractSchedule(terms, dayIn(now, deps.settings.timeZone));
+  const contractId = deps.ids.next();
+  const rendered = renderContract({
+    contractId,
+    applicationId: application.applicationId,
+    generatedAt: at,
+    language: application.preferredLanguage,
+    terms: { ...DEFAULT_CONTRACT_TERMS, ...(deps.settings.lenderName ? { lenderName: deps.settings.lenderName } : {}) },
+    borrower: { fullName: sealed.applicant.fullName, nationalId: sealed.applicant.nationalId },
+    currency: terms.currency,
+    principalMinor: terms.principalMinor,
+    annualRatePercent: terms.annualRatePercent,
+    aprPercent: schedule.aprPercent,
+    termMonths: offer.termMonths,
+    method: terms.method,
+    frequency: terms.frequency,
+    lateFee: input.lateFee ?? DEFAULT_LATE_FEE_RULE,
+    schedule: { disbursementDate: schedule.disbursementDate, installments: schedule.installments },
+    offerExpiresAt: offer.expiresAt,
+  });
+  const stored = await deps.contracts.put(application.applicationId, contractId, rendered.text);
+  if (stored.sha256 !== rendered.sha256) throw new Error(`the contract store answered another hash for contract ${contractId}`);
+  return {
+    contract: { contractId, sha256: rendered.sha256, objectKey: stored.objectKey, generatedAt: at, templateVersion: rendered.templateVersion, terms },
+    audit: {
+      actor: 'pipeline',
+      action: 'contract.generated',
+      details: {
+        contractId,
+        sha256: rendered.sha256,
+        templateVersion: CONTRACT_TEMPLATE_VERSION,
+        language: application.preferredLanguage,
+        installments: schedule.installments.length,
+        frequency: terms.frequency,
+        aprPercent: schedule.aprPercent,
+        offerExpiresAt: offer.expiresAt,
+      },
+    },
+  };
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // prepareContract
@@ -99,30 +190,19 @@ export type ContractScheduleSource = (input: { application: Application; offer: 
 
 export interface PrepareContractDeps {
   applications: ApplicationRepository;
-  contracts: Pick<ContractStore, 'put'>;
-  products: ProductCatalog;
-  notifier: Notifier;
-  pii: PiiProtector;
-  ids: IdGenerator;
   clock: Clock;
   taskTokens: TaskTokens;
-  /** The lender's name in the contract, and its time zone (the schedule starts on the day the contract is made there). */
-  settings: { lenderName?: string; timeZone: string };
 }
 
 export interface PrepareContractInput {
   applicationId: string;
   taskToken: string;
   executionName?: string;
-  /** The schedule builder; default `offerSchedule`. */
-  schedule?: ContractScheduleSource;
-  /** Default DEFAULT_LATE_FEE_RULE. */
-  lateFee?: LateFeeRule;
 }
 
 export type PrepareContractResult =
-  /** The contract is stored (now or before) and the pipeline waits with this token. */
-  | { outcome: 'waiting'; status: ApplicationStatus; contractId: string; sha256: string; created: boolean; acceptBy: string }
+  /** The pipeline waits with this token for the acceptance of the contract made with the approval. */
+  | { outcome: 'waiting'; status: ApplicationStatus; contractId: string; sha256: string; acceptBy: string }
   /** Accepted already: the token was answered with the acceptance. */
   | { outcome: 'accepted'; status: ApplicationStatus; contractId: string; sha256: string }
   /** No longer APPROVED (withdrawn, expired, …): the token was answered with `{accepted: false, status}`. */
@@ -138,12 +218,6 @@ export interface AcceptanceTaskOutput {
   channel: AcceptanceChannel;
 }
 
-/** The sealed applicant blob (intake.ts): what the contract and the disbursement need from it. */
-interface SealedApplicant {
-  applicant: { fullName: string; nationalId: string };
-  disbursementAccount?: DisbursementAccount | null;
-}
-
 export async function prepareContract(deps: PrepareContractDeps, input: PrepareContractInput): Promise<PrepareContractResult> {
   if (typeof input.taskToken !== 'string' || input.taskToken.length === 0) throw new ValidationError('a task token is required');
   const step = await withFreshApplication(deps.applications, input.applicationId, async (application) => {
@@ -151,71 +225,12 @@ export async function prepareContract(deps: PrepareContractDeps, input: PrepareC
       return { kind: 'accepted' as const, application };
     }
     if (application.status !== 'APPROVED') return { kind: 'not_approved' as const, application };
-    const offer = application.offer;
-    if (!offer) throw new ConflictError(`application ${application.applicationId} is APPROVED without an offer`);
-    const now = deps.clock.now();
-    const at = now.toISOString();
-    if (offer.contract) {
-      // A retried or re-entered task: the contract stands; the pipeline now waits with this token.
-      if (application.contractTaskToken === input.taskToken) return { kind: 'waiting' as const, application, contract: offer.contract, created: false };
-      const updated = await deps.applications.annotate({ application, at, changes: { contractTaskToken: input.taskToken }, audit: [] });
-      return { kind: 'waiting' as const, application: updated, contract: offer.contract, created: false };
-    }
-
-    const product = await deps.products.get(application.productId);
-    const sealed = await deps.pii.open<SealedApplicant>(application.sealedApplicant);
-    const schedule = (input.schedule ?? offerSchedule)({ application, offer, product, disbursementDate: dayIn(now, deps.settings.timeZone) });
-    const contractId = deps.ids.next();
-    const rendered = renderContract({
-      contractId,
-      applicationId: application.applicationId,
-      generatedAt: at,
-      language: application.preferredLanguage,
-      terms: { ...DEFAULT_CONTRACT_TERMS, ...(deps.settings.lenderName ? { lenderName: deps.settings.lenderName } : {}) },
-      borrower: { fullName: sealed.applicant.fullName, nationalId: sealed.applicant.nationalId },
-      currency: application.currency,
-      principalMinor: application.amountMinor,
-      annualRatePercent: offer.annualRatePercent,
-      aprPercent: schedule.aprPercent,
-      termMonths: offer.termMonths,
-      method: offer.method,
-      frequency: product?.frequency ?? 'monthly',
-      lateFee: input.lateFee ?? DEFAULT_LATE_FEE_RULE,
-      schedule: { disbursementDate: schedule.disbursementDate, installments: schedule.installments },
-      offerExpiresAt: offer.expiresAt,
-    });
-    // A fresh contract id per attempt: two overlapping attempts never overwrite each other's text, and only the one
-    // whose conditional write below wins is ever referenced.
-    const stored = await deps.contracts.put(application.applicationId, contractId, rendered.text);
-    if (stored.sha256 !== rendered.sha256) throw new Error(`the contract store answered another hash for contract ${contractId}`);
-    const contract: OfferContract = {
-      contractId,
-      sha256: rendered.sha256,
-      objectKey: stored.objectKey,
-      generatedAt: at,
-      templateVersion: rendered.templateVersion,
-    };
-    const updated = await deps.applications.annotate({
-      application,
-      at,
-      changes: { offer: { ...offer, contract }, contractTaskToken: input.taskToken },
-      audit: [
-        {
-          actor: 'pipeline',
-          action: 'contract.generated',
-          details: {
-            contractId,
-            sha256: rendered.sha256,
-            templateVersion: CONTRACT_TEMPLATE_VERSION,
-            language: application.preferredLanguage,
-            installments: schedule.installments.length,
-            aprPercent: schedule.aprPercent,
-            offerExpiresAt: offer.expiresAt,
-          },
-        },
-      ],
-    });
-    return { kind: 'waiting' as const, application: updated, contract, created: true };
+    const contract = application.offer?.contract;
+    // The approval writes its contract with it (draftContract): an approval without one is a defect, not a wait.
+    if (!contract) throw new ConflictError(`application ${application.applicationId} is APPROVED without its contract`);
+    if (application.contractTaskToken === input.taskToken) return { kind: 'waiting' as const, application, contract };
+    const updated = await deps.applications.annotate({ application, at: deps.clock.now().toISOString(), changes: { contractTaskToken: input.taskToken }, audit: [] });
+    return { kind: 'waiting' as const, application: updated, contract };
   });
 
   const { application } = step;
@@ -228,15 +243,7 @@ export async function prepareContract(deps: PrepareContractDeps, input: PrepareC
     await answer(deps.taskTokens, input.taskToken, { accepted: false, status: application.status });
     return { outcome: 'not_approved', status: application.status };
   }
-  await notifyApplicantOnce(deps, application.applicationId, 'contract_ready');
-  return {
-    outcome: 'waiting',
-    status: application.status,
-    contractId: step.contract.contractId,
-    sha256: step.contract.sha256,
-    created: step.created,
-    acceptBy: application.offer!.expiresAt,
-  };
+  return { outcome: 'waiting', status: application.status, contractId: step.contract.contractId, sha256: step.contract.sha256, acceptBy: application.offer!.expiresAt };
 }
 
 /** Answers a waiting task; a token that no longer waits is not an error here (the pipeline moved on). */
@@ -360,7 +367,7 @@ function hashMismatch(message: string): ValidationError {
 // ---------------------------------------------------------------------------------------------------------------
 
 export async function expireOffer(
-  deps: Pick<PrepareContractDeps, 'applications' | 'notifier' | 'pii' | 'clock'>,
+  deps: { applications: ApplicationRepository; notifier: Notifier; pii: PiiProtector; clock: Clock },
   input: { applicationId: string },
 ): Promise<{ status: ApplicationStatus; changed: boolean }> {
   const result = await withFreshApplication(deps.applications, input.applicationId, async (application) => {
@@ -398,44 +405,4 @@ export async function disbursementAccountOf(deps: { pii: PiiProtector }, applica
   if (application.sealedDisbursementAccount) return deps.pii.open<DisbursementAccount>(application.sealedDisbursementAccount);
   const sealed = await deps.pii.open<SealedApplicant>(application.sealedApplicant);
   return sealed.disbursementAccount ?? undefined;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// The default schedule source
-// ---------------------------------------------------------------------------------------------------------------
-
-/**
- * The contract's schedule for an offer: the schedule generator (schedule.ts) on the offer's principal, rate, term and
- * method with the product's frequency and the generator's default conventions, from `disbursementDate` (the day the
- * contract is generated, in the lender's time zone), no grace and no fees (products carry none yet); the APR is the
- * IRR of those cash flows (apr.ts). Installments: the term in months for monthly products; for bi-weekly and weekly
- * ones the whole periods in that many months (26 or 52 a year, rounded).
- */
-export function offerSchedule(input: { application: Application; offer: Offer; product: Product | undefined; disbursementDate: string }): ContractSchedule {
-  const { offer, product, disbursementDate } = input;
-  const frequency = product?.frequency ?? 'monthly';
-  const numberOfInstallments =
-    frequency === 'monthly' ? offer.termMonths : Math.max(1, Math.round((offer.termMonths * (frequency === 'biweekly' ? 26 : 52)) / 12));
-  const terms: ScheduleTerms = {
-    principalMinor: toMinor(offer.principal).minor,
-    currency: offer.principal.currency,
-    annualRatePercent: offer.annualRatePercent,
-    numberOfInstallments,
-    frequency,
-    method: offer.method,
-    disbursementDate,
-  };
-  const schedule = generateSchedule(terms);
-  return {
-    disbursementDate,
-    installments: schedule.installments.map(({ n, dueDate, principalMinor, interestMinor, feesMinor, totalMinor }) => ({
-      n,
-      dueDate,
-      principalMinor,
-      interestMinor,
-      feesMinor,
-      totalMinor,
-    })),
-    aprPercent: aprPercent(scheduleCashFlows(terms, schedule)),
-  };
 }

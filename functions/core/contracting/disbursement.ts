@@ -1,22 +1,33 @@
 // The Disburse step (PRODUCT.md §2.7): after the contract is accepted, the money is sent exactly once — the core
 // banking transfer's idempotency key is the loan id, which is derived from the application id, so every retry of
 // the step (Step Functions Retry, a re-driven or restarted execution) first asks the bank for the transfer under that
-// key and pays only if there is none — then the loan is opened with the schedule of the accepted contract together
-// with the move to DISBURSED (one transaction), and the applicant is told.
+// key and pays only if there is none — then the loan is opened together with the move to DISBURSED (one transaction),
+// and the applicant is told, with the final schedule.
+//
+// The loan is the contract: its schedule is the contracted terms (recorded with the contract) computed on the day
+// the transfer completed, in the lender's time zone — as the contract says. Interest runs from the payout, not from
+// the day the contract was made, and nothing the product has become since the approval changes the loan.
 
 import type { Application } from '../applications/application';
-import { disbursementAccountOf, offerSchedule } from './contracting';
+import { contractSchedule, disbursementAccountOf } from './contracting';
 import { TransferRejectedError, type CoreBanking, type TransferResult } from './core-banking';
 import { dayIn } from '../kernel/dates';
 import { notifyApplicantOnce, withFreshApplication } from '../applications/application-updates';
-import type { DecideDeps } from '../decisioning/decide';
 import { NotFoundError } from '../kernel/errors';
 import type { ApplicationStatus } from '../applications/lifecycle';
 import { createLoan } from '../servicing/loan';
 import { toMinor, type MinorAmount } from '../kernel/money';
+import type { Clock, Notifier, PiiProtector } from '../kernel/ports';
+import type { ApplicationRepository } from '../applications/ports';
 
-export interface DisburseDeps extends DecideDeps {
+export interface DisburseDeps {
+  applications: ApplicationRepository;
   coreBanking: CoreBanking;
+  notifier: Notifier;
+  pii: PiiProtector;
+  clock: Clock;
+  /** The lender's time zone: the loan's schedule starts on the day of the payout there. */
+  settings: { timeZone: string };
 }
 
 /** One loan per application, named so that the id alone says which application it came from. */
@@ -57,10 +68,8 @@ export async function disburseApplication(
   // (the transfer itself is idempotent on the same key too; this makes it visible before any request to pay).
   const transfer = (await deps.coreBanking.findTransfer(loanId)) ?? (await payOut(deps, first, loanId, amount));
 
-  // The schedule the applicant accepted: the contract's, computed again from the same inputs (it is deterministic).
-  const product = await deps.products.get(first.productId);
-  const schedule = offerSchedule({ application: first, offer, product, disbursementDate: dayIn(new Date(contract.generatedAt), deps.settings.timeZone) });
   const disbursedAt = new Date(transfer.completedAt);
+  const schedule = contractSchedule(contract.terms, dayIn(disbursedAt, deps.settings.timeZone));
   const loan = createLoan({
     loanId,
     applicationId,
@@ -87,13 +96,34 @@ export async function disburseApplication(
       to: 'DISBURSED',
       at: deps.clock.now().toISOString(),
       by: 'pipeline',
-      changes: { loanId },
+      changes: {
+        loanId,
+        disbursement: {
+          disbursedAt: disbursedAt.toISOString(),
+          disbursementDate: schedule.disbursementDate,
+          installments: schedule.installments.length,
+          firstDueDate: schedule.installments[0]!.dueDate,
+          firstInstallmentMinor: schedule.installments[0]!.totalMinor,
+          lastDueDate: schedule.installments.at(-1)!.dueDate,
+        },
+      },
       openLoan: loan,
       audit: [
         {
           actor: 'pipeline',
           action: 'disbursement.completed',
-          details: { loanId, transferId: transfer.transferId, amountMinor: amount.minor, currency: amount.currency, completedAt: transfer.completedAt },
+          details: {
+            loanId,
+            transferId: transfer.transferId,
+            amountMinor: amount.minor,
+            currency: amount.currency,
+            completedAt: transfer.completedAt,
+            // The schedule as opened: from the payout day, on the contract's terms (the contract assumed its own day).
+            disbursementDate: schedule.disbursementDate,
+            contractDisbursementDate: dayIn(new Date(contract.generatedAt), deps.settings.timeZone),
+            installments: schedule.installments.length,
+            firstDueDate: schedule.installments[0]!.dueDate,
+          },
         },
       ],
     });

@@ -6,7 +6,10 @@ import { notifyApplicantOnce, withFreshApplication } from '../applications/appli
 import type { Decision, DecisionReason } from './decision';
 import { NotFoundError } from '../kernel/errors';
 import type { ApplicationStatus } from '../applications/lifecycle';
-import { offerFor } from './offer';
+import { contractedTermsFor, offerFor, type Offer } from './offer';
+import { draftContract, type DraftContractDeps } from '../contracting/contracting';
+import type { Application } from '../applications/application';
+import type { Product } from '../applications/products';
 import { evaluatePolicy, type PolicyReader } from './policy';
 import type { Clock, Notifier, PiiProtector } from '../kernel/ports';
 import type { ApplicationRepository, ProductCatalog } from '../applications/ports';
@@ -22,6 +25,9 @@ export interface DecideDeps {
   /** The lender's time zone (the TIME_ZONE setting): an offer's schedule starts on the day of the decision there. */
   settings: { timeZone: string };
 }
+
+/** An approval writes the offer with its contract, so the decision steps also render and store the contract. */
+export type ApproveDeps = DecideDeps & DraftContractDeps;
 
 export interface DecideOutcome {
   status: ApplicationStatus;
@@ -50,7 +56,7 @@ export interface DecisionMade<O extends string> {
  * notification and the task's retry neither lose nor repeat it).
  */
 export async function decideApplication(
-  deps: DecideDeps,
+  deps: ApproveDeps,
   applicationId: string,
   hooks: { onDecided?: (made: DecisionMade<Decision['outcome']>) => void } = {},
 ): Promise<DecideOutcome> {
@@ -98,25 +104,13 @@ export async function decideApplication(
       decidedBy: 'policy',
     };
     const to: ApplicationStatus = evaluation.outcome === 'REVIEW' ? 'PENDING_REVIEW' : evaluation.outcome;
-    const offer =
-      evaluation.outcome === 'APPROVED'
-        ? offerFor({
-            principalMinor: application.amountMinor,
-            currency: application.currency,
-            annualRatePercent: evaluation.annualRatePercent!,
-            termMonths: application.termMonths,
-            method: product.method,
-            decidedAt: now,
-            validDays: policy.offerValidDays,
-            timeZone: deps.settings.timeZone,
-          })
-        : undefined;
+    const approval = evaluation.outcome === 'APPROVED' ? await approvedOffer(deps, { application, product, annualRatePercent: evaluation.annualRatePercent!, validDays: policy.offerValidDays, now }) : undefined;
     const transitioned = await deps.applications.transition({
       application,
       to,
       at: now.toISOString(),
       by: 'policy',
-      changes: { decision, ...(offer ? { offer } : {}) },
+      changes: { decision, ...(approval ? { offer: approval.offer } : {}) },
       audit: [
         {
           actor: 'policy',
@@ -132,6 +126,7 @@ export async function decideApplication(
             annualRatePercent: decision.annualRatePercent,
           },
         },
+        ...(approval ? [approval.audit] : []),
       ],
     });
     hooks.onDecided?.({ outcome: decision.outcome, productId: application.productId, channel: application.channel, createdAt: application.createdAt, decidedAt: decision.decidedAt });
@@ -151,7 +146,7 @@ export type ConcludeOutcome = 'APPROVED' | 'DECLINED' | 'EXPIRED';
 
 /** After the last review level approved, a reviewer rejected, or the review expired. */
 export async function concludeReview(
-  deps: DecideDeps,
+  deps: ApproveDeps,
   input: { applicationId: string; outcome: ConcludeOutcome; review?: ReviewTaskOutput },
   hooks: { onConcluded?: (made: DecisionMade<ConcludeOutcome>) => void } = {},
 ): Promise<{ status: ApplicationStatus }> {
@@ -172,26 +167,19 @@ export async function concludeReview(
       input.outcome === 'DECLINED' ? [{ code: 'REVIEW_REJECTED', description: input.review?.comment ?? '' }] : [];
     const decision: Decision = { ...previous, outcome: input.outcome, reasons, decidedAt: at, decidedBy: 'review' };
     const product = input.outcome === 'APPROVED' ? await deps.products.get(application.productId) : undefined;
-    const offer =
-      input.outcome === 'APPROVED'
-        ? offerFor({
-            principalMinor: application.amountMinor,
-            currency: application.currency,
-            annualRatePercent: previous.annualRatePercent!,
-            termMonths: application.termMonths,
-            method: product?.method ?? 'equal_installments',
-            decidedAt: now,
-            validDays: policy.offerValidDays,
-            timeZone: deps.settings.timeZone,
-          })
-        : undefined;
+    if (input.outcome === 'APPROVED' && !product) throw new NotFoundError(`no product ${application.productId}`);
+    const approval =
+      input.outcome === 'APPROVED' ? await approvedOffer(deps, { application, product: product!, annualRatePercent: previous.annualRatePercent!, validDays: policy.offerValidDays, now }) : undefined;
     const transitioned = await deps.applications.transition({
       application,
       to: input.outcome,
       at,
       by: reviewer,
-      changes: { decision, ...(offer ? { offer } : {}) },
-      audit: [{ actor: reviewer, action: 'review.concluded', details: { outcome: input.outcome, level: input.review?.level ?? null } }],
+      changes: { decision, ...(approval ? { offer: approval.offer } : {}) },
+      audit: [
+        { actor: reviewer, action: 'review.concluded', details: { outcome: input.outcome, level: input.review?.level ?? null } },
+        ...(approval ? [approval.audit] : []),
+      ],
     });
     hooks.onConcluded?.({ outcome: input.outcome, ...about, decidedAt: at });
     return transitioned;
@@ -208,4 +196,26 @@ export async function requestMoreInformation(deps: DecideDeps, input: { applicat
   if (!application) throw new NotFoundError(`no application ${input.applicationId}`);
   await notifyApplicantOnce(deps, input.applicationId, 'info_requested', `info_requested:${input.review.reviewId}`, input.review.comment);
   return { status: application.status };
+}
+
+/**
+ * The offer of an approval with its contract: the schedule terms fixed now from the product as it is, the offer's
+ * figures and the contract both computed from them (the contract is stored before the approval is written).
+ */
+async function approvedOffer(
+  deps: ApproveDeps,
+  input: { application: Application; product: Product; annualRatePercent: string; validDays: number; now: Date },
+): Promise<{ offer: Offer; audit: Awaited<ReturnType<typeof draftContract>>['audit'] }> {
+  const { application, product, now } = input;
+  const terms = contractedTermsFor({
+    principalMinor: application.amountMinor,
+    currency: application.currency,
+    annualRatePercent: input.annualRatePercent,
+    termMonths: application.termMonths,
+    method: product.method,
+    frequency: product.frequency,
+  });
+  const offer = offerFor({ terms, termMonths: application.termMonths, decidedAt: now, validDays: input.validDays, timeZone: deps.settings.timeZone });
+  const drafted = await draftContract(deps, { application, offer, terms, now });
+  return { offer: { ...offer, contract: drafted.contract }, audit: drafted.audit };
 }

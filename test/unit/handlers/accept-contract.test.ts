@@ -1,5 +1,5 @@
-// The Contract step and the acceptance, through the handlers, on the fakes: prepare (task with a token), the view's
-// link, accept (the API), expire-offer.
+// The contract and its acceptance, through the handlers, on the fakes: the contract made with the approval, the
+// Contract step (a task with a token), the view's link, accept (the API), expire-offer.
 
 import { createHandler as createSubmit } from '../../../functions/handlers/submit-application';
 import { createHandler as createResume } from '../../../functions/handlers/pipeline-resume';
@@ -42,7 +42,7 @@ async function prepared(deps: Deps, overrides?: Record<string, unknown>) {
   const applicationId = await approved(deps, overrides);
   const taskToken = newToken();
   const result = await createPrepare(deps)({ applicationId, taskToken });
-  expect(result).toMatchObject({ outcome: 'waiting', status: 'APPROVED', created: true });
+  expect(result).toMatchObject({ outcome: 'waiting', status: 'APPROVED' });
   const contract = deps.applications.applications.get(applicationId)!.offer!.contract!;
   return { applicationId, taskToken, contract };
 }
@@ -72,8 +72,8 @@ function snapshot(deps: Deps, applicationId: string) {
   };
 }
 
-describe('Contract step (pipeline-prepare-contract, with a task token)', () => {
-  it('renders and stores the contract, records it with its hash and the token, audits it and tells the applicant once', async () => {
+describe('the contract, made with the approval, and the Contract step (pipeline-prepare-contract, with a task token)', () => {
+  it('renders and stores the contract with the approval, records it with its hash and terms, audits it and tells the applicant once; the step records the token', async () => {
     const deps = fakeDeps();
     const { applicationId, taskToken, contract } = await prepared(deps);
 
@@ -83,7 +83,8 @@ describe('Contract step (pipeline-prepare-contract, with a task token)', () => {
       sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
       objectKey: `contracts/${applicationId}/${contract.contractId}.txt`,
       generatedAt: '2026-11-29T08:00:00.000Z',
-      templateVersion: 'contract-v1',
+      templateVersion: 'contract-v2',
+      terms: { principalMinor: 800_000, currency: 'CNY', annualRatePercent: '8.5', numberOfInstallments: 12, frequency: 'monthly', method: 'equal_installments' },
     });
     expect(stored.contractTaskToken).toBe(taskToken);
     expect(stored.status).toBe('APPROVED');
@@ -99,15 +100,16 @@ describe('Contract step (pipeline-prepare-contract, with a task token)', () => {
     expect(text).not.toContain('6222021234567890123'); // no account in the contract
 
     const events = deps.applications.audit.get(applicationId)!;
-    expect(events.find((e) => e.action === 'contract.generated')!.details).toMatchObject({ contractId: contract.contractId, sha256: contract.sha256, templateVersion: 'contract-v1', installments: 12 });
+    expect(events.find((e) => e.action === 'contract.generated')!.details).toMatchObject({ contractId: contract.contractId, sha256: contract.sha256, templateVersion: 'contract-v2', installments: 12 });
     expect(verifyChain(events)).toBe(true);
 
-    const ready = deps.notifier.sent.filter((n) => n.attributes?.kind === 'contract_ready');
+    const ready = deps.notifier.sent.filter((n) => n.attributes?.kind === 'approved');
     expect(ready.map((n) => [n.channel, n.to])).toEqual([
       ['sms', '+8613800138000'],
       ['email', 'li.wei@example.com'],
     ]);
-    expect(ready[0]!.subject).toBe('您的贷款合同已生成');
+    expect(ready[0]!.subject).toBe('您的贷款申请已获批准');
+    expect(ready[0]!.body).toContain('贷款合同已生成');
     expect(ready[0]!.body).toContain('2026-12-06');
   });
 
@@ -115,24 +117,34 @@ describe('Contract step (pipeline-prepare-contract, with a task token)', () => {
     const deps = fakeDeps();
     const { applicationId, taskToken, contract } = await prepared(deps);
     const prepare = createPrepare(deps);
-    expect(await prepare({ applicationId, taskToken })).toMatchObject({ outcome: 'waiting', created: false, contractId: contract.contractId });
+    expect(await prepare({ applicationId, taskToken })).toMatchObject({ outcome: 'waiting', contractId: contract.contractId });
     const next = newToken();
-    expect(await prepare({ applicationId, taskToken: next })).toMatchObject({ outcome: 'waiting', created: false, contractId: contract.contractId, sha256: contract.sha256 });
+    expect(await prepare({ applicationId, taskToken: next })).toMatchObject({ outcome: 'waiting', contractId: contract.contractId, sha256: contract.sha256 });
     const stored = deps.applications.applications.get(applicationId)!;
     expect(stored.contractTaskToken).toBe(next);
     expect(stored.offer!.contract).toEqual(contract);
     expect(deps.contracts.texts.size).toBe(1);
-    expect(deps.notifier.sent.filter((n) => n.attributes?.kind === 'contract_ready')).toHaveLength(2); // SMS + e-mail, once
+    expect(deps.notifier.sent.filter((n) => n.attributes?.kind === 'approved')).toHaveLength(2); // SMS + e-mail, once
     expect(deps.applications.audit.get(applicationId)!.filter((e) => e.action === 'contract.generated')).toHaveLength(1);
   });
 
-  it('stores nothing on the application when the contract cannot be stored (the task fails and is retried)', async () => {
+  it('approves nothing when the contract cannot be stored: the decision task fails, is retried, and then approves with it', async () => {
     const deps = fakeDeps();
-    const applicationId = await approved(deps);
+    deps.scorer.result = 750;
+    const submitted = await createSubmit(deps)(
+      httpEvent({ method: 'POST', routePath: '/v1/applications', headers: { 'idempotency-key': 'contract-store-down' }, body: validApplication({ disbursementAccount: ACCOUNT }), sub: 'alice' }),
+      lambdaContext,
+    );
+    const applicationId = parse(submitted).applicationId as string;
+    await createResume(deps)({ applicationId });
+    await createScore(deps)({ applicationId });
     deps.contracts.failNextPut = true;
-    await expect(createPrepare(deps)({ applicationId, taskToken: newToken() })).rejects.toThrow('S3 unavailable');
-    expect(deps.applications.applications.get(applicationId)!.offer!.contract).toBeUndefined();
-    expect(await createPrepare(deps)({ applicationId, taskToken: newToken() })).toMatchObject({ outcome: 'waiting', created: true });
+    await expect(createDecide(deps)({ applicationId })).rejects.toThrow('S3 unavailable');
+    const stored = deps.applications.applications.get(applicationId)!;
+    expect(stored.status).toBe('ASSESSING');
+    expect(stored.offer).toBeUndefined();
+    expect(await createDecide(deps)({ applicationId })).toMatchObject({ status: 'APPROVED' });
+    expect(deps.applications.applications.get(applicationId)!.offer!.contract).toEqual(expect.objectContaining({ sha256: expect.any(String) }));
   });
 
   it('answers the token at once for an application no longer APPROVED, so the pipeline can end', async () => {
@@ -142,7 +154,6 @@ describe('Contract step (pipeline-prepare-contract, with a task token)', () => {
     const taskToken = newToken();
     expect(await createPrepare(deps)({ applicationId, taskToken })).toEqual({ outcome: 'not_approved', status: 'WITHDRAWN' });
     expect(deps.workflow.answers).toEqual([{ taskToken, output: { accepted: false, status: 'WITHDRAWN' } }]);
-    expect(deps.contracts.texts.size).toBe(0);
   });
 
   it('answers a re-entered task with the acceptance when the applicant has accepted already', async () => {
@@ -285,12 +296,16 @@ describe('POST /v1/applications/{id}/contract/accept', () => {
     expect(snapshot(deps, applicationId)).toEqual(before);
   });
 
-  it('refuses with 409 while the contract is not ready, and once the application has moved on', async () => {
+  it('refuses with 409 before the approval, and once the application has moved on', async () => {
     const deps = fakeDeps();
-    const applicationId = await approved(deps);
+    const submitted = await createSubmit(deps)(
+      httpEvent({ method: 'POST', routePath: '/v1/applications', headers: { 'idempotency-key': 'accept-too-early' }, body: validApplication({ disbursementAccount: ACCOUNT }), sub: 'alice' }),
+      lambdaContext,
+    );
+    const applicationId = parse(submitted).applicationId as string;
     const early = await accept(deps, applicationId, { contractSha256: 'a'.repeat(64) });
     expect(early.statusCode).toBe(409);
-    expect(parse(early).detail).toMatch(/not ready/);
+    expect(parse(early).detail).toBe('an application in status SUBMITTED has no contract to accept');
 
     await createWithdraw(deps)(httpEvent({ method: 'POST', routePath: '/v1/applications/{applicationId}/withdraw', pathParameters: { applicationId }, sub: 'alice' }), lambdaContext);
     const late = await accept(deps, applicationId, { contractSha256: 'a'.repeat(64) });
