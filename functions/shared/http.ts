@@ -42,6 +42,14 @@ export interface Principal {
 
 const MAX_BODY_BYTES = 64 * 1024;
 
+/**
+ * The deepest nesting of objects and arrays a JSON body may have. The deepest legitimate body (a policy's review tiers
+ * by customer type) nests 7 levels; anything past this is refused before it is parsed, hashed or validated, all of
+ * which walk the value and would otherwise be open to a body nested thousands of levels deep.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
   return {
     statusCode,
@@ -179,12 +187,40 @@ export function readJson(event: HttpEvent): unknown {
     throw new BadRequestError(`the body must be at most ${MAX_BODY_BYTES} bytes`, [{ path: 'body', message: 'too large' }]);
   }
   if (text.trim() === '') throw new BadRequestError('the body is empty; a JSON object is required', [{ path: 'body', message: 'is required' }]);
+  if (jsonNestingExceeds(text, MAX_JSON_DEPTH)) {
+    throw new BadRequestError(`the body nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep`, [
+      { path: 'body', message: `must not nest more than ${MAX_JSON_DEPTH} levels deep` },
+    ]);
+  }
   try {
     return JSON.parse(text);
   } catch (error) {
     const message = error instanceof Error ? error.message : 'invalid JSON';
     throw new BadRequestError(`the body is not valid JSON: ${message}`, [{ path: 'body', message: 'must be valid JSON' }]);
   }
+}
+
+/**
+ * Whether JSON text opens more than `max` objects or arrays inside one another: one pass over the text, brackets
+ * inside strings ignored. Run before JSON.parse, so nothing recursive ever sees a deep body. Not a syntax check.
+ */
+export function jsonNestingExceeds(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c /* backslash: skip the escaped character */) i++;
+      else if (c === 0x22 /* " */) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      depth--;
+    }
+  }
+  return false;
 }
 
 /** Parses and validates a JSON body; every problem is reported at once with its path. */
