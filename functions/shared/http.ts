@@ -153,11 +153,18 @@ export function principalOf(event: HttpEvent): Principal {
   return { subject, roles: [...roles] };
 }
 
-/** API Gateway passes a list claim as "[a b]" (HTTP API) or as an array; accept both. */
-function parseGroups(value: unknown): string[] {
-  if (Array.isArray(value)) return value.map(String);
-  if (typeof value !== 'string' || value.trim() === '') return [];
-  return value.replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean);
+/**
+ * The group names of the `cognito:groups` claim, each whole. The HTTP API JWT authorizer passes a list claim as one
+ * string, its items space-separated in brackets ("[reviewer ops]"); an already decoded claim is a JSON array. Cognito
+ * group names cannot hold whitespace but can hold commas, brackets and quotes, so only whitespace separates names and a
+ * name is never split further. Anything else (a bare string, an array with non-strings) is not a list: no group.
+ */
+export function parseGroups(value: unknown): string[] {
+  if (Array.isArray(value)) return value.every((group) => typeof group === 'string') ? value : [];
+  if (typeof value !== 'string') return [];
+  const match = /^\[(.*)\]$/s.exec(value);
+  if (!match) return [];
+  return match[1]!.split(/\s+/).filter(Boolean);
 }
 
 export function isStaff(principal: Principal): boolean {

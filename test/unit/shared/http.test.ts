@@ -1,4 +1,4 @@
-import { jsonNestingExceeds, MAX_JSON_DEPTH, readJson } from '../../../functions/shared/http';
+import { jsonNestingExceeds, MAX_JSON_DEPTH, principalOf, readJson } from '../../../functions/shared/http';
 import { createHandler as createSubmit } from '../../../functions/handlers/submit-application';
 import { fakeDeps } from '../../support/fakes';
 import { httpEvent, lambdaContext, parse } from '../../support/events';
@@ -29,5 +29,32 @@ describe('deeply nested JSON bodies', () => {
     expect(() => readJson(event(nested(MAX_JSON_DEPTH + 1, '[', ']')))).toThrow(/levels deep/);
     expect(jsonNestingExceeds(`{"a":"${'['.repeat(100)}\\"${'{'.repeat(100)}"}`, 2)).toBe(false);
     expect(jsonNestingExceeds('[[[', 2)).toBe(true);
+  });
+});
+
+describe('roles from the cognito:groups claim', () => {
+  const rolesOf = (groups: unknown) => {
+    const event = httpEvent({ method: 'GET', routePath: '/v1/test', sub: 'alice' });
+    if (groups !== undefined) (event.requestContext.authorizer.jwt.claims as Record<string, unknown>)['cognito:groups'] = groups;
+    return principalOf(event).roles.sort();
+  };
+
+  it('reads the HTTP API form "[a b]" and a JSON array, each name whole', () => {
+    expect(rolesOf('[reviewer ops]')).toEqual(['applicant', 'ops', 'reviewer']);
+    expect(rolesOf('[admin]')).toEqual(['admin', 'applicant']);
+    expect(rolesOf(['ops', 'admin'])).toEqual(['admin', 'applicant', 'ops']);
+    expect(rolesOf(undefined)).toEqual(['applicant']);
+  });
+
+  it('never splits a group name that contains commas: "auditors,admin,ops" is one group, not admin and ops', () => {
+    expect(rolesOf('[auditors,admin,ops]')).toEqual(['applicant']);
+    expect(rolesOf('[reviewer auditors,admin,ops]')).toEqual(['applicant', 'reviewer']);
+    expect(rolesOf(['auditors,admin,ops'])).toEqual(['applicant']);
+  });
+
+  it('grants no role from a claim that is not a list', () => {
+    for (const claim of ['admin', 'admin,ops', '["admin"]', '[admin', '', [1, 'admin'], { admin: true }, 42]) {
+      expect(rolesOf(claim)).toEqual(['applicant']);
+    }
   });
 });
