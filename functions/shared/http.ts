@@ -49,6 +49,11 @@ const MAX_BODY_BYTES = 64 * 1024;
  */
 export const MAX_JSON_DEPTH = 32;
 
+/**
+ * Time kept back before the Lambda timeout to answer 503 (with Retry-After) instead of letting the invocation die,
+ * which API Gateway reports as a bare 500. Enough to build the response, log and publish metrics.
+ */
+export const TIMEOUT_RESPONSE_RESERVE_MS = 500;
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
   return {
@@ -112,7 +117,15 @@ export function httpHandler(
   const publish = () => {
     if (metrics) publishMetrics(metrics, logger);
   };
-  const wrapped = middy<HttpEvent, HttpResult>()
+  const wrapped = middy<HttpEvent, HttpResult>({
+    timeoutEarlyInMillis: TIMEOUT_RESPONSE_RESERVE_MS,
+    // The handler may still be waiting on a write that completes later; the retry with the same Idempotency-Key
+    // then replays the stored result (or, before it completes, is answered as a new request would be).
+    timeoutEarlyResponse: () => {
+      logger.error('request timed out', { remainingMs: TIMEOUT_RESPONSE_RESERVE_MS });
+      return errorToProblem(new TemporarilyUnavailableError('the request took too long to complete; retry it with the same Idempotency-Key'), logger);
+    },
+  })
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use({ after: publish, onError: publish })
     .handler(async (event, context) => {

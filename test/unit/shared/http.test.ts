@@ -1,4 +1,5 @@
-import { jsonNestingExceeds, MAX_JSON_DEPTH, principalOf, readJson } from '../../../functions/shared/http';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { httpHandler, json, jsonNestingExceeds, MAX_JSON_DEPTH, principalOf, readJson } from '../../../functions/shared/http';
 import { createHandler as createSubmit } from '../../../functions/handlers/submit-application';
 import { fakeDeps } from '../../support/fakes';
 import { httpEvent, lambdaContext, parse } from '../../support/events';
@@ -56,5 +57,22 @@ describe('roles from the cognito:groups claim', () => {
     for (const claim of ['admin', 'admin,ops', '["admin"]', '[admin', '', [1, 'admin'], { admin: true }, 42]) {
       expect(rolesOf(claim)).toEqual(['applicant']);
     }
+  });
+});
+
+describe('a request that outlives the function timeout', () => {
+  it('is answered 503 problem+json with Retry-After, not a bare 500', async () => {
+    const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
+    let release!: () => void;
+    const stalled = new Promise<void>((resolve) => (release = resolve));
+    const handler = httpHandler(logger, async () => {
+      await stalled;
+      return json(200, {});
+    });
+    const result = await handler(httpEvent({ method: 'POST', routePath: '/v1/test' }), { ...lambdaContext, getRemainingTimeInMillis: () => 600 });
+    release();
+    expect(result.statusCode).toBe(503);
+    expect(result.headers).toMatchObject({ 'content-type': 'application/problem+json', 'retry-after': '1' });
+    expect(parse(result)).toMatchObject({ status: 503, title: 'Temporarily unavailable' });
   });
 });
