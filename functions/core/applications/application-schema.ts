@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import { decimalProblem, fromMinor, toMinor } from '../kernel/money';
+import { boundedDecimal } from '../kernel/number-schemas';
 import { cnBirthDate, cnNationalIdProblem } from '../kernel/national-id';
 import { CUSTOMER_TYPES, DOCUMENT_KINDS, INTEREST_METHODS, type Product } from './products';
 import type { FieldProblem } from '../kernel/errors';
@@ -110,7 +111,7 @@ export const applicationSubmissionSchema = z.strictObject({
   employment: z.strictObject({
     status: z.enum(['employed', 'self_employed', 'unemployed', 'retired', 'student']),
     occupation: z.enum(['none', 'unskilled', 'skilled', 'management']),
-    yearsInCurrentJob: z.number().min(0, 'must be at least 0').max(70, 'must be at most 70'),
+    yearsInCurrentJob: boundedDecimal({ min: 0, max: 70, decimals: 2 }),
     monthlyIncome: moneySchema,
   }),
   finances: z.strictObject({

@@ -9,6 +9,7 @@
 
 import { z } from 'zod';
 import { moneySchema } from '../applications/application-schema';
+import { boundedDecimal } from '../kernel/number-schemas';
 import type { Band } from '../assessment/assessment';
 import type { DecisionOutcome, DecisionReason } from './decision';
 import type { FieldProblem } from '../kernel/errors';
@@ -69,13 +70,13 @@ export const knockOutSchema = z.discriminatedUnion(
     z.strictObject({
       id: z.literal('KO_AGE_AT_MATURITY'),
       ...knockOutCommon,
-      maxAgeAtMaturity: z.number().min(18, 'must be at least 18').max(120, 'must be at most 120'),
+      maxAgeAtMaturity: boundedDecimal({ min: 18, max: 120, decimals: 2 }),
     }),
     z.strictObject({
       id: z.literal('KO_DEBT_TO_INCOME'),
       ...knockOutCommon,
       /** Monthly debt payments including this loan's installment ÷ monthly income; no income counts as above it. */
-      maxDebtToIncome: z.number().gt(0, 'must be above 0').max(5, 'must be at most 5'),
+      maxDebtToIncome: boundedDecimal({ min: 0, minExclusive: true, max: 5, decimals: 4 }),
     }),
     z.strictObject({ id: z.literal('KO_CURRENT_DEFAULT'), ...knockOutCommon }),
     z.strictObject({ id: z.literal('KO_FRAUD_FLAG'), ...knockOutCommon }),
