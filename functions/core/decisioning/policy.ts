@@ -90,6 +90,8 @@ export const knockOutSchema = z.discriminatedUnion(
  * body gets every problem at once rather than one layer at a time.
  */
 const whenPresent = { when: (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null };
+/** The same for a list's refinements: a body may send an object (or anything) where the list belongs. */
+const whenList = { when: (payload: { value: unknown }) => Array.isArray(payload.value) };
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 const field = (value: unknown, key: string): unknown => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined);
 
@@ -104,7 +106,7 @@ const knockOutsSchema = z.array(knockOutSchema).superRefine((rules: unknown[], c
   for (const id of KNOCK_OUT_IDS) {
     if (!seen.has(id)) ctx.addIssue({ code: 'custom', message: `must include ${id} (set "enabled": false to turn it off)` });
   }
-}, whenPresent);
+}, whenList);
 
 const bandsSchema = z
   .array(z.strictObject({ band: bandSchema, minScore: wholeNumber(SCORE_MIN, SCORE_MAX) }))
@@ -138,13 +140,13 @@ const bandsSchema = z
         message: `must be ${SCORE_MIN}: the lowest band must start at the bottom of the score range (${SCORE_MIN}–${SCORE_MAX}) so every score has a band`,
       });
     }
-  }, whenPresent);
+  }, whenList);
 
 const distinctBands = z.array(bandSchema).superRefine((bands: unknown[], ctx) => {
   bands.forEach((band, index) => {
     if (typeof band === 'string' && bands.indexOf(band) !== index) ctx.addIssue({ code: 'custom', path: [index], message: `lists band ${band} a second time` });
   });
-}, whenPresent);
+}, whenList);
 
 export const autoApproveRuleSchema = z.strictObject({
   id: ruleId,
@@ -199,7 +201,7 @@ const reviewTiersSchema = z
       }
       previous = { index, minor };
     });
-  }, whenPresent);
+  }, whenList);
 
 const reviewRoutingSchema = z
   .strictObject({
