@@ -157,7 +157,12 @@ export type DocumentUploadRequest = z.infer<typeof documentUploadRequestSchema>;
 export function toFieldProblems(error: z.ZodError): FieldProblem[] {
   return error.issues.flatMap((issue) => {
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: 'is not a known field' }));
+      // A key "" has no path of its own: the problem is named by the object that holds it.
+      return issue.keys.map((key) =>
+        key === ''
+          ? { path: formatPath(issue.path) || 'body', message: 'has a field with an empty name, which is not a known field' }
+          : { path: formatPath([...issue.path, key]), message: 'is not a known field' },
+      );
     }
     return [{ path: formatPath(issue.path) || 'body', message: issue.message }];
   });
