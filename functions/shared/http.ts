@@ -123,7 +123,7 @@ export function httpHandler(
     // then replays the stored result (or, before it completes, is answered as a new request would be).
     timeoutEarlyResponse: () => {
       logger.error('request timed out', { remainingMs: TIMEOUT_RESPONSE_RESERVE_MS });
-      return errorToProblem(new TemporarilyUnavailableError('the request took too long to complete; retry it with the same Idempotency-Key'), logger);
+      return errorToProblem(new TemporarilyUnavailableError('the request took too long to complete; retry it (with the same Idempotency-Key, if it had one)'), logger);
     },
   })
     .use(injectLambdaContext(logger, { resetKeys: true }))

@@ -96,7 +96,7 @@ describe('POST /v1/applications', () => {
     const first = await createSubmit(deps)(event(), { ...lambdaContext, getRemainingTimeInMillis: () => 600 });
     expect(first.statusCode).toBe(503);
     expect(first.headers).toMatchObject({ 'content-type': 'application/problem+json', 'retry-after': '1' });
-    expect(parse(first).detail).toMatch(/retry it with the same Idempotency-Key/);
+    expect(parse(first).detail).toMatch(/retry it \(with the same Idempotency-Key/);
 
     unstall();
     await writeDone;
