@@ -42,6 +42,19 @@ export interface Principal {
 
 const MAX_BODY_BYTES = 64 * 1024;
 
+/**
+ * The deepest nesting of objects and arrays a JSON body may have. The deepest legitimate body (a policy's review tiers
+ * by customer type) nests 7 levels; anything past this is refused before it is parsed, hashed or validated, all of
+ * which walk the value and would otherwise be open to a body nested thousands of levels deep.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Time kept back before the Lambda timeout to answer 503 (with Retry-After) instead of letting the invocation die,
+ * which API Gateway reports as a bare 500. Enough to build the response, log and publish metrics.
+ */
+export const TIMEOUT_RESPONSE_RESERVE_MS = 500;
+
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
   return {
     statusCode,
@@ -104,7 +117,15 @@ export function httpHandler(
   const publish = () => {
     if (metrics) publishMetrics(metrics, logger);
   };
-  const wrapped = middy<HttpEvent, HttpResult>()
+  const wrapped = middy<HttpEvent, HttpResult>({
+    timeoutEarlyInMillis: TIMEOUT_RESPONSE_RESERVE_MS,
+    // The handler may still be waiting on a write that completes later; the retry with the same Idempotency-Key
+    // then replays the stored result (or, before it completes, is answered as a new request would be).
+    timeoutEarlyResponse: () => {
+      logger.error('request timed out', { remainingMs: TIMEOUT_RESPONSE_RESERVE_MS });
+      return errorToProblem(new TemporarilyUnavailableError('the request took too long to complete; retry it (with the same Idempotency-Key, if it had one)'), logger);
+    },
+  })
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use({ after: publish, onError: publish })
     .handler(async (event, context) => {
@@ -145,11 +166,18 @@ export function principalOf(event: HttpEvent): Principal {
   return { subject, roles: [...roles] };
 }
 
-/** API Gateway passes a list claim as "[a b]" (HTTP API) or as an array; accept both. */
-function parseGroups(value: unknown): string[] {
-  if (Array.isArray(value)) return value.map(String);
-  if (typeof value !== 'string' || value.trim() === '') return [];
-  return value.replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean);
+/**
+ * The group names of the `cognito:groups` claim, each whole. The HTTP API JWT authorizer passes a list claim as one
+ * string, its items space-separated in brackets ("[reviewer ops]"); an already decoded claim is a JSON array. Cognito
+ * group names cannot hold whitespace but can hold commas, brackets and quotes, so only whitespace separates names and a
+ * name is never split further. Anything else (a bare string, an array with non-strings) is not a list: no group.
+ */
+export function parseGroups(value: unknown): string[] {
+  if (Array.isArray(value)) return value.every((group) => typeof group === 'string') ? value : [];
+  if (typeof value !== 'string') return [];
+  const match = /^\[(.*)\]$/s.exec(value);
+  if (!match) return [];
+  return match[1]!.split(/\s+/).filter(Boolean);
 }
 
 export function isStaff(principal: Principal): boolean {
@@ -179,12 +207,40 @@ export function readJson(event: HttpEvent): unknown {
     throw new BadRequestError(`the body must be at most ${MAX_BODY_BYTES} bytes`, [{ path: 'body', message: 'too large' }]);
   }
   if (text.trim() === '') throw new BadRequestError('the body is empty; a JSON object is required', [{ path: 'body', message: 'is required' }]);
+  if (jsonNestingExceeds(text, MAX_JSON_DEPTH)) {
+    throw new BadRequestError(`the body nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep`, [
+      { path: 'body', message: `must not nest more than ${MAX_JSON_DEPTH} levels deep` },
+    ]);
+  }
   try {
     return JSON.parse(text);
   } catch (error) {
     const message = error instanceof Error ? error.message : 'invalid JSON';
     throw new BadRequestError(`the body is not valid JSON: ${message}`, [{ path: 'body', message: 'must be valid JSON' }]);
   }
+}
+
+/**
+ * Whether JSON text opens more than `max` objects or arrays inside one another: one pass over the text, brackets
+ * inside strings ignored. Run before JSON.parse, so nothing recursive ever sees a deep body. Not a syntax check.
+ */
+export function jsonNestingExceeds(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c /* backslash: skip the escaped character */) i++;
+      else if (c === 0x22 /* " */) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      depth--;
+    }
+  }
+  return false;
 }
 
 /** Parses and validates a JSON body; every problem is reported at once with its path. */

@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import { decimalProblem, fromMinor, toMinor } from '../kernel/money';
+import { boundedDecimal } from '../kernel/number-schemas';
 import { cnBirthDate, cnNationalIdProblem } from '../kernel/national-id';
 import { CUSTOMER_TYPES, DOCUMENT_KINDS, INTEREST_METHODS, type Product } from './products';
 import type { FieldProblem } from '../kernel/errors';
@@ -110,7 +111,7 @@ export const applicationSubmissionSchema = z.strictObject({
   employment: z.strictObject({
     status: z.enum(['employed', 'self_employed', 'unemployed', 'retired', 'student']),
     occupation: z.enum(['none', 'unskilled', 'skilled', 'management']),
-    yearsInCurrentJob: z.number().min(0, 'must be at least 0').max(70, 'must be at most 70'),
+    yearsInCurrentJob: boundedDecimal({ min: 0, max: 70, decimals: 2 }),
     monthlyIncome: moneySchema,
   }),
   finances: z.strictObject({
@@ -156,7 +157,12 @@ export type DocumentUploadRequest = z.infer<typeof documentUploadRequestSchema>;
 export function toFieldProblems(error: z.ZodError): FieldProblem[] {
   return error.issues.flatMap((issue) => {
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: 'is not a known field' }));
+      // A key "" has no path of its own: the problem is named by the object that holds it.
+      return issue.keys.map((key) =>
+        key === ''
+          ? { path: formatPath(issue.path) || 'body', message: 'has a field with an empty name, which is not a known field' }
+          : { path: formatPath([...issue.path, key]), message: 'is not a known field' },
+      );
     }
     return [{ path: formatPath(issue.path) || 'body', message: issue.message }];
   });

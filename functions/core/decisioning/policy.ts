@@ -9,6 +9,7 @@
 
 import { z } from 'zod';
 import { moneySchema } from '../applications/application-schema';
+import { boundedDecimal } from '../kernel/number-schemas';
 import type { Band } from '../assessment/assessment';
 import type { DecisionOutcome, DecisionReason } from './decision';
 import type { FieldProblem } from '../kernel/errors';
@@ -69,13 +70,13 @@ export const knockOutSchema = z.discriminatedUnion(
     z.strictObject({
       id: z.literal('KO_AGE_AT_MATURITY'),
       ...knockOutCommon,
-      maxAgeAtMaturity: z.number().min(18, 'must be at least 18').max(120, 'must be at most 120'),
+      maxAgeAtMaturity: boundedDecimal({ min: 18, max: 120, decimals: 2 }),
     }),
     z.strictObject({
       id: z.literal('KO_DEBT_TO_INCOME'),
       ...knockOutCommon,
       /** Monthly debt payments including this loan's installment ÷ monthly income; no income counts as above it. */
-      maxDebtToIncome: z.number().gt(0, 'must be above 0').max(5, 'must be at most 5'),
+      maxDebtToIncome: boundedDecimal({ min: 0, minExclusive: true, max: 5, decimals: 4 }),
     }),
     z.strictObject({ id: z.literal('KO_CURRENT_DEFAULT'), ...knockOutCommon }),
     z.strictObject({ id: z.literal('KO_FRAUD_FLAG'), ...knockOutCommon }),
@@ -89,6 +90,8 @@ export const knockOutSchema = z.discriminatedUnion(
  * body gets every problem at once rather than one layer at a time.
  */
 const whenPresent = { when: (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null };
+/** The same for a list's refinements: a body may send an object (or anything) where the list belongs. */
+const whenList = { when: (payload: { value: unknown }) => Array.isArray(payload.value) };
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 const field = (value: unknown, key: string): unknown => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined);
 
@@ -103,7 +106,7 @@ const knockOutsSchema = z.array(knockOutSchema).superRefine((rules: unknown[], c
   for (const id of KNOCK_OUT_IDS) {
     if (!seen.has(id)) ctx.addIssue({ code: 'custom', message: `must include ${id} (set "enabled": false to turn it off)` });
   }
-}, whenPresent);
+}, whenList);
 
 const bandsSchema = z
   .array(z.strictObject({ band: bandSchema, minScore: wholeNumber(SCORE_MIN, SCORE_MAX) }))
@@ -137,13 +140,13 @@ const bandsSchema = z
         message: `must be ${SCORE_MIN}: the lowest band must start at the bottom of the score range (${SCORE_MIN}–${SCORE_MAX}) so every score has a band`,
       });
     }
-  }, whenPresent);
+  }, whenList);
 
 const distinctBands = z.array(bandSchema).superRefine((bands: unknown[], ctx) => {
   bands.forEach((band, index) => {
     if (typeof band === 'string' && bands.indexOf(band) !== index) ctx.addIssue({ code: 'custom', path: [index], message: `lists band ${band} a second time` });
   });
-}, whenPresent);
+}, whenList);
 
 export const autoApproveRuleSchema = z.strictObject({
   id: ruleId,
@@ -198,7 +201,7 @@ const reviewTiersSchema = z
       }
       previous = { index, minor };
     });
-  }, whenPresent);
+  }, whenList);
 
 const reviewRoutingSchema = z
   .strictObject({

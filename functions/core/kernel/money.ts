@@ -1,5 +1,6 @@
 // Money as integer minor units. A decimal string in the API ("12000.00") becomes 1200000 minor units of CNY.
-// Amounts stay below Number.MAX_SAFE_INTEGER (9e15 minor units), far above any microloan.
+// Amounts have at most MAX_MINOR_DIGITS digits of minor units, below Number.MAX_SAFE_INTEGER (9e15), far above any
+// microloan: every amount is an exact integer, in JavaScript and in DynamoDB.
 
 import { ValidationError } from './errors';
 
@@ -25,12 +26,17 @@ export function minorUnitDigits(currency: string): number {
 
 const DECIMAL = /^(0|[1-9]\d{0,14})(?:\.(\d+))?$/;
 
+/** An amount is below 10^15 minor units (10^13 CNY): safe integers, whatever the currency's minor-unit digits. */
+const MAX_MINOR_DIGITS = 15;
+
 /** Why a decimal string is not an amount of this currency, or undefined when it is one. */
 export function decimalProblem(amount: string, currency: string): string | undefined {
   const match = DECIMAL.exec(amount);
   if (!match) return 'must be a non-negative decimal string such as "12000.00"';
   const digits = minorUnitDigits(currency);
   if ((match[2]?.length ?? 0) > digits) return `must have at most ${digits} decimal places for ${currency}`;
+  const wholeDigits = MAX_MINOR_DIGITS - digits;
+  if (match[1]!.length > wholeDigits) return `must be less than 1${'0'.repeat(wholeDigits)} ${currency}`;
   return undefined;
 }
 

@@ -40,6 +40,11 @@ describe('application submission schema', () => {
     expect(productProblems(withValue(validApplication(), 'loan.amount.amount', '200000.01'), personal)[0]?.message).toMatch('1000.00–200000.00 CNY');
   });
 
+  it('names an unknown field with an empty name by the object that holds it', () => {
+    const result = applicationSubmissionSchema.safeParse({ ...withValue(validApplication(), 'household.', 1), '': null });
+    expect(toFieldProblems(result.error!).filter((p) => p.message.includes('empty name')).map((p) => p.path).sort()).toEqual(['body', 'household']);
+  });
+
   it('refuses an unknown or inactive product', () => {
     expect(productProblems(validApplication(), undefined)).toEqual([{ path: 'productId', message: 'no active product personal-consumer' }]);
     expect(productProblems(validApplication(), { ...personal, active: false })[0]?.path).toBe('productId');

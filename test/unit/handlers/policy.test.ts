@@ -110,6 +110,20 @@ describe('/v1/policy', () => {
   });
 });
 
+describe('PUT /v1/policy with the wrong shapes', () => {
+  it.each(['knockOuts', 'bands', 'declineBands', 'reviewRouting.tiers', 'reviewRouting.extraLevelForBands'])('refuses an object where the list %s belongs with 422 naming it, not a 500', async (path) => {
+    const deps = fakeDeps();
+    const draft = structuredClone(DEFAULT_POLICY_DRAFT) as Record<string, any>;
+    const [first, second] = path.split('.') as [string, string | undefined];
+    if (second) draft[first][second] = {};
+    else draft[first] = {};
+    const result = await put(deps, draft);
+    expect(result.statusCode).toBe(422);
+    expect(parse(result).errors.map((e: { path: string }) => e.path)).toContain(path);
+    expect([...deps.policies.versions.keys()]).toEqual([1]);
+  });
+});
+
 describe('seeding the default policy (CloudFormation custom resource)', () => {
   it('adds version 1 when it is missing and never touches published versions', async () => {
     const deps = fakeDeps();

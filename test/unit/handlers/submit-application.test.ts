@@ -79,6 +79,34 @@ describe('POST /v1/applications', () => {
     expect(deps.applications.applications.size).toBe(1);
   });
 
+  it('answers a write that outlives the function 503 with Retry-After; the retry with the same key replays the stored result', async () => {
+    const deps = fakeDeps();
+    const create = deps.applications.create.bind(deps.applications);
+    let writeDone!: Promise<void>;
+    let unstall!: () => void;
+    // The first write stalls (DynamoDB slow) past the function's time, then succeeds.
+    deps.applications.create = (input) => {
+      deps.applications.create = create;
+      writeDone = new Promise<void>((resolve) => (unstall = resolve)).then(() => create(input));
+      return writeDone;
+    };
+    const application = validApplication();
+    const headers = { 'content-type': 'application/json', 'Idempotency-Key': 'timeout-key-0001' };
+    const event = () => httpEvent({ method: 'POST', routePath: '/v1/applications', headers, sub: 'alice', body: application });
+    const first = await createSubmit(deps)(event(), { ...lambdaContext, getRemainingTimeInMillis: () => 600 });
+    expect(first.statusCode).toBe(503);
+    expect(first.headers).toMatchObject({ 'content-type': 'application/problem+json', 'retry-after': '1' });
+    expect(parse(first).detail).toMatch(/retry it \(with the same Idempotency-Key/);
+
+    unstall();
+    await writeDone;
+    const retry = await createSubmit(deps)(event(), lambdaContext);
+    expect(retry.statusCode).toBe(202);
+    expect(retry.headers?.['idempotent-replayed']).toBe('true');
+    expect(deps.applications.applications.size).toBe(1);
+    expect(parse(retry).applicationId).toBe([...deps.applications.applications.keys()][0]);
+  });
+
   it('requires an Idempotency-Key', async () => {
     const deps = fakeDeps();
     const result = await submit(deps, validApplication(), { key: null });
