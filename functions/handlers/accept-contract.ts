@@ -8,6 +8,7 @@ import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { header, httpHandler, json, parseBody, pathParam, principalOf, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
+import type { ContractAcceptedBody } from '../shared/response-schemas';
 
 export const definition = defineFunction({
   applications: production.applications,
@@ -33,7 +34,7 @@ export function createHandler(deps: Deps): HttpHandler {
       status: result.status,
       delivery: result.delivery,
     });
-    return json(200, { applicationId: result.applicationId, status: result.status, acceptance: result.acceptance }, result.replayed ? { 'idempotent-replayed': 'true' } : {});
+    return json(200, { applicationId: result.applicationId, status: result.status, acceptance: result.acceptance } satisfies ContractAcceptedBody, result.replayed ? { 'idempotent-replayed': 'true' } : {});
   });
 }
 

@@ -6,6 +6,7 @@ import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { httpHandler, json, pathParam, principalOf, requireRole, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
+import type { AuditTrailBody } from '../shared/response-schemas';
 
 export const definition = defineFunction({
   applications: production.applicationReader,
@@ -25,7 +26,7 @@ export function createHandler(deps: Deps): HttpHandler {
     const events = await deps.applications.listAudit(applicationId);
     const { seq, hash } = application.auditHead;
     const verified = verifyChain(events) && events.length >= seq && events[seq - 1]?.hash === hash;
-    return json(200, { applicationId, events, verified });
+    return json(200, { applicationId, events, verified } satisfies AuditTrailBody);
   });
 }
 

@@ -13,6 +13,7 @@ import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { httpHandler, isStaff, json, pathParam, principalOf, validate, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
+import type { RepaymentPageBody } from '../shared/response-schemas';
 
 export const definition = defineFunction({
   loans: production.loanReader,
@@ -41,7 +42,7 @@ export function createHandler(deps: Deps): HttpHandler {
       }
       case 'GET /v1/loans/{loanId}/repayments': {
         const repayments = await deps.loans.listRepayments(loanId);
-        return json(200, { items: repayments.map(toRepaymentView), nextCursor: null });
+        return json(200, { items: repayments.map(toRepaymentView), nextCursor: null } satisfies RepaymentPageBody);
       }
       default:
         return json(200, toLoanView(loan, today));

@@ -6,6 +6,7 @@ import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { httpHandler, json, parseBody, principalOf, requireRole, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
+import type { ProductPageBody } from '../shared/response-schemas';
 
 export const definition = defineFunction({
   products: production.products,
@@ -19,7 +20,7 @@ export function createHandler(deps: Deps): HttpHandler {
     const principal = principalOf(event);
     if (event.requestContext.http.method === 'GET') {
       const products = await deps.products.list();
-      return json(200, { items: products.map(toProductView).sort((a, b) => a.productId.localeCompare(b.productId)), nextCursor: null });
+      return json(200, { items: products.map(toProductView).sort((a, b) => a.productId.localeCompare(b.productId)), nextCursor: null } satisfies ProductPageBody);
     }
     requireRole(principal, 'admin');
     const product = productFromInput(parseBody(event, productSchema));

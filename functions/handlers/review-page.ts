@@ -15,6 +15,7 @@ import { BadRequestError, errorToProblem, header, httpHandler, json, pathParam, 
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 import { PAGE_HEADERS, pageLanguage, renderCasePage, renderClosedPage, renderConfirmationPage, renderMessagePage } from '../shared/review-pages';
+import type { ReviewDecidedBody } from '../shared/response-schemas';
 
 export const definition = defineFunction({
   clock: production.clock,
@@ -107,7 +108,7 @@ export function createHandler(deps: Deps): HttpHandler {
             comment: review.decision!.comment,
             decidedAt: review.decision!.decidedAt,
             delivery,
-          }),
+          } satisfies ReviewDecidedBody),
         );
       }
       return page(200, renderConfirmationPage(review, lang ?? (await reviewerLanguage(review.reviewerId)), delivery));

@@ -7,6 +7,7 @@ import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { httpHandler, json, parseBody, principalOf, requireRole, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
+import type { ReviewerPageBody } from '../shared/response-schemas';
 
 export const definition = defineFunction({
   reviewers: production.reviewers,
@@ -23,7 +24,7 @@ export function createHandler(deps: Deps): HttpHandler {
     requireRole(principalOf(event), 'admin');
     if (event.requestContext.http.method === 'GET') {
       const reviewers = await deps.reviewers.list();
-      return json(200, { items: reviewers.map(reviewerView), nextCursor: null });
+      return json(200, { items: reviewers.map(reviewerView), nextCursor: null } satisfies ReviewerPageBody);
     }
     const input = parseBody(event, newReviewerSchema);
     const { reviewer, created } = await addReviewer(deps, input);

@@ -7,6 +7,7 @@ import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { BadRequestError, header, httpHandler, isStaff, json, principalOf, readJson, validate, type HttpHandler } from '../shared/http';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
+import { IDEMPOTENCY_KEY_PATTERN } from '../shared/headers';
 
 export const definition = defineFunction({
   clock: production.clock,
@@ -22,14 +23,13 @@ export const definition = defineFunction({
 });
 
 type Deps = DepsOf<typeof definition>;
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
 
 export function createHandler(deps: Deps): HttpHandler {
   return httpHandler(deps.logger, async (event) => {
     const principal = principalOf(event);
     const caller = { subject: principal.subject, isStaff: isStaff(principal) };
     const key = header(event, 'idempotency-key');
-    if (!key || !IDEMPOTENCY_KEY.test(key)) {
+    if (!key || !IDEMPOTENCY_KEY_PATTERN.test(key)) {
       throw new BadRequestError('the Idempotency-Key header is required: 8–128 letters, digits or _ . : -', [
         { path: 'Idempotency-Key', message: key ? 'must be 8–128 letters, digits or _ . : -' : 'is required' },
       ]);

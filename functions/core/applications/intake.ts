@@ -322,7 +322,7 @@ export async function requestDocumentUpload(
     documentId,
     kind: request.kind,
     uploadUrl: target.uploadUrl,
-    uploadMethod: 'PUT',
+    uploadMethod: 'PUT' as const,
     uploadHeaders: { 'content-type': request.contentType, 'content-length': String(request.sizeBytes) },
     expiresAt: target.expiresAt,
   };

@@ -6,7 +6,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export const WEBHOOK_SIGNATURE_HEADER = 'X-Signature';
-const SIGNATURE = /^sha256=([0-9a-fA-F]{64})$/;
+export const WEBHOOK_SIGNATURE_PATTERN = /^sha256=([0-9a-fA-F]{64})$/;
 
 export function signWebhookBody(secret: string, body: string | Uint8Array): string {
   if (secret.length < 16) throw new Error('the repayment webhook secret must have at least 16 characters');
@@ -15,7 +15,7 @@ export function signWebhookBody(secret: string, body: string | Uint8Array): stri
 
 /** True when `signature` (the header's value) is the HMAC of exactly these body bytes under `secret`. */
 export function verifyWebhookSignature(secret: string, body: string | Uint8Array, signature: string | undefined): boolean {
-  const match = signature === undefined ? null : SIGNATURE.exec(signature.trim());
+  const match = signature === undefined ? null : WEBHOOK_SIGNATURE_PATTERN.exec(signature.trim());
   if (!match) return false;
   const given = Buffer.from(match[1]!, 'hex');
   const expected = createHmac('sha256', secret).update(body).digest();

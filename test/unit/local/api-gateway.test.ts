@@ -52,8 +52,8 @@ describe('route matching', () => {
 
   it('prefers a literal segment over a parameter', () => {
     const routes = [
-      { method: 'GET' as const, path: '/v1/things/{id}', handler: 'products' as const, auth: 'none' as const },
-      { method: 'GET' as const, path: '/v1/things/special', handler: 'openapi' as const, auth: 'none' as const },
+      { method: 'GET' as const, path: '/v1/things/{id}', handler: 'products' as const, auth: 'none' as const, operationId: 'getThing', summary: 'a thing' },
+      { method: 'GET' as const, path: '/v1/things/special', handler: 'openapi' as const, auth: 'none' as const, operationId: 'getSpecialThing', summary: 'the special thing' },
     ];
     expect(matchRoute(routes, 'GET', '/v1/things/special')?.route.handler).toBe('openapi');
     expect(matchRoute(routes, 'GET', '/v1/things/other')?.route.handler).toBe('products');
