@@ -145,6 +145,18 @@ export const applicationView = component(
     offer: offerView.optional(),
     acceptance: z.object({ contractId: z.string(), sha256, acceptedAt: instant, channel: z.enum(ACCEPTANCE_CHANNELS) }).optional(),
     loanId: z.string().optional(),
+    disbursement: z
+      .object({
+        disbursedAt: instant,
+        disbursementDate: day.describe('the payout day: interest runs from it, and the final schedule was recomputed on it'),
+        installments: z.number().int().min(1),
+        firstDueDate: day,
+        firstInstallment: moneyView,
+        lastDueDate: day,
+        links: z.object({ loan: z.string(), schedule: z.string() }),
+      })
+      .optional()
+      .describe('the payout and the final schedule in brief, once the loan is open'),
     timeline: z.array(z.object({ at: instant, status: applicationStatus, by: z.string() })),
   }),
 );

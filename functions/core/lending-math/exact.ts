@@ -45,10 +45,13 @@ export function divRound(num: bigint, den: bigint, mode: RoundingMode): bigint {
 /** A ratio rounded to an integer, as a JS number (callers keep results far below 2^53). */
 export const roundRatio = (r: Ratio, mode: RoundingMode): number => Number(divRound(r.num, r.den, mode));
 
-/** `value` rounded to the nearest multiple of `step` (a tie rounds up), as Fineract's Money.roundToMultiplesOf. */
-export function roundToMultiple(value: Ratio, step: number): number {
+/**
+ * `value` rounded to the nearest multiple of `step`, a tie by `mode` — as Fineract's Money.roundToMultiplesOf, which
+ * divides by the multiple with the tenant's rounding mode (HALF_EVEN: 312.50 → 312, not 313).
+ */
+export function roundToMultiple(value: Ratio, step: number, mode: RoundingMode): number {
   const s = BigInt(step);
-  return Number(divRound(value.num, value.den * s, 'half_up') * s);
+  return Number(divRound(value.num, value.den * s, mode) * s);
 }
 
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/;

@@ -25,6 +25,7 @@ import {
   ROUNDING_MODES,
   SCHEDULE_LIMITS,
   SCHEDULE_METHODS,
+  SCHEDULE_TYPES,
   scheduleDueDates,
   type Frequency,
   type ScheduleConventions,
@@ -46,6 +47,8 @@ export const quoteConventionsSchema = z.strictObject({
   /** An amount in the principal's currency, such as "1" or "0.50". */
   installmentMultipleOf: z.string({ error: 'must be a decimal string such as "1" or "0.50", not a number' }).optional(),
   rounding: z.enum(ROUNDING_MODES).optional(),
+  /** Fineract's loanScheduleType: cumulative (default) or progressive (schedule.ts rule 11). */
+  scheduleType: z.enum(SCHEDULE_TYPES).optional(),
 });
 
 export const quoteRequestSchema = z.strictObject({
@@ -207,6 +210,7 @@ export function quoteTerms(request: QuoteRequest, product?: Product): ScheduleTe
         ...(given.daysInMonth ? { daysInMonth: given.daysInMonth } : {}),
         ...(given.interestPeriod ? { interestPeriod: given.interestPeriod } : {}),
         ...(given.rounding ? { rounding: given.rounding } : {}),
+        ...(given.scheduleType ? { scheduleType: given.scheduleType } : {}),
         ...(given.installmentMultipleOf ? { installmentMultipleOfMinor: toMinor({ amount: given.installmentMultipleOf, currency }).minor } : {}),
       };
   return {

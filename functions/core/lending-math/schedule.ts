@@ -39,7 +39,7 @@
 //     setting only matters for daily frequencies.
 //  5. Declining balance, equal installments. The installment is the annuity (Excel PMT) of the principal over the
 //     installments that repay principal (n − graceOnPrincipalPeriods) at the regular periodic rate, computed exactly and
-//     rounded once — to a multiple of `installmentMultipleOfMinor` when set (nearest, a tie up, as Fineract's
+//     rounded once — to a multiple of `installmentMultipleOfMinor` when set (nearest, a tie by `rounding`, as Fineract's
 //     Money.roundToMultiplesOf), else to the minor unit. For the annuity Fineract takes the regular rate even for the
 //     'daily' interest period, a month being 30 days there (LoanApplicationTerms.pmtForInstallment). Each period's
 //     interest = round(balance × the period's rate); principal = installment − that interest (never below 0).
@@ -61,14 +61,30 @@
 //     n − g installments after the grace. The grace periods must leave at least the last installment.
 // 10. Fees (`feesMinor`) are charged with the first installment, as a Fineract charge due on the first due date. A fee
 //     the lender collects at disbursement is not part of the schedule: it goes into the APR cash flows (apr.ts).
+// 11. Schedule type. 'cumulative' (the default) is everything above: Fineract's cumulative generator. 'progressive' is
+//     Fineract's progressive schedule (loanScheduleType PROGRESSIVE, ProgressiveEMICalculator), for declining balance
+//     with equal installments, no grace and a regular first period:
+//     - each period k has its own rate r_k = annual rate × (days of a nominal period) / (days in year): a nominal period
+//       is `repaymentEvery` days (daily), 7 × repaymentEvery (weekly), 14 × repaymentEvery (biweekly) or
+//       repaymentEvery × the days of the month the period starts in (monthly; 30 with daysInMonth '30'); the days in
+//       year are 360/364/365, or with 'actual' the length of the year the period starts in, and a period that crosses
+//       into another year is split at 31 December, each part over its own year's length (actual/actual). Fineract
+//       multiplies that split sum by repaymentEvery as well, which is the same for repaymentEvery 1 and would charge
+//       double for longer periods; we do not. `interestPeriod` does not apply;
+//     - the EMI is the annuity over those rates, P × Π(1 + r_k) / Σ_j Π_{k>j}(1 + r_k), rounded to the minor unit and
+//       then to `installmentMultipleOfMinor`; each period's interest = round(balance × r_k), principal = EMI − interest,
+//       the last installment repays the balance;
+//     - EMI adjustment: when the last installment differs from the EMI by more than ⌊n/2⌋ minor units, the EMI
+//       + round(difference / n) (then to the multiple) is tried, and kept when its last installment differs less.
+//       Fineract: 100.00 at 9.4822 %, 3 fortnights, 364 days → 33.58 leaves a last one of 33.56; 33.57 leaves 33.58.
 //
 // LIMITS (so that no request can be slow): principal 1 … 10^12 minor units, 1 … 600 installments, a rate of 0 … 100
 // with at most 4 decimals, repaymentEvery 1 … 365, a first due date within 366 days of the disbursement, the last due
 // date within 50 years of it. `scheduleTermsProblems` reports every violation; `generateSchedule` refuses them.
 
 import { ValidationError, type FieldProblem } from '../kernel/errors';
-import { add, mul, parseDecimal, ratio, roundRatio, roundToMultiple, ROUNDING_MODES, type Ratio, type RoundingMode } from './exact';
-import { addDays, addMonths, dayOfMonth, daysBetween, isIsoDate, monthsBetween, withDayOfMonth } from './calendar-days';
+import { add, divRound, mul, parseDecimal, ratio, roundRatio, roundToMultiple, ROUNDING_MODES, type Ratio, type RoundingMode } from './exact';
+import { addDays, addMonths, dayOfMonth, daysBetween, daysInMonth, isIsoDate, monthsBetween, withDayOfMonth } from './calendar-days';
 import { INTEREST_METHODS, type InterestMethod } from '../applications/products';
 
 export { ROUNDING_MODES, type RoundingMode };
@@ -82,6 +98,9 @@ export const DAYS_IN_MONTH = ['actual', '30'] as const;
 export type DaysInMonth = (typeof DAYS_IN_MONTH)[number];
 export const INTEREST_PERIODS = ['repayment_period', 'daily'] as const;
 export type InterestPeriod = (typeof INTEREST_PERIODS)[number];
+/** Rule 11: Fineract's loanScheduleType. */
+export const SCHEDULE_TYPES = ['cumulative', 'progressive'] as const;
+export type ScheduleType = (typeof SCHEDULE_TYPES)[number];
 
 export interface ScheduleConventions {
   daysInYear: DaysInYear;
@@ -90,14 +109,16 @@ export interface ScheduleConventions {
   /** Installments (but the last) rounded to a multiple of this many minor units; unset: to the minor unit. */
   installmentMultipleOfMinor?: number;
   rounding: RoundingMode;
+  scheduleType: ScheduleType;
 }
 
-/** API.md defaults: actual/actual, interest per repayment period, the currency's minor unit, half-even. */
+/** API.md defaults: actual/actual, interest per repayment period, the currency's minor unit, half-even, cumulative. */
 export const DEFAULT_CONVENTIONS: Readonly<ScheduleConventions> = {
   daysInYear: 'actual',
   daysInMonth: 'actual',
   interestPeriod: 'repayment_period',
   rounding: 'half_even',
+  scheduleType: 'cumulative',
 };
 
 export interface ScheduleTerms {
@@ -205,6 +226,15 @@ export function scheduleTermsProblems(terms: ScheduleTerms): FieldProblem[] {
     problem('conventions.interestPeriod', `must be one of ${INTEREST_PERIODS.join(', ')}`);
   }
   if (c.rounding !== undefined && !(ROUNDING_MODES as readonly string[]).includes(c.rounding)) problem('conventions.rounding', `must be one of ${ROUNDING_MODES.join(', ')}`);
+  if (c.scheduleType !== undefined && !(SCHEDULE_TYPES as readonly string[]).includes(c.scheduleType)) {
+    problem('conventions.scheduleType', `must be one of ${SCHEDULE_TYPES.join(', ')}`);
+  } else if (c.scheduleType === 'progressive') {
+    const regularFirst = terms.firstDueDate === undefined || (disbursementValid && (FREQUENCIES as readonly string[]).includes(terms.frequency) && whole(terms.repaymentEvery ?? 1, 1, L.maxRepaymentEvery)
+      && terms.firstDueDate === shift(terms.disbursementDate, periodStep(terms.frequency, terms.repaymentEvery ?? 1), 1));
+    if (terms.method !== 'equal_installments' || (terms.graceOnPrincipalPeriods ?? 0) > 0 || (terms.graceOnInterestPeriods ?? 0) > 0 || !regularFirst) {
+      problem('conventions.scheduleType', 'progressive applies to the equal_installments method with no grace and a regular first period');
+    }
+  }
   if (c.installmentMultipleOfMinor !== undefined && !whole(c.installmentMultipleOfMinor, 1, L.maxPrincipalMinor)) {
     problem('conventions.installmentMultipleOfMinor', `must be a whole number of minor units from 1 to ${L.maxPrincipalMinor}`);
   }
@@ -291,6 +321,8 @@ interface Plan {
   fees: number;
   multiple: number | undefined;
   mode: RoundingMode;
+  /** Rule 11: each period's own rate, when the schedule is progressive. */
+  progressiveRates: Ratio[] | undefined;
 }
 
 function plan(terms: ScheduleTerms): Plan {
@@ -332,7 +364,68 @@ function plan(terms: ScheduleTerms): Plan {
     fees: terms.feesMinor ?? 0,
     multiple: conventions.installmentMultipleOfMinor,
     mode: conventions.rounding,
+    progressiveRates: conventions.scheduleType === 'progressive' ? progressiveRates(terms, conventions, dueDates, annual) : undefined,
   };
+}
+
+const yearOf = (date: string) => Number(date.slice(0, 4));
+const yearLength = (year: number) => (daysInMonth(year, 2) === 29 ? 366 : 365);
+
+/** Rule 11: the rate of each progressive period (ProgressiveEMICalculator's rate factor − 1). */
+function progressiveRates(terms: ScheduleTerms, conventions: ScheduleConventions, dueDates: string[], annual: Ratio): Ratio[] {
+  const every = terms.repaymentEvery ?? 1;
+  return dueDates.map((due, i) => {
+    const from = i === 0 ? terms.disbursementDate : dueDates[i - 1]!;
+    if (conventions.daysInYear === 'actual' && yearOf(due) > yearOf(from)) {
+      let fraction = ratio(0);
+      for (let year = yearOf(from), start = from; year <= yearOf(due); year += 1) {
+        const end = year === yearOf(due) ? due : `${year}-12-31`;
+        fraction = add(fraction, ratio(daysBetween(start, end), yearLength(year)));
+        start = end;
+      }
+      return mul(annual, fraction);
+    }
+    const perYear = conventions.daysInYear === 'actual' ? yearLength(yearOf(from)) : Number(conventions.daysInYear);
+    const monthDays = conventions.daysInMonth === '30' ? 30 : daysInMonth(yearOf(from), Number(from.slice(5, 7)));
+    const nominal = { daily: 1, weekly: 7, biweekly: 14, monthly: monthDays }[terms.frequency] * every;
+    return mul(annual, ratio(nominal, perYear));
+  });
+}
+
+/** Rule 11: the progressive installments for an EMI: interest on the balance at each period's rate, the last repays the rest. */
+function progressiveRows(p: Plan, emi: number): { principalMinor: number; interestMinor: number }[] {
+  let balance = p.principal;
+  return p.progressiveRates!.map((rate, i) => {
+    const interestMinor = roundRatio(mul(ratio(balance), rate), p.mode);
+    const principalMinor = i === p.n - 1 ? balance : clamp(emi - interestMinor, 0, balance);
+    balance -= principalMinor;
+    return { principalMinor, interestMinor };
+  });
+}
+
+/** Rule 11: the EMI over the periods' own rates, and Fineract's adjustment when the last installment is far from it. */
+function progressiveSchedule(p: Plan): { principalMinor: number; interestMinor: number }[] {
+  const factors = p.progressiveRates!.map((rate) => add(ratio(1), rate));
+  const product = factors.reduce(mul, ratio(1));
+  // Σ_j Π_{k>j} (1 + r_k), built from the last period backwards.
+  let tail = ratio(1);
+  let sum = ratio(1);
+  for (let k = factors.length - 1; k >= 1; k -= 1) {
+    tail = mul(tail, factors[k]!);
+    sum = add(sum, tail);
+  }
+  const exact = mul(mul(ratio(p.principal), product), { num: sum.den, den: sum.num });
+  const toMultiple = (minor: number) => (p.multiple !== undefined ? roundToMultiple(ratio(minor), p.multiple, p.mode) : minor);
+  const emi = toMultiple(roundRatio(exact, p.mode));
+  const rows = progressiveRows(p, emi);
+  const lastOf = (r: typeof rows) => r[r.length - 1]!.principalMinor + r[r.length - 1]!.interestMinor;
+  const difference = lastOf(rows) - emi;
+  const half = Math.floor(p.n / 2);
+  if (difference === 0 || half === 0 || Math.abs(difference) <= half) return rows;
+  const adjusted = toMultiple(emi + Number(divRound(BigInt(difference), BigInt(p.n), p.mode)));
+  if (adjusted === emi) return rows;
+  const adjustedRows = progressiveRows(p, adjusted);
+  return Math.abs(lastOf(adjustedRows) - adjusted) < Math.abs(difference) ? adjustedRows : rows;
 }
 
 /** The annuity payment of `principal` over `periods` at rate r (Excel PMT), exact. */
@@ -361,7 +454,9 @@ export function generateSchedule(terms: ScheduleTerms): Schedule {
     balance -= principalMinor;
   };
 
-  if (p.method === 'flat') {
+  if (p.progressiveRates) {
+    for (const row of progressiveSchedule(p)) take(row.principalMinor, row.interestMinor);
+  } else if (p.method === 'flat') {
     const totalInterest = round(p.flatInterest);
     const interestEach = round(ratio(totalInterest, p.n - p.graceInterest));
     const principalEach = round(ratio(p.principal, p.n - p.gracePrincipal));
@@ -374,14 +469,14 @@ export function generateSchedule(terms: ScheduleTerms): Schedule {
       if (k <= p.gracePrincipal) principal = 0;
       else if (k === p.n) principal = balance;
       else if (p.multiple !== undefined) {
-        principal = roundToMultiple(ratio(principalEach), p.multiple) + roundToMultiple(ratio(interest), p.multiple) - interest;
+        principal = roundToMultiple(ratio(principalEach), p.multiple, p.mode) + roundToMultiple(ratio(interest), p.multiple, p.mode) - interest;
       } else principal = principalEach;
       take(clamp(principal, 0, balance), interest);
     }
   } else {
     const repaying = p.n - p.gracePrincipal;
     const exact = annuity(p.principal, p.annuityRate, repaying);
-    const installment = p.multiple !== undefined ? roundToMultiple(exact, p.multiple) : round(exact);
+    const installment = p.multiple !== undefined ? roundToMultiple(exact, p.multiple, p.mode) : round(exact);
     const principalEach = round(ratio(p.principal, repaying));
     let deferred = 0;
     for (let k = 1; k <= p.n; k += 1) {

@@ -61,6 +61,26 @@ describe('POST /v1/quotes', () => {
     expect(quote.totals.principal).toBe('800000');
   });
 
+  it("takes Fineract's progressive schedule type, and refuses it where it does not apply", async () => {
+    const progressive = {
+      principal: { amount: '100.00', currency: 'EUR' },
+      annualRatePercent: '9.4822',
+      numberOfInstallments: 3,
+      frequency: 'biweekly',
+      method: 'equal_installments',
+      disbursementDate: '2024-01-01',
+      conventions: { daysInYear: '364', interestPeriod: 'daily', scheduleType: 'progressive' },
+    };
+    const quote = parse(await post(progressive));
+    expect(quote.installments.map((i: { total: string }) => i.total)).toEqual(['33.57', '33.57', '33.58']);
+    expect(quote.installments[0]).toMatchObject({ principal: '33.21', interest: '0.36' });
+
+    const refused = await post({ ...progressive, method: 'flat', graceOnPrincipalPeriods: 1 });
+    expect(refused.statusCode).toBe(422);
+    expect(paths(refused)).toContain('conventions.scheduleType');
+    expect(paths(await post({ ...progressive, conventions: { scheduleType: 'declining' } }))).toEqual(['conventions.scheduleType']);
+  });
+
   it('takes method and frequency from the product when productId is given', async () => {
     const { method: _m, frequency: _f, ...terms } = personal;
     const result = await post({ ...terms, productId: 'agricultural', graceOnPrincipalPeriods: 3 });

@@ -145,6 +145,100 @@ describe('schedule: Apache Fineract published schedules', () => {
   });
 });
 
+// Two more published Fineract figures (issue 11 items 6 and 7), outside the RS feature's 5,000 EUR scenario:
+// - flat with installments in multiples of 1: 1,250.00 at 15 % over 4 months from 1 September 2023 gives 328.00
+//   (312.38 principal + 15.62 interest) three times, then the rest — 312.50 rounds to the multiple 312 under HALF_EVEN
+//   (Money.roundToMultiplesOf divides with the tenant's rounding mode), so 312 + 16 − 15.62 = 312.38;
+// - the progressive schedule (Fineract's loanScheduleType PROGRESSIVE, ProgressiveEMICalculator): 100.00 at 9.4822 %,
+//   3 installments every 2 weeks from 1 January 2024, 364 days a year: EMI 33.57 (first 33.21 + 0.36). The annuity is
+//   33.5764… → 33.58, which leaves a last installment of 33.56; the difference (2 minor units) exceeds ⌊3/2⌋, so the EMI
+//   is tried at 33.58 + round(−0.02 / 3) = 33.57, whose last installment (33.58) differs by less, and is kept.
+describe('schedule: Apache Fineract, flat multiples and the progressive EMI adjustment', () => {
+  const flatTerms: ScheduleTerms = {
+    principalMinor: 125_000,
+    currency: 'EUR',
+    annualRatePercent: '15',
+    numberOfInstallments: 4,
+    frequency: 'monthly',
+    method: 'flat',
+    disbursementDate: '2023-09-01',
+    conventions: { daysInYear: 'actual', daysInMonth: 'actual', interestPeriod: 'repayment_period', installmentMultipleOfMinor: 100, rounding: 'half_even' },
+  };
+
+  it('flat, installments in multiples of 1: the multiple follows the configured rounding (HALF_EVEN: 328.00, not 329.00)', () => {
+    // Interest 1250 × 15 % / 12 × 4 = 62.50, 15.625 → 15.62 each; the last takes 62.50 − 3 × 15.62 = 15.64 and the
+    // remaining principal 1250 − 3 × 312.38 = 312.86.
+    const schedule = generateSchedule(flatTerms);
+    expectRows(
+      schedule,
+      [
+        ['2023-10-01', '312.38', '15.62', '937.62'],
+        ['2023-11-01', '312.38', '15.62', '625.24'],
+        ['2023-12-01', '312.38', '15.62', '312.86'],
+        ['2024-01-01', '312.86', '15.64', '0'],
+      ],
+      ['1250', '62.5', '1312.5'],
+    );
+    expect(schedule.installments.slice(0, 3).map((i) => i.totalMinor)).toEqual([32_800, 32_800, 32_800]);
+  });
+
+  it('flat, installments in multiples of 1 with half_up: 312.50 goes up to 313 and 15.625 to 15.63, so the installment is 329.00', () => {
+    const schedule = generateSchedule({ ...flatTerms, conventions: { ...flatTerms.conventions, rounding: 'half_up' } });
+    expect(schedule.installments[0]).toMatchObject({ principalMinor: 31_337, interestMinor: 1_563, totalMinor: 32_900 });
+  });
+
+  const progressiveTerms: ScheduleTerms = {
+    principalMinor: 10_000,
+    currency: 'EUR',
+    annualRatePercent: '9.4822',
+    numberOfInstallments: 3,
+    frequency: 'biweekly',
+    method: 'equal_installments',
+    disbursementDate: '2024-01-01',
+    conventions: { daysInYear: '364', daysInMonth: 'actual', interestPeriod: 'daily', rounding: 'half_even', scheduleType: 'progressive' },
+  };
+
+  it('progressive: the EMI is adjusted by the last installment\'s difference ÷ n when that brings the last one closer (33.57)', () => {
+    const schedule = generateSchedule(progressiveTerms);
+    expectRows(
+      schedule,
+      [
+        ['2024-01-15', '33.21', '0.36', '66.79'],
+        ['2024-01-29', '33.33', '0.24', '33.46'],
+        ['2024-02-12', '33.46', '0.12', '0'],
+      ],
+      ['100', '0.72', '100.72'],
+    );
+    expect(schedule.installments.map((i) => i.totalMinor)).toEqual([3_357, 3_357, 3_358]);
+  });
+
+  it('cumulative (the default) keeps the plain annuity for the same terms (33.58, last 33.56)', () => {
+    const schedule = generateSchedule({ ...progressiveTerms, conventions: { ...progressiveTerms.conventions, scheduleType: 'cumulative' } });
+    expect(schedule.installments.map((i) => i.totalMinor)).toEqual([3_358, 3_358, 3_356]);
+  });
+
+  it('progressive: an adjusted EMI that rounds back to the same multiple changes nothing (RS02 at 30/360 = 1 % a month)', () => {
+    // PMT(1 %, 18, 5000) = 304.91 → 305 (multiples of 1), last 303.22: 178 minor units off, more than ⌊18/2⌋; the
+    // adjusted EMI 305 + round(−1.78 / 18) = 304.90 goes back to 305 at the multiple, so RS02's schedule stands.
+    const cumulative = generateSchedule(fineract);
+    const progressive = generateSchedule({ ...fineract, conventions: { ...fineract.conventions, daysInMonth: '30', daysInYear: '360', scheduleType: 'progressive' } });
+    expect(progressive.installments.map((i) => [i.principalMinor, i.interestMinor])).toEqual(cumulative.installments.map((i) => [i.principalMinor, i.interestMinor]));
+  });
+
+  it('progressive: a month accrues its own days over the year (actual), not r / 12', () => {
+    // 5000 × 12 % × 30 / 365 (November 2022) = 49.32 in the first month, 31 / 365 (December) = 48.35 on 4744.32.
+    const progressive = generateSchedule({ ...fineract, conventions: { ...fineract.conventions, scheduleType: 'progressive' } });
+    expect(progressive.installments.slice(0, 2).map((i) => [i.principalMinor, i.interestMinor])).toEqual([[25_568, 4_932], [25_665, 4_835]]);
+  });
+
+  it('progressive applies to declining balance with equal installments and no grace; other terms are refused, naming the field', () => {
+    const progressive = { ...progressiveTerms.conventions, scheduleType: 'progressive' as const };
+    expect(scheduleTermsProblems({ ...progressiveTerms, method: 'flat', conventions: progressive }).map((p) => p.path)).toEqual(['conventions.scheduleType']);
+    expect(scheduleTermsProblems({ ...progressiveTerms, graceOnPrincipalPeriods: 1, conventions: progressive }).map((p) => p.path)).toEqual(['conventions.scheduleType']);
+    expect(scheduleTermsProblems({ ...progressiveTerms, conventions: { ...progressive, scheduleType: 'x' as never } }).map((p) => p.path)).toEqual(['conventions.scheduleType']);
+  });
+});
+
 describe('schedule: due dates', () => {
   // Computed by hand (no published Fineract schedule with a month-end disbursement and interest was found to cite): the
   // rule is java.time's plusMonths from the anchor, as Fineract's DefaultScheduledDateGenerator with

@@ -32,6 +32,7 @@ import { createHandler as resume } from '../../../functions/handlers/pipeline-re
 import { createHandler as score } from '../../../functions/handlers/pipeline-score';
 import { createHandler as decide } from '../../../functions/handlers/pipeline-decide';
 import { createHandler as prepareContract } from '../../../functions/handlers/pipeline-prepare-contract';
+import { createHandler as disburse } from '../../../functions/handlers/pipeline-disburse';
 import { DEFAULT_POLICY_DRAFT } from '../../../functions/core/decisioning/policy';
 import { openLoan } from '../../../functions/core/servicing/loan-service';
 import { fakeDeps } from '../../support/fakes';
@@ -204,6 +205,8 @@ describe('every route, called for real on the fakes', () => {
     const view = await call('GET /v1/applications/{applicationId}', path);
     expect(view.body.offer.contract).toBeDefined();
     await call('POST /v1/applications/{applicationId}/contract/accept', { ...path, headers: { 'x-channel': 'app' }, body: { contractSha256: view.body.offer.contract.sha256 } });
+    await disburse(deps)({ applicationId });
+    expect((await call('GET /v1/applications/{applicationId}', path)).body.disbursement).toBeDefined();
     await call('GET /v1/applications', { query: { limit: '5' } });
     await call('GET /v1/applications/{applicationId}/audit', { ...path, roles: ['ops'] });
 

@@ -218,7 +218,8 @@ describe('HTTP SMS provider adapter', () => {
   });
 
   it('opens the circuit after consecutive failures, fails fast, and closes after a good probe', async () => {
-    const adapter = provider({ maxAttempts: 1, circuit: { consecutiveFailures: 3, halfOpenAfterMs: 150 } });
+    // The breaker keeps real time: a wide half-open delay keeps the fail-fast call inside it on a busy machine.
+    const adapter = provider({ maxAttempts: 1, circuit: { consecutiveFailures: 3, halfOpenAfterMs: 2_000 } });
     fake.script({ status: 500 }, { status: 500 }, { status: 500 });
     for (let i = 0; i < 3; i += 1) await failure(adapter.publish(sms()));
     expect(adapter.circuitState).toBe('open');
@@ -227,7 +228,7 @@ describe('HTTP SMS provider adapter', () => {
     expect(fast).toMatchObject({ name: 'SmsProviderUnavailableError', reason: 'circuit_open', attempts: 0 });
     expect(fake.requests).toHaveLength(3);
 
-    await sleep(200);
+    await sleep(2_100);
     await adapter.publish(sms()); // the half-open probe; the gateway accepts
     expect(adapter.circuitState).toBe('closed');
     expect(events).toEqual(expect.arrayContaining([{ type: 'circuit_open' }, { type: 'circuit_half_open' }, { type: 'circuit_closed' }]));
