@@ -342,6 +342,7 @@ describe('pipeline', () => {
             'pipeline-conclude': 'arn:aws-cn:lambda:cn-north-1:111122223333:function:conclude',
             'pipeline-prepare-contract': 'arn:aws-cn:lambda:cn-north-1:111122223333:function:contract',
             'pipeline-disburse': 'arn:aws-cn:lambda:cn-north-1:111122223333:function:disburse',
+            'pipeline-documents': 'arn:aws-cn:lambda:cn-north-1:111122223333:function:documents',
             'pipeline-record-failure': 'arn:aws-cn:lambda:cn-north-1:111122223333:function:fail',
           },
         }),
