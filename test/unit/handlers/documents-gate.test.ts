@@ -10,6 +10,7 @@ import { createHandler as createDecide } from '../../../functions/handlers/pipel
 import { createHandler as createConclude } from '../../../functions/handlers/pipeline-conclude';
 import { createHandler as createPrepare } from '../../../functions/handlers/pipeline-prepare-contract';
 import { createHandler as createAccept } from '../../../functions/handlers/accept-contract';
+import { createHandler as createRequestReview } from '../../../functions/handlers/pipeline-request-review';
 import { createHandler as createDocuments } from '../../../functions/handlers/pipeline-documents';
 import { createHandler as createUploadRequest } from '../../../functions/handlers/request-document-upload';
 import { createHandler as createUploaded } from '../../../functions/handlers/document-uploaded';
@@ -143,6 +144,17 @@ describe('documents required before review (the default)', () => {
     expect(resumed.documents.missing).toEqual([]);
     const actions = deps.applications.audit.get(applicationId)!.map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['documents.awaited', 'documents.completed']));
+  });
+
+  it('e-mails the reviewer, assigned once the documents are in, that the checklist is complete', async () => {
+    const deps = fakeDeps();
+    deps.reviewers.add({ reviewerId: 'R1', level: 1, name: 'Ada', email: 'ada@lender.test', language: 'en' });
+    const applicationId = await routedToReview(deps);
+    await createDocuments(deps)({ step: 'await', gate: 'review', applicationId, taskToken: newToken() });
+    await upload(deps, applicationId);
+    await createRequestReview(deps)({ applicationId, level: 1, taskToken: newToken() });
+    const email = deps.notifier.sent.find((n) => n.topic === 'review' && n.to === 'ada@lender.test')!;
+    expect(email.body).toContain('Documents: the checklist is complete (proof of income).');
   });
 
   it('answers at once when the documents are in already, and does not hold an automatic approval at all', async () => {
