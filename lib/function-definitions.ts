@@ -11,6 +11,7 @@ import { definition as openapi } from '../functions/handlers/openapi';
 import { definition as overdueScan } from '../functions/handlers/overdue-scan';
 import { definition as pipelineConclude } from '../functions/handlers/pipeline-conclude';
 import { definition as pipelineDecide } from '../functions/handlers/pipeline-decide';
+import { definition as pipelineDocuments } from '../functions/handlers/pipeline-documents';
 import { definition as pipelineDisburse } from '../functions/handlers/pipeline-disburse';
 import { definition as pipelineResume } from '../functions/handlers/pipeline-resume';
 import { definition as pipelinePrepareContract } from '../functions/handlers/pipeline-prepare-contract';
@@ -43,6 +44,7 @@ export const FUNCTION_DEFINITIONS: { readonly [H in HandlerName]: FunctionDefini
   'pipeline-conclude': pipelineConclude,
   'pipeline-decide': pipelineDecide,
   'pipeline-disburse': pipelineDisburse,
+  'pipeline-documents': pipelineDocuments,
   'pipeline-resume': pipelineResume,
   'pipeline-prepare-contract': pipelinePrepareContract,
   'pipeline-record-failure': pipelineRecordFailure,

@@ -11,6 +11,7 @@ export const PIPELINE_TASK_PLACEHOLDERS = {
   RequestReviewFunctionArn: 'pipeline-request-review',
   ConcludeFunctionArn: 'pipeline-conclude',
   PrepareContractFunctionArn: 'pipeline-prepare-contract',
+  DocumentsFunctionArn: 'pipeline-documents',
   DisburseFunctionArn: 'pipeline-disburse',
   RecordFailureFunctionArn: 'pipeline-record-failure',
 } as const;

@@ -40,6 +40,7 @@ export class Pipeline extends Construct {
   public readonly requestReviewFunction: HouseFunction;
   public readonly concludeFunction: HouseFunction;
   public readonly prepareContractFunction: HouseFunction;
+  public readonly documentsFunction: HouseFunction;
   public readonly disburseFunction: HouseFunction;
   public readonly recordFailureFunction: HouseFunction;
   /** The state machine's name, fixed so that grants can name it without a reference (see grantTaskResponse). */
@@ -57,6 +58,7 @@ export class Pipeline extends Construct {
     this.concludeFunction = task('ConcludeFunction', 'pipeline-conclude', 'pipeline tasks after review: conclude or request information');
     this.requestReviewFunction = task('RequestReviewFunction', 'pipeline-request-review', 'pipeline task with a token: assign the reviewer, store the token, e-mail the signed link');
     this.prepareContractFunction = task('PrepareContractFunction', 'pipeline-prepare-contract', 'pipeline task with a token: contract generated, stored and sent; waits for acceptance');
+    this.documentsFunction = task('DocumentsFunction', 'pipeline-documents', 'pipeline task with a token: the document checklist gate waits until the required documents are in');
     // A transfer may take the bank's timeout three times over, plus backoff.
     this.disburseFunction = task('DisburseFunction', 'pipeline-disburse', 'pipeline task: pays out through core banking once, opens the loan', Duration.seconds(30));
     this.recordFailureFunction = task('RecordFailureFunction', 'pipeline-record-failure', 'pipeline catch: the application becomes FAILED and operations are alerted');
@@ -82,6 +84,7 @@ export class Pipeline extends Construct {
           'pipeline-request-review': this.requestReviewFunction.functionArn,
           'pipeline-conclude': this.concludeFunction.functionArn,
           'pipeline-prepare-contract': this.prepareContractFunction.functionArn,
+          'pipeline-documents': this.documentsFunction.functionArn,
           'pipeline-disburse': this.disburseFunction.functionArn,
           'pipeline-record-failure': this.recordFailureFunction.functionArn,
         },
@@ -101,6 +104,7 @@ export class Pipeline extends Construct {
           this.requestReviewFunction.functionArn,
           this.concludeFunction.functionArn,
           this.prepareContractFunction.functionArn,
+          this.documentsFunction.functionArn,
           this.disburseFunction.functionArn,
           this.recordFailureFunction.functionArn,
         ],

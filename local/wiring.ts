@@ -42,6 +42,7 @@ import * as pipelineDecide from '../functions/handlers/pipeline-decide';
 import * as pipelineConclude from '../functions/handlers/pipeline-conclude';
 import * as pipelinePrepareContract from '../functions/handlers/pipeline-prepare-contract';
 import * as pipelineDisburse from '../functions/handlers/pipeline-disburse';
+import * as pipelineDocuments from '../functions/handlers/pipeline-documents';
 import * as applicationAudit from '../functions/handlers/application-audit';
 import { createSandboxBureau } from '../functions/adapters/bureau/sandbox-bureau';
 import { createShippedScorer } from '../functions/adapters/scorecard/shipped-scorer';
@@ -171,6 +172,7 @@ export function createTaskHandlers(deps: AppDeps): Record<PipelineTaskHandler, T
   const conclude = pipelineConclude.createHandler(own(deps));
   const prepareContract = pipelinePrepareContract.createHandler(own(deps));
   const disburse = pipelineDisburse.createHandler(own(deps));
+  const documents = pipelineDocuments.createHandler(own(deps));
   const recordFailure = pipelineRecordFailure.createHandler(own(deps));
   const requestReview = pipelineRequestReview.createHandler(own(deps));
   return {
@@ -181,6 +183,7 @@ export function createTaskHandlers(deps: AppDeps): Record<PipelineTaskHandler, T
     'pipeline-conclude': (payload) => conclude(payload as pipelineConclude.ConcludePayload),
     'pipeline-prepare-contract': (payload) => prepareContract(payload as pipelinePrepareContract.PrepareContractPayload),
     'pipeline-disburse': (payload) => disburse(payload as pipelineDisburse.DisbursePayload),
+    'pipeline-documents': (payload) => documents(payload as pipelineDocuments.DocumentsPayload),
     'pipeline-record-failure': (payload) => recordFailure(payload as pipelineRecordFailure.FailurePayload),
   };
 }

@@ -197,6 +197,13 @@ export async function runRestartDrill(options: DrillOptions): Promise<DrillRepor
         if (app.kind === 'withdraw' && !withdrawn.has(app.id) && ['SUBMITTED', 'ASSESSING', 'APPROVED', 'PENDING_REVIEW'].includes(view.status)) {
           await request('POST', `/v1/applications/${app.id}/withdraw`, { token: app.token });
           withdrawn.add(app.id);
+        } else if (view.awaiting === 'documents' && view.documents?.missing?.length > 0) {
+          // Routed to review: the applicant uploads the product's checklist (proof_of_income) through a signed URL.
+          for (const kind of view.documents.missing as string[]) {
+            const file = Buffer.from(`%PDF-1.4\n% ${kind}\n`);
+            const asked = await request('POST', `/v1/applications/${app.id}/documents`, { token: app.token, body: { kind, contentType: 'application/pdf', sizeBytes: file.length } });
+            if (asked.status === 201) await fetch(asked.json.uploadUrl, { method: 'PUT', headers: { 'content-type': 'application/pdf' }, body: file }).catch(() => undefined);
+          }
         } else if (view.status === 'APPROVED' && view.offer?.contract && app.kind !== 'neverAccept' && app.kind !== 'withdraw') {
           await request('POST', `/v1/applications/${app.id}/contract/accept`, { token: app.token, body: { contractSha256: view.offer.contract.sha256 } });
         }

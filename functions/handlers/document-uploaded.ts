@@ -1,14 +1,18 @@
 // EventBridge "Object Created" from the documents bucket, under applications/ (lib/documents.ts): the upload arrived,
-// so the document counts as received. EventBridge delivers at least once: a repeated event changes nothing.
+// so the document counts as received; if the pipeline waits for documents (the checklist gate) and this upload
+// completes the checklist, the pipeline is resumed. EventBridge delivers at least once: a repeated event changes
+// nothing, but still resumes a pipeline the first delivery could not reach.
 
 import type { EventBridgeEvent } from 'aws-lambda';
 import { parseDocumentObjectKey } from '../core/applications/intake';
+import { resumeIfChecklistComplete } from '../core/applications/document-checklist';
 import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
 export const definition = defineFunction({
   applications: production.applications,
+  taskTokens: production.taskTokens,
   clock: production.clock,
   logger: production.logger,
 });
@@ -34,6 +38,8 @@ export function createHandler(deps: Deps) {
     }
     const changed = await deps.applications.markDocumentReceived(ids.applicationId, ids.documentId, deps.clock.now().toISOString());
     deps.logger.info(changed ? 'document received' : 'document event repeated or unknown', { ...ids });
+    const gate = await resumeIfChecklistComplete(deps, ids.applicationId);
+    if (gate === 'resumed') deps.logger.info('checklist complete: pipeline resumed', { ...ids });
   };
 }
 

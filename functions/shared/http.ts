@@ -13,6 +13,7 @@ import type { z } from 'zod';
 import {
   ConcurrentModificationError,
   ConflictError,
+  DocumentsMissingError,
   DomainError,
   ForbiddenError,
   IdempotencyKeyMismatchError,
@@ -82,6 +83,9 @@ export function errorToProblem(error: unknown, logger: Logger): HttpResult {
   if (error instanceof NotFoundError) return problem(404, 'Not found', error.message);
   if (error instanceof IdempotencyKeyMismatchError) return problem(422, 'Idempotency key reused', error.message, [{ path: 'Idempotency-Key', message: error.message }]);
   if (error instanceof ConcurrentModificationError) return problem(409, 'Concurrent modification', 'the resource changed meanwhile; read it again and retry');
+  if (error instanceof DocumentsMissingError) {
+    return problem(409, 'Documents missing', error.message, [{ path: 'documents.missing', message: `${error.missing.join(', ')} must be uploaded first` }]);
+  }
   if (error instanceof ConflictError) return problem(409, 'Conflict', error.message);
   if (error instanceof TemporarilyUnavailableError) {
     const result = problem(503, 'Temporarily unavailable', error.message);

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { APPLICATION_STATUSES } from '../core/applications/lifecycle';
 import { CHANNELS, productSchema } from '../core/applications/application-schema';
-import { CUSTOMER_TYPES, DOCUMENT_KINDS, INTEREST_METHODS } from '../core/applications/products';
+import { CUSTOMER_TYPES, DOCUMENT_GATES, DOCUMENT_KINDS, INTEREST_METHODS } from '../core/applications/products';
 import { BANDS, policySchema } from '../core/decisioning/policy';
 import { ACCEPTANCE_CHANNELS } from '../core/contracting/contract';
 import { DELINQUENCY_BUCKETS, INSTALLMENT_STATUSES, LOAN_STATUSES } from '../core/servicing/loan';
@@ -110,10 +110,22 @@ export const applicationView = component(
     loan: loanTerms,
     createdAt: instant,
     updatedAt: instant,
+    awaiting: z
+      .literal('documents')
+      .optional()
+      .describe("what the application waits for: 'documents' while the required documents listed in documents.missing hold its step (documents.requiredBefore)"),
+    expiry: z
+      .object({ reason: z.literal('documents_not_received') })
+      .optional()
+      .describe('why an EXPIRED application expired, when it was the wait for its required documents'),
     documents: z.object({
       required: z.array(z.enum(DOCUMENT_KINDS)),
       received: z.array(z.enum(DOCUMENT_KINDS)),
       missing: z.array(z.enum(DOCUMENT_KINDS)),
+      requiredBefore: z
+        .enum(DOCUMENT_GATES)
+        .describe("the step the product's checklist holds, for an application that goes to review: review, acceptance (of the contract) or payout"),
+      dueBy: instant.optional().describe('while awaiting documents: when the wait expires the application'),
       items: z.array(
         z.object({
           documentId: z.string(),

@@ -76,6 +76,7 @@ export type TaskHandlerName =
   | 'pipeline-disburse' // Step Functions task: core-banking transfer once (key = loan id), loan opened → DISBURSED
   | 'pipeline-record-failure' // Step Functions catch: → FAILED and an operations alert
   | 'pipeline-prepare-contract' // Step Functions task with a token: contract rendered, stored, token kept until acceptance; also expire-offer
+  | 'pipeline-documents' // Step Functions task with a token: the checklist gate waits for the missing documents; also check
   | 'document-uploaded' // S3 ObjectCreated on the documents bucket: marks the document received
   | 'seed-products' // CloudFormation custom resource: seeds the default products on first deploy
   | 'review-sla' // EventBridge every 15 minutes: remind, escalate, expire reviews; deliver late decisions

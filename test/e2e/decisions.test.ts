@@ -3,7 +3,7 @@
 
 import { sandboxIdentity } from '../../functions/adapters/bureau/sandbox-bureau';
 import { uniqueIdentity, validApplication, BAND_D_PROFILE, REVIEW_SIZED_LOAN } from '../support/applications';
-import { bootStack, call, eventually, type E2eContext } from './support';
+import { bootStack, call, eventually, uploadDocument, type E2eContext } from './support';
 
 let ctx: E2eContext;
 let admin: string;
@@ -145,6 +145,7 @@ describe('human review', () => {
 
   it('sends an 80,000 CNY application through two levels and two different reviewers, decided by the links', async () => {
     const { id, token } = await submit({ loan: { amount: { amount: '80000.00', currency: 'CNY' }, termMonths: 24, purpose: 'electronics' } });
+    await uploadDocument(ctx.url, token, id); // the product's checklist, required before review
     const pending = await waitForStatus(id, token, ['PENDING_REVIEW', 'APPROVED', 'DECLINED']);
     expect(pending.status).toBe('PENDING_REVIEW');
     expect(pending.review).toEqual({ levelsRequired: 2, levelsDone: 0 });
@@ -173,12 +174,13 @@ describe('human review', () => {
     const states = await eventually(async () => ctx.stack.workflow.statesEntered(id), (list) => list.includes('PrepareContract'));
     expect(states).toEqual([
       'Resume', 'RouteResume', 'Score', 'Decide', 'RouteDecision',
-      'StartReview', 'RequestReview', 'RouteReview', 'NextLevel', 'RequestReview', 'RouteReview', 'ApproveAfterReview', 'PrepareContract',
+      'StartReview', 'AwaitReviewDocuments', 'RouteReviewDocuments', 'RequestReview', 'RouteReview', 'NextLevel', 'RequestReview', 'RouteReview', 'ApproveAfterReview', 'PrepareContract',
     ]);
   });
 
   it('loops on a request for information: the applicant is told, the level waits again, then approves', async () => {
     const { id, token } = await submit(REVIEW_SIZED_LOAN);
+    await uploadDocument(ctx.url, token, id); // the product's checklist, required before review
     await waitForStatus(id, token, ['PENDING_REVIEW']);
     const firstEmail = (await eventually(() => outbox(), (l) => l.some((m) => m.body.includes('/v1/reviews/') && m.attributes?.applicationId === id))).find(
       (m) => m.body.includes('/v1/reviews/') && m.attributes?.applicationId === id,
@@ -197,6 +199,7 @@ describe('human review', () => {
 
   it('rejects with the reviewer\'s reason, and answers a second click with 409 and one decision', async () => {
     const { id, token } = await submit(REVIEW_SIZED_LOAN);
+    await uploadDocument(ctx.url, token, id); // the product's checklist, required before review
     await waitForStatus(id, token, ['PENDING_REVIEW']);
     const email = await eventually(() => outbox(), (l) => l.some((m) => m.body.includes('/v1/reviews/') && m.attributes?.applicationId === id));
     const reviewer = email.filter((m) => m.body.includes('/v1/reviews/') && m.attributes?.applicationId === id).at(-1)!.to;
@@ -212,6 +215,7 @@ describe('human review', () => {
 
   it('reminds, escalates to another reviewer of the level, then expires the application, on the local clock', async () => {
     const { id, token } = await submit(REVIEW_SIZED_LOAN);
+    await uploadDocument(ctx.url, token, id); // the product's checklist, required before review
     await waitForStatus(id, token, ['PENDING_REVIEW']);
     const assigned = (await eventually(() => outbox(), (l) => l.some((m) => m.body.includes('/v1/reviews/') && m.attributes?.applicationId === id))).filter(
       (m) => m.body.includes('/v1/reviews/') && m.attributes?.applicationId === id,

@@ -15,7 +15,7 @@ import { BINDINGS } from '../../functions/shared/bindings';
 import type { HandlerName } from '../../functions/shared/routes';
 import { productBody, uniqueIdentity, validApplication } from '../support/applications';
 import { startCloudFormationResponses, type CloudFormationResponses } from '../support/cloudformation-response';
-import { bootStack, call, eventually, type E2eContext } from './support';
+import { bootStack, call, eventually, uploadDocument, type E2eContext } from './support';
 
 let ctx: E2eContext;
 let cfn: CloudFormationResponses;
@@ -111,6 +111,7 @@ describe('the deployed form: every function of the template, with its environmen
     // A two-level review decided by the links; the staff queue; the SLA check.
     const bob = await submit('bob', { loan: { amount: { amount: '80000.00', currency: 'CNY' }, termMonths: 24, purpose: 'electronics' } });
     await waitFor(bob.id, bob.token, ['PENDING_REVIEW']);
+    await uploadDocument(ctx.url, bob.token, bob.id); // the product's checklist, required before review
     expect((await call(ctx.url, 'GET', '/v1/reviews?status=PENDING', { token: ops })).status).toBe(200);
     const link1 = await reviewLink(level1);
     expect((await fetch(link1)).status).toBe(200);

@@ -6,7 +6,7 @@
 
 import { format } from 'node:util';
 import { nationalIdFor, uniqueIdentity, validApplication, BAND_D_PROFILE, REVIEW_SIZED_LOAN, disbursementAccount } from '../support/applications';
-import { bootStack, call, eventually, type E2eContext } from './support';
+import { bootStack, call, eventually, uploadDocument, type E2eContext } from './support';
 
 /** Everything written to stdout and stderr (and through the console) from `start()` until `stop()`. */
 class OutputCapture {
@@ -147,6 +147,7 @@ describe('an end-to-end run with logging at DEBUG', () => {
     const id = response.json.applicationId as string;
     seen.reviewedId = id;
     expect((await waitForStatus(id, token, ['PENDING_REVIEW', 'APPROVED', 'DECLINED'])).status).toBe('PENDING_REVIEW');
+    await uploadDocument(ctx.url, token, id); // the product's checklist, required before review
 
     const messages = await eventually(
       async () => (await call(ctx.url, 'GET', `/_local/outbox?to=${encodeURIComponent(reviewer.email)}`)).json as { body: string; attributes?: Record<string, string> }[],

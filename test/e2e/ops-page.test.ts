@@ -15,7 +15,7 @@ import { sandboxIdentity } from '../../functions/adapters/bureau/sandbox-bureau'
 import { CSV_HEADER } from '../../functions/core/reporting/reports';
 import { OPS_FIGURES } from '../../local/ops-page';
 import { uniqueIdentity, validApplication, BAND_D_PROFILE, REVIEW_SIZED_LOAN, disbursementAccount } from '../support/applications';
-import { bootStack, call, eventually, type E2eContext, launchChromium } from './support';
+import { bootStack, call, eventually, uploadDocument, type E2eContext, launchChromium } from './support';
 
 const SCREENSHOT = resolve(import.meta.dirname, '..', '..', 'test-output', 'ops-dashboard.png');
 const REVIEWER_EMAIL = 'ada.ops@lender.example';
@@ -69,6 +69,8 @@ async function apply(overrides: Record<string, unknown> = {}, identity: Identity
   expect(submitted.status).toBe(202);
   const id = submitted.json.applicationId as string;
   const view = await eventually(() => call(ctx.url, 'GET', `/v1/applications/${id}`, { token }), (r) => DECIDED.includes(r.json?.status));
+  // Routed to review: the applicant uploads the product's checklist (proof_of_income), and only then is a reviewer asked.
+  if (view.json?.status === 'PENDING_REVIEW') await uploadDocument(ctx.url, token, id);
   return { id, token, view: view.json };
 }
 

@@ -10,7 +10,7 @@ import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb';
 import { uniqueIdentity, validApplication, BAND_D_PROFILE, REVIEW_SIZED_LOAN, disbursementAccount } from '../support/applications';
 import { recompute, scanTable } from '../support/report-recompute';
-import { bootStack, call, eventually, type E2eContext } from './support';
+import { bootStack, call, eventually, uploadDocument, type E2eContext } from './support';
 
 let ctx: E2eContext;
 let admin: string;
@@ -148,6 +148,8 @@ describe('the summary report after a scripted run', () => {
       total += 1;
     }
     for (const r of reviewed) await settled(r.id, r.token, ['PENDING_REVIEW']);
+    // The product's checklist (proof_of_income) comes first: reviewers are asked once it is uploaded.
+    for (const r of reviewed) await uploadDocument(ctx.url, r.token, r.id);
     for (const [index, r] of reviewed.entries()) {
       if (index < 6) {
         const link = await reviewLinkFor(r.id);
@@ -168,6 +170,7 @@ describe('the summary report after a scripted run', () => {
     const stillPending = await submit(REVIEW_SIZED_LOAN);
     total += 1;
     await settled(stillPending.id, stillPending.token, ['PENDING_REVIEW']);
+    await uploadDocument(ctx.url, stillPending.token, stillPending.id);
     await setDay(addDays(start, 8), 14);
     await call(ctx.url, 'POST', '/_local/schedules/review-sla/run');
     for (const r of reviewed.slice(6)) await settled(r.id, r.token, ['EXPIRED']);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { validApplication } from '../support/applications';
-import { bootStack, call, eventually, type E2eContext, launchChromium } from './support';
+import { bootStack, call, eventually, uploadDocument, type E2eContext, launchChromium } from './support';
 
 const REVIEWER_EMAIL = 'wang.fang@lender.example';
 
@@ -52,6 +52,8 @@ it('opens the emailed link, reads the case, approves and is confirmed; a second 
   });
   expect(submitted.status).toBe(202);
   const applicationId = submitted.json.applicationId as string;
+  // The product's checklist (proof_of_income) is required before review: the reviewer is asked once it is in.
+  await uploadDocument(ctx.url, applicant, applicationId);
 
   const inbox = await eventually(
     () => call(ctx.url, 'GET', `/_local/outbox?to=${encodeURIComponent(REVIEWER_EMAIL)}`),

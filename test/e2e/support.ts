@@ -106,3 +106,21 @@ export async function launchChromium(): Promise<Browser> {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }
+
+/**
+ * The applicant uploads a document of `kind` through the signed URL (the way an app does: ask, then PUT the file) and
+ * the upload arrives (S3 → EventBridge → document-uploaded). A reviewed application needs its checklist complete before
+ * review (the personal-consumer product's proof_of_income, PRODUCT.md §3).
+ */
+export async function uploadDocument(url: string, token: string, applicationId: string, kind = 'proof_of_income') {
+  const file = Buffer.from(`%PDF-1.4\n% ${kind}\n`);
+  const requested = await call(url, 'POST', `/v1/applications/${applicationId}/documents`, { token, body: { kind, contentType: 'application/pdf', sizeBytes: file.length } });
+  expectStatus(requested, 201);
+  const put = await fetch(requested.json.uploadUrl, { method: 'PUT', headers: { 'content-type': 'application/pdf' }, body: file });
+  expectStatus(put, 200);
+  const read = await eventually(
+    () => call(url, 'GET', `/v1/applications/${applicationId}`, { token }),
+    (r) => r.json?.documents?.received?.includes(kind),
+  );
+  if (!read.json?.documents?.received?.includes(kind)) throw new Error(`the ${kind} upload of ${applicationId} did not arrive`);
+}

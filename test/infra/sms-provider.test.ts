@@ -16,7 +16,7 @@ const BASE_URL = 'https://sms.provider.example';
 const KEY_ARN = 'arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:microloan/sms-api-key-AbC123';
 const HTTP_SMS = { 'microloan:smsProvider': 'http', 'microloan:smsProviderBaseUrl': BASE_URL, 'microloan:smsProviderApiKeySecretArn': KEY_ARN };
 // pipeline-record-failure tells an applicant whose payout failed or is late.
-const APPLICANT_NOTIFIERS: HandlerName[] = ['pipeline-resume', 'pipeline-decide', 'pipeline-conclude', 'pipeline-prepare-contract', 'pipeline-disburse', 'pipeline-record-failure', 'overdue-scan'];
+const APPLICANT_NOTIFIERS: HandlerName[] = ['pipeline-resume', 'pipeline-decide', 'pipeline-conclude', 'pipeline-prepare-contract', 'pipeline-documents', 'pipeline-disburse', 'pipeline-record-failure', 'overdue-scan', 'review-sla'];
 
 describe('SMS through an SMS provider (microloan:smsProvider=http)', () => {
   let app: App;

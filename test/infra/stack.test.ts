@@ -39,6 +39,7 @@ const TASK_HANDLERS: HandlerName[] = [
   'pipeline-request-review',
   'pipeline-conclude',
   'pipeline-prepare-contract',
+  'pipeline-documents',
   'pipeline-disburse',
   'pipeline-record-failure',
   'review-sla',
@@ -313,6 +314,7 @@ describe('pipeline', () => {
       RequestReviewFunctionArn: { 'Fn::GetAtt': [fnId('pipeline-request-review'), 'Arn'] },
       ConcludeFunctionArn: { 'Fn::GetAtt': [fnId('pipeline-conclude'), 'Arn'] },
       PrepareContractFunctionArn: { 'Fn::GetAtt': [fnId('pipeline-prepare-contract'), 'Arn'] },
+      DocumentsFunctionArn: { 'Fn::GetAtt': [fnId('pipeline-documents'), 'Arn'] },
       DisburseFunctionArn: { 'Fn::GetAtt': [fnId('pipeline-disburse'), 'Arn'] },
       RecordFailureFunctionArn: { 'Fn::GetAtt': [fnId('pipeline-record-failure'), 'Arn'] },
     });
@@ -342,16 +344,18 @@ describe('pipeline', () => {
             'pipeline-conclude': 'arn:aws-cn:lambda:cn-north-1:111122223333:function:conclude',
             'pipeline-prepare-contract': 'arn:aws-cn:lambda:cn-north-1:111122223333:function:contract',
             'pipeline-disburse': 'arn:aws-cn:lambda:cn-north-1:111122223333:function:disburse',
+            'pipeline-documents': 'arn:aws-cn:lambda:cn-north-1:111122223333:function:documents',
             'pipeline-record-failure': 'arn:aws-cn:lambda:cn-north-1:111122223333:function:fail',
           },
         }),
       ),
     ) as { States: Record<string, { Type: string; Resource?: string; Parameters?: { FunctionName?: string } }> };
     const tasks = Object.values(rendered.States).filter((s) => s.Type === 'Task');
-    // Every task is a Lambda invocation in the aws-cn partition; only RequestReview waits for a task token.
+    // Every task is a Lambda invocation in the aws-cn partition; only RequestReview, the contract step and the
+    // documents gate wait for a task token.
     expect(tasks.map((t) => t.Resource).sort()).toEqual(
       tasks
-        .map((t) => (t.Resource?.endsWith('.waitForTaskToken') && /:(review|contract)$/.test(t.Parameters?.FunctionName ?? '') ? 'arn:aws-cn:states:::lambda:invoke.waitForTaskToken' : 'arn:aws-cn:states:::lambda:invoke'))
+        .map((t) => (t.Resource?.endsWith('.waitForTaskToken') && /:(review|contract|documents)$/.test(t.Parameters?.FunctionName ?? '') ? 'arn:aws-cn:states:::lambda:invoke.waitForTaskToken' : 'arn:aws-cn:states:::lambda:invoke'))
         .sort(),
     );
     expect([...new Set(tasks.map((t) => t.Parameters?.FunctionName))].sort()).toEqual([
@@ -359,6 +363,7 @@ describe('pipeline', () => {
       'arn:aws-cn:lambda:cn-north-1:111122223333:function:contract',
       'arn:aws-cn:lambda:cn-north-1:111122223333:function:decide',
       'arn:aws-cn:lambda:cn-north-1:111122223333:function:disburse',
+      'arn:aws-cn:lambda:cn-north-1:111122223333:function:documents',
       'arn:aws-cn:lambda:cn-north-1:111122223333:function:fail',
       'arn:aws-cn:lambda:cn-north-1:111122223333:function:mark',
       'arn:aws-cn:lambda:cn-north-1:111122223333:function:review',
@@ -378,6 +383,7 @@ describe('pipeline', () => {
       'pipeline-request-review',
       'pipeline-conclude',
       'pipeline-prepare-contract',
+      'pipeline-documents',
       'pipeline-disburse',
       'pipeline-record-failure',
     ];
@@ -423,17 +429,20 @@ describe('least privilege', () => {
       'pipeline-record-failure', // tells an applicant whose payout failed or is late
       'pipeline-resume', // tells the applicant of an outcome a crash left untold
       'overdue-scan', // the reminders go to the customer's phone and e-mail
+      'pipeline-documents', // tells the applicant when the wait for documents expired the application
+      'review-sla', // reminds the applicant of missing documents
     );
     expect(rolesAllowingOn('secretsmanager:GetSecretValue', refOf(stack.data.piiSecret))).toEqual(piiReaders);
     expect(rolesAllowingOn('secretsmanager:GetSecretValue', refOf(stack.data.reviewLinkSecret))).toEqual(roles('pipeline-request-review', 'review-page', 'review-sla'));
     expect(rolesAllowing(resources, 'secretsmanager:GetSecretValue')).toEqual(
-      [...piiReaders, ...roles('pipeline-request-review', 'review-sla', 'repayments')].filter((r, i, all) => all.indexOf(r) === i).sort(),
+      [...piiReaders, ...roles('pipeline-request-review', 'repayments')].filter((r, i, all) => all.indexOf(r) === i).sort(),
     );
   });
 
-  test('only the review page, the SLA check, the contract acceptance and the two token steps answer task tokens', () => {
-    // The token steps answer their own token when the outcome is there already (accepted, decided while no task waited).
-    const answerers = roles('review-page', 'review-sla', 'accept-contract', 'pipeline-prepare-contract', 'pipeline-request-review');
+  test('only the review page, the SLA check, the contract acceptance, the document upload and the three token steps answer task tokens', () => {
+    // The token steps answer their own token when the outcome is there already (accepted, decided while no task waited,
+    // documents in); the upload that completes the checklist resumes the documents wait.
+    const answerers = roles('review-page', 'review-sla', 'accept-contract', 'document-uploaded', 'pipeline-prepare-contract', 'pipeline-request-review', 'pipeline-documents');
     expect(rolesAllowing(resources, 'states:SendTaskSuccess')).toEqual(answerers);
     expect(rolesAllowing(resources, 'states:SendTaskFailure')).toEqual(answerers);
   });
@@ -468,7 +477,7 @@ describe('least privilege', () => {
   test('each topic has its own publishers, with the key through SNS; direct SMS only where applicants are told', () => {
     expect(rolesAllowingOn('sns:Publish', refOf(stack.notifications.opsTopic))).toEqual(roles('pipeline-record-failure', 'review-sla', 'overdue-scan'));
     expect(rolesAllowingOn('sns:Publish', refOf(stack.notifications.reviewTopic))).toEqual(roles('pipeline-request-review', 'review-sla'));
-    const applicantNotifiers = roles('pipeline-resume', 'pipeline-decide', 'pipeline-conclude', 'pipeline-prepare-contract', 'pipeline-disburse', 'pipeline-record-failure', 'overdue-scan');
+    const applicantNotifiers = roles('pipeline-resume', 'pipeline-decide', 'pipeline-conclude', 'pipeline-prepare-contract', 'pipeline-documents', 'pipeline-disburse', 'pipeline-record-failure', 'overdue-scan', 'review-sla');
     expect(rolesAllowingOn('sns:Publish', refOf(stack.notifications.applicantTopic))).toEqual(applicantNotifiers);
     expect(rolesAllowingOn('sns:Publish', '*')).toEqual(applicantNotifiers);
     for (const handler of ['pipeline-record-failure', 'pipeline-request-review', 'pipeline-decide'] as HandlerName[]) {

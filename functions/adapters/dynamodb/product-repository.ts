@@ -1,7 +1,7 @@
 // Loan products in the single table, listed through GSI1 (PK=PRODUCTS).
 
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Product } from '../../core/applications/products';
+import { DEFAULT_DOCUMENT_GATE, type Product } from '../../core/applications/products';
 import type { ProductRepository } from '../../core/applications/ports';
 import { keys } from './keys';
 import { isConditionalCheckFailed } from './errors';
@@ -9,7 +9,8 @@ import { queryAll } from './query';
 
 function toProduct(item: Record<string, unknown>): Product {
   const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g1s, type: _type, ...product } = item;
-  return product as unknown as Product;
+  // A product stored before the setting existed gates its documents before review, as the default does.
+  return { documentsRequiredBefore: DEFAULT_DOCUMENT_GATE, ...product } as unknown as Product;
 }
 
 function toItem(product: Product) {

@@ -16,7 +16,11 @@ export type ApplicantMessageKind =
   /** The payout's outcome is still unknown after its retries: it is being tried again (nothing is owed yet). */
   | 'payout_delayed'
   /** The payout failed after the acceptance (the bank refused the transfer, or a step failed for good). */
-  | 'payout_failed';
+  | 'payout_failed'
+  /** Required documents still missing 2 days after the application began to wait for them (sent once). */
+  | 'documents_reminder'
+  /** The wait for the required documents passed its deadline: the application expired. */
+  | 'documents_expired';
 
 type Language = 'zh-CN' | 'en';
 
@@ -25,12 +29,39 @@ export interface ApplicantMessage {
   body: string;
 }
 
+const DOCUMENT_NAMES_EN: Record<string, string> = {
+  id_card: 'ID card',
+  proof_of_income: 'proof of income',
+  business_licence: 'business licence',
+  land_or_lease_contract: 'land or lease contract',
+  bank_statement: 'bank statement',
+  other: 'other document',
+};
+const DOCUMENT_NAMES_ZH: Record<string, string> = {
+  id_card: '身份证',
+  proof_of_income: '收入证明',
+  business_licence: '营业执照',
+  land_or_lease_contract: '土地承包或租赁合同',
+  bank_statement: '银行流水',
+  other: '其他材料',
+};
+
 const money = (m: { amount: string; currency: string }) => `${m.amount} ${m.currency}`;
 
 export function applicantMessage(
   kind: ApplicantMessageKind,
   language: Language,
-  input: { applicationId: string; offer?: Offer; reasons?: DecisionReason[]; comment?: string; disbursement?: DisbursementSummary },
+  input: {
+    applicationId: string;
+    offer?: Offer;
+    reasons?: DecisionReason[];
+    comment?: string;
+    disbursement?: DisbursementSummary;
+    /** The document kinds still missing (documents_reminder, documents_expired). */
+    documents?: readonly string[];
+    /** When the wait for them ends (documents_reminder). */
+    dueBy?: string;
+  },
 ): ApplicantMessage {
   const ref = input.applicationId;
   const zh = language === 'zh-CN';
@@ -97,6 +128,29 @@ export function applicantMessage(
             subject: 'Your loan could not be paid out',
             body: `We are sorry: the payout of your loan (application ${ref}) to the account you gave could not be made. No money was sent and you owe nothing. Our staff have been told and will contact you to check the account and pay the loan out again.`,
           };
+    case 'documents_reminder': {
+      const kinds = input.documents ?? [];
+      const zhList = kinds.map((k) => DOCUMENT_NAMES_ZH[k] ?? k).join('、');
+      const enList = kinds.map((k) => DOCUMENT_NAMES_EN[k] ?? k).join(', ');
+      const by = input.dueBy?.slice(0, 10);
+      return zh
+        ? {
+            subject: '请上传贷款申请所需材料',
+            body: `您的贷款申请（${ref}）仍缺少以下材料：${zhList}。材料齐全后我们才能继续处理您的申请，请尽快在应用中上传${by ? `；${by} 前未收到，申请将过期` : ''}。`,
+          }
+        : {
+            subject: 'Please upload the documents your loan application needs',
+            body: `Your loan application (${ref}) still needs: ${enList}. We can only go on with it once they are in, so please upload them in the app soon${by ? `; without them by ${by} the application expires` : ''}.`,
+          };
+    }
+    case 'documents_expired': {
+      const kinds = input.documents ?? [];
+      const zhList = kinds.map((k) => DOCUMENT_NAMES_ZH[k] ?? k).join('、');
+      const enList = kinds.map((k) => DOCUMENT_NAMES_EN[k] ?? k).join(', ');
+      return zh
+        ? { subject: '您的贷款申请已过期', body: `您的贷款申请（${ref}）因未在规定时间内收到所需材料（${zhList}）已过期。您可以重新提交申请。` }
+        : { subject: 'Your loan application has expired', body: `Your loan application (${ref}) has expired because the documents it needs (${enList}) were not received in time. You are welcome to apply again.` };
+    }
     case 'offer_expired':
       return zh
         ? { subject: '您的贷款要约已过期', body: `您的贷款申请（${ref}）的要约未在有效期内接受，已失效。您可以重新提交申请。` }

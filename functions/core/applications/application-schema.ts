@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { decimalProblem, fromMinor, toMinor } from '../kernel/money';
 import { boundedDecimal } from '../kernel/number-schemas';
 import { cnBirthDate, cnNationalIdProblem } from '../kernel/national-id';
-import { CUSTOMER_TYPES, DOCUMENT_KINDS, INTEREST_METHODS, type Product } from './products';
+import { CUSTOMER_TYPES, DEFAULT_DOCUMENT_GATE, DOCUMENT_GATES, DOCUMENT_KINDS, INTEREST_METHODS, type Product } from './products';
 import type { FieldProblem } from '../kernel/errors';
 import { disbursementAccountSchema } from '../contracting/core-banking';
 
@@ -233,6 +233,8 @@ export const productSchema = z
       .array(z.strictObject({ kind: z.enum(DOCUMENT_KINDS), above: moneySchema.optional() }))
       .max(10, 'must list at most 10 documents')
       .default([]),
+    /** The step the checklist gates for an application that goes to review: review (default), acceptance or payout. */
+    documentsRequiredBefore: z.enum(DOCUMENT_GATES).default(DEFAULT_DOCUMENT_GATE),
     active: z.boolean().default(true),
   })
   .superRefine((product, ctx) => {
@@ -268,6 +270,7 @@ export function productFromInput(input: ProductInput): Product {
       kind: item.kind,
       ...(item.above ? { aboveMinor: toMinor(item.above).minor } : {}),
     })),
+    documentsRequiredBefore: input.documentsRequiredBefore,
     active: input.active,
   };
 }
@@ -290,6 +293,7 @@ export function toProductView(product: Product) {
       kind: item.kind,
       ...(item.aboveMinor !== undefined ? { above: money(item.aboveMinor) } : {}),
     })),
+    documentsRequiredBefore: product.documentsRequiredBefore ?? DEFAULT_DOCUMENT_GATE,
     active: product.active,
   };
 }

@@ -32,6 +32,8 @@ export async function notifyApplicantOnce(
   kind: ApplicantMessageKind,
   key: string = kind,
   comment?: string,
+  /** What some kinds name: the documents still missing and when the wait for them ends. */
+  details: { documents?: readonly string[]; dueBy?: string } = {},
 ): Promise<void> {
   await withFreshApplication(deps.applications, applicationId, async (application) => {
     if (application.notified?.includes(key)) return;
@@ -44,6 +46,7 @@ export async function notifyApplicantOnce(
       reasons: application.decision?.reasons ?? [],
       ...(comment !== undefined ? { comment } : {}),
       ...(application.disbursement ? { disbursement: application.disbursement } : {}),
+      ...details,
     });
     const channels: string[] = [];
     // A kind sent more than once per application (a request for information per review) names its key, so that

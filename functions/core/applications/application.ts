@@ -1,7 +1,8 @@
 // The loan application as stored and as shown (API.md "Application view").
 
 import type { ApplicationStatus } from './lifecycle';
-import type { CustomerType, DocumentKind } from './products';
+import type { CustomerType, DocumentGate, DocumentKind } from './products';
+import { documentsGateView, type DocumentsWait } from './document-checklist';
 import type { FieldProblem } from '../kernel/errors';
 import { fromMinor } from '../kernel/money';
 import type { AuditHead } from '../kernel/audit';
@@ -46,6 +47,10 @@ export interface Application {
   /** The applicant's identity and the guarantor's, encrypted (AES-256-GCM) as one sealed blob. */
   sealedApplicant: string;
   requiredDocuments: DocumentKind[];
+  /** The step the checklist gates (the product's setting when the application was submitted; absent before it existed: review). */
+  documentsRequiredBefore?: DocumentGate;
+  /** The pipeline's wait for the missing documents (document-checklist.ts), once it began. */
+  documentsWait?: DocumentsWait;
   timeline: TimelineEntry[];
   failure?: FieldProblem | { step: string; message: string };
   /** The credit assessment (score, band, reasons, model version), once the Score step has run. */
@@ -106,6 +111,7 @@ export interface ViewExtras {
 
 export function toApplicationView(app: Application, documents: ApplicationDocument[], progress?: ReviewProgress, extras: ViewExtras = {}) {
   const received = [...new Set(documents.filter((d) => d.status === 'RECEIVED').map((d) => d.kind))];
+  const gate = documentsGateView(app, documents);
   return {
     applicationId: app.applicationId,
     status: app.status,
@@ -119,10 +125,14 @@ export function toApplicationView(app: Application, documents: ApplicationDocume
     },
     createdAt: app.createdAt,
     updatedAt: app.updatedAt,
+    ...(gate.awaiting ? { awaiting: gate.awaiting } : {}),
+    ...(gate.expired ? { expiry: { reason: 'documents_not_received' as const } } : {}),
     documents: {
       required: app.requiredDocuments,
       received,
       missing: app.requiredDocuments.filter((kind) => !received.includes(kind)),
+      requiredBefore: app.documentsRequiredBefore ?? 'review',
+      ...(gate.dueBy ? { dueBy: gate.dueBy } : {}),
       items: documents.map((d) => ({
         documentId: d.documentId,
         kind: d.kind,

@@ -20,7 +20,7 @@ import { canTransition, isFinal, isOpen, type ApplicationStatus } from './lifecy
 import { toMinor } from '../kernel/money';
 import type { Clock, IdGenerator, Notifier, PiiProtector } from '../kernel/ports';
 import type { ApplicationReader, ApplicationRepository, DocumentStorage, IdempotencyStore, PipelineExecutions } from './ports';
-import { requiredDocuments, type Product } from './products';
+import { DEFAULT_DOCUMENT_GATE, requiredDocuments, type Product } from './products';
 import type { ReviewRepository } from '../review/reviews';
 
 export interface Caller {
@@ -145,6 +145,7 @@ export async function submitApplication(
       disbursementAccount: submission.disbursementAccount ?? null,
     }),
     requiredDocuments: requiredDocuments(product, amount.minor),
+    documentsRequiredBefore: product.documentsRequiredBefore ?? DEFAULT_DOCUMENT_GATE,
     timeline: [{ at, status: 'SUBMITTED', by: 'applicant' }],
     createdAt: at,
     updatedAt: at,

@@ -22,7 +22,8 @@ const TRANSITIONS: Record<ApplicationStatus, readonly ApplicationStatus[]> = {
   ASSESSING: ['PENDING_REVIEW', 'APPROVED', 'DECLINED', 'WITHDRAWN', 'FAILED'],
   PENDING_REVIEW: ['PENDING_REVIEW', 'APPROVED', 'DECLINED', 'WITHDRAWN', 'EXPIRED', 'FAILED'],
   APPROVED: ['ACCEPTED', 'WITHDRAWN', 'EXPIRED', 'FAILED'],
-  ACCEPTED: ['DISBURSED', 'FAILED'],
+  // EXPIRED: the payout waited for the required documents past its deadline (document-checklist.ts); nothing was paid.
+  ACCEPTED: ['DISBURSED', 'EXPIRED', 'FAILED'],
   DISBURSED: [],
   DECLINED: [],
   WITHDRAWN: [],

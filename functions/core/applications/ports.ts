@@ -49,7 +49,7 @@ export interface ApplicationRepository {
     to: ApplicationStatus;
     at: string;
     by: string;
-    changes?: Partial<Pick<Application, 'failure' | 'assessment' | 'decision' | 'offer' | 'notified' | 'contractTaskToken' | 'acceptance' | 'sealedDisbursementAccount' | 'loanId' | 'disbursement' | 'pipelineExecution' | 'redrives'>>;
+    changes?: Partial<Pick<Application, 'failure' | 'assessment' | 'decision' | 'offer' | 'notified' | 'contractTaskToken' | 'acceptance' | 'sealedDisbursementAccount' | 'loanId' | 'disbursement' | 'pipelineExecution' | 'redrives' | 'documentsWait'>>;
     audit?: AuditEntry[];
     /**
      * A loan opened in the same transaction (the disbursement): the application is DISBURSED exactly when its loan
@@ -61,7 +61,7 @@ export interface ApplicationRepository {
   annotate(input: {
     application: Application;
     at: string;
-    changes?: Partial<Pick<Application, 'failure' | 'assessment' | 'decision' | 'offer' | 'notified' | 'contractTaskToken' | 'acceptance' | 'sealedDisbursementAccount' | 'loanId' | 'disbursement' | 'pipelineExecution' | 'redrives'>>;
+    changes?: Partial<Pick<Application, 'failure' | 'assessment' | 'decision' | 'offer' | 'notified' | 'contractTaskToken' | 'acceptance' | 'sealedDisbursementAccount' | 'loanId' | 'disbursement' | 'pipelineExecution' | 'redrives' | 'documentsWait'>>;
     audit: AuditEntry[];
   }): Promise<Application>;
   listAudit(applicationId: string): Promise<AuditEvent[]>;

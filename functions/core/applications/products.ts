@@ -16,6 +16,16 @@ export const DOCUMENT_KINDS = [
 ] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
+/**
+ * The step the product's required documents gate, for an application that goes to review (PRODUCT.md §2.2, §3): the
+ * reviewers are only asked once the checklist is complete (`review`, the default), the contract cannot be accepted
+ * before (`acceptance`), or the loan is accepted but not paid out before (`payout`). An application approved without
+ * review is never held for documents (the channel verified the identity at sign-up).
+ */
+export const DOCUMENT_GATES = ['review', 'acceptance', 'payout'] as const;
+export type DocumentGate = (typeof DOCUMENT_GATES)[number];
+export const DEFAULT_DOCUMENT_GATE: DocumentGate = 'review';
+
 export interface ChecklistItem {
   kind: DocumentKind;
   /** Required only when the amount is above this many minor units. */
@@ -35,6 +45,8 @@ export interface Product {
   frequency: 'monthly' | 'biweekly' | 'weekly';
   maxGraceOnPrincipalPeriods: number;
   documentChecklist: ChecklistItem[];
+  /** Which step the checklist gates (products stored before this setting read as `review`). */
+  documentsRequiredBefore: DocumentGate;
   active: boolean;
 }
 
@@ -52,6 +64,7 @@ export const DEFAULT_PRODUCTS: readonly Product[] = [
     frequency: 'monthly',
     maxGraceOnPrincipalPeriods: 0,
     documentChecklist: [{ kind: 'proof_of_income' }],
+    documentsRequiredBefore: 'review',
     active: true,
   },
   {
@@ -67,6 +80,7 @@ export const DEFAULT_PRODUCTS: readonly Product[] = [
     frequency: 'monthly',
     maxGraceOnPrincipalPeriods: 0,
     documentChecklist: [{ kind: 'business_licence' }, { kind: 'proof_of_income' }],
+    documentsRequiredBefore: 'review',
     active: true,
   },
   {
@@ -82,6 +96,7 @@ export const DEFAULT_PRODUCTS: readonly Product[] = [
     frequency: 'monthly',
     maxGraceOnPrincipalPeriods: 3,
     documentChecklist: [{ kind: 'land_or_lease_contract', aboveMinor: 20_000_00 }],
+    documentsRequiredBefore: 'review',
     active: true,
   },
 ];

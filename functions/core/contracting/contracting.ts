@@ -42,9 +42,10 @@ import {
 } from './contract';
 import { disbursementAccountSchema, type DisbursementAccount } from './core-banking';
 import { notifyApplicantOnce, withFreshApplication } from '../applications/application-updates';
-import { ConflictError, NotFoundError, TaskTokenGoneError, TemporarilyUnavailableError, ValidationError } from '../kernel/errors';
+import { ConflictError, DocumentsMissingError, NotFoundError, TaskTokenGoneError, TemporarilyUnavailableError, ValidationError } from '../kernel/errors';
 import type { Caller } from '../applications/intake';
 import type { ApplicationStatus } from '../applications/lifecycle';
+import { documentsHolding } from '../applications/document-checklist';
 import type { ContractedTerms, Offer } from '../decisioning/offer';
 import type { Clock, IdGenerator, Notifier, PiiProtector } from '../kernel/ports';
 import type { ApplicationRepository, TaskTokens } from '../applications/ports';
@@ -308,6 +309,11 @@ export async function acceptContract(
     const now = deps.clock.now();
     if (now.getTime() >= Date.parse(offer.expiresAt)) throw new ConflictError(`the offer expired at ${offer.expiresAt}; it can no longer be accepted`);
     if (hash !== contract.sha256) throw hashMismatch('does not match the offered contract: read the contract at offer.contract.url and send its offer.contract.sha256');
+    // The product's checklist gates the acceptance (a reviewed application): every required document first.
+    const missing = documentsHolding(application, await deps.applications.listDocuments(applicationId), 'acceptance');
+    if (missing.length > 0) {
+      throw new DocumentsMissingError(`the contract can be accepted once the required documents are received; missing: ${missing.join(', ')}`, missing);
+    }
 
     const given = request.disbursementAccount ?? undefined;
     if (!given) {

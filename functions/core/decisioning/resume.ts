@@ -8,14 +8,17 @@
 //   ASSESSING       → Score, or Decide when the assessment is stored already
 //   PENDING_REVIEW  → the review where it stands: a pending review waits again with the new task token (its e-mail is
 //                     not sent twice); a decided or expired one that the pipeline may not have taken is routed on as
-//                     the reviewer's answer; none yet → level 1
+//                     the reviewer's answer; none yet → level 1, through the documents wait when the product's
+//                     checklist gates the review (document-checklist.ts: it goes on at once when nothing is missing)
 //   APPROVED        → the applicant told (once), then the contract step (its wait re-armed with the new token)
-//   ACCEPTED        → Disburse (which asks the bank by the loan's idempotency key before paying)
+//   ACCEPTED        → Disburse (which asks the bank by the loan's idempotency key before paying), through the documents
+//                     wait when the checklist gates the payout
 //   final statuses  → the applicant told of the outcome (once), then the execution ends
 
 import type { ApplicantMessageKind } from '../applications/applicant-messages';
 import { notifyApplicantOnce } from '../applications/application-updates';
 import { markAssessing } from '../applications/intake';
+import { documentGateOf } from '../applications/document-checklist';
 import type { ApplicationStatus } from '../applications/lifecycle';
 import type { ApplicationRepository } from '../applications/ports';
 import { NotFoundError } from '../kernel/errors';
@@ -24,7 +27,17 @@ import { taskOutput } from '../review/review-service';
 import type { Review, ReviewRepository, ReviewTaskOutput } from '../review/reviews';
 import type { PolicyReader } from './policy';
 
-export type ResumeStep = 'Score' | 'Decide' | 'RequestReview' | 'RouteReview' | 'ExpireReview' | 'PrepareContract' | 'Disburse' | 'End';
+export type ResumeStep =
+  | 'Score'
+  | 'Decide'
+  | 'AwaitReviewDocuments'
+  | 'RequestReview'
+  | 'RouteReview'
+  | 'ExpireReview'
+  | 'PrepareContract'
+  | 'AwaitPayoutDocuments'
+  | 'Disburse'
+  | 'End';
 
 /** The review position the state machine's review loop needs (its `$.review`). */
 export interface ReviewPosition {
@@ -90,12 +103,12 @@ export async function resumeApplication(deps: ResumeDeps, applicationId: string)
     case 'ASSESSING':
       return at(application.assessment ? 'Decide' : 'Score');
     case 'PENDING_REVIEW':
-      return reviewPoint(deps, application.applicationId, application.decision?.levelsRequired ?? 1, at);
+      return reviewPoint(deps, application.applicationId, application.decision?.levelsRequired ?? 1, at, documentGateOf(application) === 'review');
     case 'APPROVED':
       await notifyApplicantOnce(deps, applicationId, 'approved');
       return at('PrepareContract');
     case 'ACCEPTED':
-      return at('Disburse');
+      return at(documentGateOf(application) === 'payout' ? 'AwaitPayoutDocuments' : 'Disburse');
     default: {
       const notice = finalNotice(application.status, Boolean(application.offer));
       if (notice) await notifyApplicantOnce(deps, applicationId, notice);
@@ -109,6 +122,8 @@ async function reviewPoint(
   applicationId: string,
   levelsRequired: number,
   at: (next: ResumeStep, extra?: Partial<Pick<ResumePoint, 'review' | 'reviewResult'>>) => ResumePoint,
+  /** The checklist gates the review: level 1 is asked for only once the documents are in. */
+  documentsBeforeReview = false,
 ): Promise<ResumePoint> {
   const { sla } = await deps.policies.current();
   const position = (level: number): ReviewPosition => ({ level, levelsRequired, timeoutSeconds: reviewTimeoutSeconds(sla.expireAfterHours), after: null });
@@ -116,7 +131,7 @@ async function reviewPoint(
   const pending = reviews.find((review) => review.status === 'PENDING');
   if (pending) return at('RequestReview', { review: position(pending.level) });
   const latest = newest(reviews);
-  if (!latest) return at('RequestReview', { review: position(1) });
+  if (!latest) return at(documentsBeforeReview ? 'AwaitReviewDocuments' : 'RequestReview', { review: position(1) });
   if (latest.status === 'EXPIRED') return at('ExpireReview', { review: position(latest.level) });
   // Decided: route on the decision as the review loop would (approve → next level or conclude; reject → decline;
   // request for information → the applicant told, then a new round). Each of those steps finds its work if done.

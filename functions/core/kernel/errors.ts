@@ -30,6 +30,16 @@ export class NotFoundError extends DomainError {}
 /** The request conflicts with the current state (an open application exists, an illegal transition, …). */
 export class ConflictError extends DomainError {}
 
+/** A step the product's document checklist gates, asked for while required documents are missing (409, naming them). */
+export class DocumentsMissingError extends ConflictError {
+  constructor(
+    message: string,
+    readonly missing: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
 /** An optimistic-lock condition failed: someone else changed the item first. Safe to retry. */
 export class ConcurrentModificationError extends DomainError {}
 

@@ -16,6 +16,23 @@ export interface ReviewEmailInput {
   link: string;
   /** When the review (and the link) expires, ISO 8601. */
   expiresAt: string;
+  /** The product's document checklist for this application, when it has one: what is required, what is missing. */
+  checklist?: { required: readonly string[]; missing: readonly string[] };
+}
+
+const DOCUMENT_NAMES: Record<ReviewerLanguage, Record<string, string>> = {
+  en: { id_card: 'ID card', proof_of_income: 'proof of income', business_licence: 'business licence', land_or_lease_contract: 'land or lease contract', bank_statement: 'bank statement', other: 'other document' },
+  'zh-CN': { id_card: '身份证', proof_of_income: '收入证明', business_licence: '营业执照', land_or_lease_contract: '土地承包或租赁合同', bank_statement: '银行流水', other: '其他材料' },
+};
+
+/** The checklist line of a review e-mail: complete (the reviewer is told so), or what is still missing. */
+function checklistLine(language: ReviewerLanguage, checklist: ReviewEmailInput['checklist']): string[] {
+  if (!checklist || checklist.required.length === 0) return [];
+  const names = (kinds: readonly string[]) => kinds.map((k) => DOCUMENT_NAMES[language][k] ?? k).join(language === 'zh-CN' ? '、' : ', ');
+  if (language === 'zh-CN') {
+    return [checklist.missing.length === 0 ? `材料：清单已齐全（${names(checklist.required)}）。` : `尚缺材料：${names(checklist.missing)}。`];
+  }
+  return [checklist.missing.length === 0 ? `Documents: the checklist is complete (${names(checklist.required)}).` : `Documents still missing: ${names(checklist.missing)}.`];
 }
 
 /** An instant as `2026-12-04 08:00 UTC`: unambiguous in both languages. */
@@ -52,6 +69,7 @@ export function reviewEmail(kind: ReviewEmailKind, language: ReviewerLanguage, i
         '',
         opening,
         `金额：${amount}，期限：${input.termMonths} 个月。`,
+        ...checklistLine('zh-CN', input.checklist),
         '',
         '请打开以下链接查看案件并做出决定：',
         input.link,
@@ -77,6 +95,7 @@ export function reviewEmail(kind: ReviewEmailKind, language: ReviewerLanguage, i
       '',
       opening,
       `Amount: ${amount}, term: ${input.termMonths} months.`,
+      ...checklistLine('en', input.checklist),
       '',
       'Open the case and decide here:',
       input.link,

@@ -9,6 +9,7 @@
 
 import type { Application } from '../applications/application';
 import { withFreshApplication } from '../applications/application-updates';
+import { missingDocuments } from '../applications/document-checklist';
 import type { Assessment } from '../assessment/assessment';
 import { fromMinor, type Money } from '../kernel/money';
 import { ageOn, dayIn } from '../kernel/dates';
@@ -118,6 +119,7 @@ async function sendReviewEmail(deps: ReviewDeps, review: Review, kind: ReviewEma
     termMonths: application.termMonths,
     link: await deps.reviewLinks.linkFor(review),
     expiresAt: review.linkExpiresAt,
+    checklist: { required: application.requiredDocuments, missing: missingDocuments(application, await deps.applications.listDocuments(review.applicationId)) },
   });
   await deps.notifier.publish({
     topic: 'review',

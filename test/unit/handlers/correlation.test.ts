@@ -11,6 +11,7 @@ import * as decide from '../../../functions/handlers/pipeline-decide';
 import * as disburse from '../../../functions/handlers/pipeline-disburse';
 import * as markAssessing from '../../../functions/handlers/pipeline-resume';
 import * as prepareContract from '../../../functions/handlers/pipeline-prepare-contract';
+import * as documents from '../../../functions/handlers/pipeline-documents';
 import * as recordFailure from '../../../functions/handlers/pipeline-record-failure';
 import * as requestReview from '../../../functions/handlers/pipeline-request-review';
 import * as score from '../../../functions/handlers/pipeline-score';
@@ -97,6 +98,7 @@ const TASK_HANDLERS: Record<PipelineTaskHandler, (logger: Logger, payload: Recor
   'pipeline-conclude': (logger, payload) => conclude.createHandler(depsWith(logger))({ step: 'conclude', outcome: 'EXPIRED', ...payload } as never),
   'pipeline-prepare-contract': (logger, payload) => prepareContract.createHandler(depsWith(logger))({ taskToken: 'token-2', ...payload } as never),
   'pipeline-disburse': (logger, payload) => disburse.createHandler(depsWith(logger))(payload as never),
+  'pipeline-documents': (logger, payload) => documents.createHandler(depsWith(logger))({ step: 'await', gate: 'review', taskToken: 'token-3', ...payload } as never),
   'pipeline-record-failure': (logger, payload) => recordFailure.createHandler(depsWith(logger))({ error: { Error: 'X' }, ...payload } as never),
 };
 

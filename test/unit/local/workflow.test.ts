@@ -24,6 +24,7 @@ const laterSteps: Record<string, TaskHandler> = {
   'pipeline-request-review': async () => ({ reviewId: 'r1' }),
   'pipeline-conclude': async () => ({ status: 'APPROVED' }),
   'pipeline-prepare-contract': async () => ({ status: 'APPROVED', changed: false }),
+  'pipeline-documents': async () => ({ status: 'PENDING_REVIEW', next: 'Continue' }),
   'pipeline-disburse': async () => ({ status: 'DISBURSED', loanId: 'LN1' }),
 };
 
