@@ -3,7 +3,7 @@
 
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Application, ApplicationDocument } from '../../functions/core/applications/application';
-import { ConcurrentModificationError, ConflictError, TaskTokenGoneError } from '../../functions/core/kernel/errors';
+import { ConcurrentModificationError, ConflictError, IdempotencyKeyInProgressError, TaskTokenGoneError } from '../../functions/core/kernel/errors';
 import { chain, type AuditEntry, type AuditEvent } from '../../functions/core/kernel/audit';
 import { assertTransition, isOpen } from '../../functions/core/applications/lifecycle';
 import type { Clock, Notification } from '../../functions/core/kernel/ports';
@@ -41,10 +41,27 @@ export class InMemoryApplications implements ApplicationRepository {
   /** Where a disbursement's loan is written, in the same "transaction" as its application (fakeDeps links the loans). */
   loanStore: { loans: Map<string, Loan> } | undefined;
 
-  async create({ application, customer, idempotency, audit }: Parameters<ApplicationRepository['create']>[0]) {
-    if (this.openSlots.has(application.nationalIdHash)) throw new ConflictError('an open application already exists for this national ID');
-    const idemKey = `${idempotency.ownerId}#${idempotency.key}`;
+  /** Keys whose create is being written now (the DynamoDB transaction in flight): another create with one conflicts. */
+  private readonly writing = new Set<string>();
+  /** Set by a test to hold the next creates in flight until it resolves (a slow DynamoDB). */
+  stallCreates: Promise<void> | undefined;
+
+  async create(input: Parameters<ApplicationRepository['create']>[0]) {
+    const idemKey = `${input.idempotency.ownerId}#${input.idempotency.key}`;
+    if (this.writing.has(idemKey)) throw new IdempotencyKeyInProgressError('a request with this Idempotency-Key is in progress; retry shortly to get its answer');
+    this.writing.add(idemKey);
+    try {
+      if (this.stallCreates) await this.stallCreates;
+      this.writeCreated(input, idemKey);
+    } finally {
+      this.writing.delete(idemKey);
+    }
+  }
+
+  private writeCreated({ application, customer, idempotency, audit }: Parameters<ApplicationRepository['create']>[0], idemKey: string) {
+    // The key first, as the DynamoDB adapter reads it: a repeated request also finds its first attempt's slot taken.
     if (this.idempotencyRecords.has(idemKey)) throw new ConcurrentModificationError('this Idempotency-Key changed meanwhile');
+    if (this.openSlots.has(application.nationalIdHash)) throw new ConflictError('an open application already exists for this national ID');
     this.applications.set(application.applicationId, structuredClone(application));
     this.openSlots.set(application.nationalIdHash, application.applicationId);
     this.idempotencyRecords.set(idemKey, structuredClone(idempotency));
