@@ -24,6 +24,7 @@ import * as reviewers from '../functions/handlers/reviewers';
 import * as reviewSla from '../functions/handlers/review-sla';
 import * as overdueScan from '../functions/handlers/overdue-scan';
 import { ulidIds } from '../functions/adapters/ids';
+import { sleepFor } from '../functions/core/kernel/retry';
 import { createPiiProtector } from '../functions/adapters/pii/aes-pii-protector';
 import type { Notifier } from '../functions/core/kernel/ports';
 import type { DocumentStorage, Workflow } from '../functions/core/applications/ports';
@@ -93,6 +94,7 @@ export function createLocalDeps(input: LocalDepsInput): AppDeps {
   else if (input.quiet) logger.setLogLevel('ERROR');
   return {
     clock: input.clock,
+    sleep: sleepFor,
     ids: ulidIds,
     applications: createApplicationRepository(doc, input.tableName, { timeZone: input.timeZone }),
     idempotency: createIdempotencyStore(doc, input.tableName, input.clock),

@@ -14,9 +14,12 @@ import type { ReviewLinks, ReviewRepository, ReviewerRepository, ReviewerSubscri
 import type { LoanRepository } from '../core/servicing/loan-service';
 import type { ReportRepository } from '../core/reporting/reports';
 import type { ScanContinuation } from '../core/servicing/overdue-scan';
+import type { Sleep } from '../core/kernel/retry';
 
 export interface AppDeps {
   clock: Clock;
+  /** Waits between retries (a timer; tests record the pause and go on at once). */
+  sleep: Sleep;
   ids: IdGenerator;
   applications: ApplicationRepository;
   idempotency: IdempotencyStore;

@@ -38,6 +38,7 @@ import { createShippedScorer } from '../adapters/scorecard/shipped-scorer';
 import { createHttpCoreBanking } from '../adapters/core-banking/http-core-banking';
 import { createSandboxCoreBanking } from '../adapters/core-banking/sandbox-core-banking';
 import type { BusinessMetrics, Clock, IdGenerator, Notification, Notifier, PiiProtector } from '../core/kernel/ports';
+import { sleepFor, type Sleep } from '../core/kernel/retry';
 import type {
   ApplicationReader,
   ApplicationRepository,
@@ -86,6 +87,7 @@ function secretString(arn: string, what: string): () => Promise<string> {
 
 export const clock = /* @__PURE__ */ provider([], (): Clock => systemClock);
 export const ids = /* @__PURE__ */ provider([], (): IdGenerator => ulidIds);
+export const sleep = /* @__PURE__ */ provider([], (): Sleep => sleepFor);
 export const logger = /* @__PURE__ */ provider([], () => createLogger());
 export const scorer = /* @__PURE__ */ provider([], (): Scorer => createShippedScorer());
 /** Powertools metrics (namespace and service from POWERTOOLS_METRICS_NAMESPACE / POWERTOOLS_SERVICE_NAME). */

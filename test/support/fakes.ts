@@ -278,8 +278,12 @@ export function fakeDeps() {
   const scanContinuations: { date: string; cursor: string }[] = [];
   // One recorder for both halves of the pipeline port, as the local runner is both.
   const workflow = new RecordingWorkflow();
+  /** The pauses the code under test asked for between retries (none is waited for). */
+  const sleeps: number[] = [];
   const deps = {
     clock,
+    sleeps,
+    sleep: async (ms: number) => void sleeps.push(ms),
     ids: { next: () => `01TEST${String(++counter).padStart(20, '0')}` },
     applications: store,
     idempotency,
