@@ -1,7 +1,10 @@
-// EventBridge "Object Created" from the documents bucket, under applications/ (lib/documents.ts): the upload arrived,
-// so the document counts as received. EventBridge delivers at least once: a repeated event changes nothing.
+// EventBridge "Object Created" from the documents bucket, under applications/ (lib/documents.ts): the upload arrived.
+// Its first bytes are checked against the declared type (a ranged read of 16 bytes): a match counts the document
+// received, a mismatch rejects it and deletes the object (receiveUploadedDocument). EventBridge delivers at least
+// once: a repeated event changes nothing.
 
 import type { EventBridgeEvent } from 'aws-lambda';
+import { receiveUploadedDocument } from '../core/applications/intake';
 import { parseDocumentObjectKey } from '../core/applications/intake';
 import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { lazyHandler } from '../shared/production';
@@ -9,6 +12,7 @@ import * as production from '../shared/production';
 
 export const definition = defineFunction({
   applications: production.applications,
+  uploadedFiles: production.uploadedFiles,
   clock: production.clock,
   logger: production.logger,
 });
@@ -24,6 +28,14 @@ export interface ObjectCreatedDetail {
 
 export type ObjectCreatedEvent = EventBridgeEvent<'Object Created', ObjectCreatedDetail>;
 
+const MESSAGES = {
+  received: 'document received',
+  rejected: 'document rejected: its bytes are not the declared type; the object was deleted',
+  unchanged: 'document event repeated',
+  'unknown-document': 'document event for an unknown document',
+  'no-object': 'document event for an object that is not there',
+} as const;
+
 export function createHandler(deps: Deps) {
   return async (event: ObjectCreatedEvent): Promise<void> => {
     const objectKey = event.detail?.object?.key;
@@ -32,8 +44,9 @@ export function createHandler(deps: Deps) {
       deps.logger.warn('upload outside the documents layout ignored', { objectKey: objectKey ?? null });
       return;
     }
-    const changed = await deps.applications.markDocumentReceived(ids.applicationId, ids.documentId, deps.clock.now().toISOString());
-    deps.logger.info(changed ? 'document received' : 'document event repeated or unknown', { ...ids });
+    const outcome = await receiveUploadedDocument(deps, objectKey!);
+    const log = outcome === 'rejected' || outcome === 'no-object' ? deps.logger.warn.bind(deps.logger) : deps.logger.info.bind(deps.logger);
+    log(MESSAGES[outcome], { ...ids, outcome });
   };
 }
 

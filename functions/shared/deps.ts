@@ -4,7 +4,7 @@
 
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Clock, IdGenerator, Notifier, PiiProtector, BusinessMetrics } from '../core/kernel/ports';
-import type { ApplicationRepository, DocumentStorage, IdempotencyStore, PipelineExecutions, ProductRepository, TaskTokens } from '../core/applications/ports';
+import type { ApplicationRepository, DocumentStorage, IdempotencyStore, PipelineExecutions, ProductRepository, TaskTokens, UploadedFiles } from '../core/applications/ports';
 import type { CreditBureau } from '../core/assessment/bureau';
 import type { ContractStore } from '../core/contracting/contract';
 import type { CoreBanking } from '../core/contracting/core-banking';
@@ -32,6 +32,8 @@ export interface AppDeps {
   taskTokens: TaskTokens;
   notifier: Notifier;
   documents: DocumentStorage;
+  /** The uploaded documents' bytes: their first bytes checked after an upload, a mismatching one deleted. */
+  uploadedFiles: UploadedFiles;
   pii: PiiProtector;
   bureau: CreditBureau;
   scorer: Scorer;

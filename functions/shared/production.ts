@@ -28,6 +28,7 @@ import { createSnsNotifier, type TopicArns } from '../adapters/aws/sns-notifier'
 import { createHttpSmsProvider } from '../adapters/sms/http-sms-provider';
 import { createRoutingNotifier } from '../adapters/sms/routing-notifier';
 import { createS3DocumentStorage } from '../adapters/aws/s3-document-storage';
+import { createS3UploadedFiles } from '../adapters/aws/s3-uploaded-files';
 import { createS3ContractStore } from '../adapters/aws/s3-contract-store';
 import { createPiiProtector } from '../adapters/pii/aes-pii-protector';
 import { systemClock } from '../adapters/clock';
@@ -43,6 +44,7 @@ import type {
   ApplicationReader,
   ApplicationRepository,
   DocumentStorage,
+  UploadedFiles,
   IdempotencyStore,
   PipelineExecutions,
   ProductCatalog,
@@ -172,6 +174,7 @@ export const subscriptions = /* @__PURE__ */ provider(['reviewTopicSubscribe'], 
 // --- Documents and contracts -----------------------------------------------------------------------------------
 
 export const documents = /* @__PURE__ */ provider(['documentUploads'], (c): DocumentStorage => createS3DocumentStorage(new S3Client({}), c.DOCUMENTS_BUCKET, systemClock));
+export const uploadedFiles = /* @__PURE__ */ provider(['uploadedFiles'], (c): UploadedFiles => createS3UploadedFiles(new S3Client({}), c.DOCUMENTS_BUCKET));
 export const contractWriter = /* @__PURE__ */ provider(['contractWrite'], (c): Pick<ContractStore, 'put'> =>
   createS3ContractStore(new S3Client({}), c.DOCUMENTS_BUCKET),
 );

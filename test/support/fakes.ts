@@ -142,6 +142,16 @@ export class InMemoryApplications implements ApplicationRepository {
     return true;
   }
 
+  async markDocumentRejected(applicationId: string, documentId: string, change: { from: 'PENDING_UPLOAD' | 'RECEIVED'; rejectedAt: string; reason: 'file_signature_mismatch' }) {
+    const document = this.documents.get(applicationId)?.find((d) => d.documentId === documentId);
+    if (!document || document.status !== change.from) return false;
+    document.status = 'REJECTED';
+    document.rejectedAt = change.rejectedAt;
+    document.rejectionReason = change.reason;
+    delete document.receivedAt;
+    return true;
+  }
+
   async listDocuments(applicationId: string) {
     return structuredClone(this.documents.get(applicationId) ?? []);
   }
@@ -268,6 +278,26 @@ export class FixedScorer implements Scorer {
   }
 }
 
+/** Uploaded objects in memory (the documents bucket): the bytes by object key, and what was read of them. */
+export class InMemoryUploadedFiles {
+  readonly files = new Map<string, Buffer>();
+  /** Every readHead: the key and how many bytes were asked for. */
+  readonly reads: { objectKey: string; bytes: number }[] = [];
+  readonly removed: string[] = [];
+  put(objectKey: string, content: Buffer | string) {
+    this.files.set(objectKey, Buffer.from(content));
+  }
+  async readHead(objectKey: string, bytes: number) {
+    this.reads.push({ objectKey, bytes });
+    const file = this.files.get(objectKey);
+    return file ? new Uint8Array(file.subarray(0, bytes)) : undefined;
+  }
+  async remove(objectKey: string) {
+    this.removed.push(objectKey);
+    this.files.delete(objectKey);
+  }
+}
+
 let counter = 0;
 
 /** A full set of fake dependencies; tests override what they look at. */
@@ -292,6 +322,7 @@ export function fakeDeps() {
     workflow,
     taskTokens: workflow,
     notifier: new RecordingNotifier(),
+    uploadedFiles: new InMemoryUploadedFiles(),
     documents: {
       async createUploadUrl({ objectKey, expiresInSeconds }: { objectKey: string; expiresInSeconds: number }) {
         return { uploadUrl: `https://uploads.test/${objectKey}?sig=x`, expiresAt: new Date(Date.UTC(2026, 10, 29, 8, 0, expiresInSeconds)).toISOString(), objectKey };

@@ -338,6 +338,26 @@ export function createApplicationRepository(doc: DynamoDBDocumentClient, tableNa
       }
     },
 
+    async markDocumentRejected(applicationId, documentId, { from, rejectedAt, reason }) {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.applicationDocument(applicationId, documentId),
+            UpdateExpression: 'SET #status = :rejected, rejectedAt = :at, rejectionReason = :reason REMOVE receivedAt',
+            ConditionExpression: 'attribute_exists(PK) AND #status = :from',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':rejected': 'REJECTED', ':from': from, ':at': rejectedAt, ':reason': reason },
+          }),
+        );
+        return true;
+      } catch (error) {
+        // Moved meanwhile (a repeated event rejected it first) or unknown: nothing to change.
+        if (isConditionalCheckFailed(error)) return false;
+        throw error;
+      }
+    },
+
     async listDocuments(applicationId) {
       const prefix = keys.applicationDocumentsPrefix(applicationId);
       const items = await queryAll(doc, {
