@@ -29,12 +29,17 @@ export function jitteredPause(baseMs: number): (attempt: number) => number {
 }
 
 /**
- * Exponential backoff with full jitter: the pause before try `attempt + 1` is uniform in [0, min(capMs, baseMs ×
- * 2^(attempt − 1))), so writers that collided spread out further each time instead of colliding again in step.
+ * Exponential backoff with ("equal") jitter: the ceiling before try `attempt + 1` is min(capMs, baseMs × 2^(attempt −
+ * 1)), and the pause is uniform in [ceiling / 2, ceiling). Writers that collided spread out further each time instead
+ * of colliding again in step, and the time all the tries take stays within known bounds (half the ceilings' sum to
+ * their sum), so a number of tries is also a length of time.
  */
 export function exponentialBackoff(options: { baseMs: number; capMs: number; random?: () => number }): (attempt: number) => number {
   const random = options.random ?? Math.random;
-  return (attempt) => random() * Math.min(options.capMs, options.baseMs * 2 ** Math.max(0, attempt - 1));
+  return (attempt) => {
+    const ceiling = Math.min(options.capMs, options.baseMs * 2 ** Math.max(0, attempt - 1));
+    return ceiling / 2 + (random() * ceiling) / 2;
+  };
 }
 
 /** Runs `run(attempt)` (attempt 1, 2, …) until it succeeds, fails with a non-retryable error, or runs out of attempts. */

@@ -5,12 +5,13 @@ import { ConcurrentModificationError } from '../../../functions/core/kernel/erro
 import { exponentialBackoff, retrying } from '../../../functions/core/kernel/retry';
 
 describe('exponentialBackoff', () => {
-  it('doubles the ceiling with each attempt up to the cap, and spreads the pause uniformly below it', () => {
+  it('doubles the ceiling with each attempt up to the cap, and spreads the pause uniformly over its upper half', () => {
     const highest = exponentialBackoff({ baseMs: 10, capMs: 400, random: () => 0.999999 });
     expect([1, 2, 3, 4, 5, 6, 7, 12].map((attempt) => Math.round(highest(attempt)))).toEqual([10, 20, 40, 80, 160, 320, 400, 400]);
-    const half = exponentialBackoff({ baseMs: 10, capMs: 400, random: () => 0.5 });
-    expect([1, 3, 9].map(half)).toEqual([5, 20, 200]);
-    expect(exponentialBackoff({ baseMs: 10, capMs: 400, random: () => 0 })(5)).toBe(0);
+    const lowest = exponentialBackoff({ baseMs: 10, capMs: 400, random: () => 0 });
+    expect([1, 2, 3, 6, 7, 12].map(lowest)).toEqual([5, 10, 20, 160, 200, 200]);
+    const middle = exponentialBackoff({ baseMs: 10, capMs: 400, random: () => 0.5 });
+    expect([1, 3, 9].map(middle)).toEqual([7.5, 30, 300]);
   });
 });
 
