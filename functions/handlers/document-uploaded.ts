@@ -4,8 +4,7 @@
 // once: a repeated event changes nothing.
 
 import type { EventBridgeEvent } from 'aws-lambda';
-import { receiveUploadedDocument } from '../core/applications/intake';
-import { parseDocumentObjectKey } from '../core/applications/intake';
+import { parseDocumentObjectKey, receiveUploadedDocument } from '../core/applications/intake';
 import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
@@ -40,11 +39,11 @@ export function createHandler(deps: Deps) {
   return async (event: ObjectCreatedEvent): Promise<void> => {
     const objectKey = event.detail?.object?.key;
     const ids = typeof objectKey === 'string' ? parseDocumentObjectKey(objectKey) : undefined;
-    if (!ids) {
+    if (!ids || typeof objectKey !== 'string') {
       deps.logger.warn('upload outside the documents layout ignored', { objectKey: objectKey ?? null });
       return;
     }
-    const outcome = await receiveUploadedDocument(deps, objectKey!);
+    const outcome = await receiveUploadedDocument(deps, objectKey);
     const log = outcome === 'rejected' || outcome === 'no-object' ? deps.logger.warn.bind(deps.logger) : deps.logger.info.bind(deps.logger);
     log(MESSAGES[outcome], { ...ids, outcome });
   };
