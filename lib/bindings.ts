@@ -56,6 +56,7 @@ export const BINDING_GRANTS: { readonly [B in BindingName]: Grant } = {
     r.notifications.grantPublish(r.notifications.opsTopic, fn);
   },
   documentUploads: (fn, r) => r.documents.grantUpload(fn),
+  uploadedFiles: (fn, r) => r.documents.grantUploadedFileCheck(fn),
   contractWrite: (fn, r) => r.documents.grantContractWrite(fn),
   contractRead: (fn, r) => r.documents.grantContractRead(fn),
   bureau: (fn, r) => {

@@ -82,7 +82,7 @@ export class Documents extends Construct {
 
     this.documentUploadedFunction = new HouseFunction(this, 'DocumentUploadedFunction', {
       handlerName: 'document-uploaded',
-      description: 'marks an uploaded document received (S3 ObjectCreated under applications/)',
+      description: 'checks an uploaded document (S3 ObjectCreated under applications/): received, or rejected and deleted',
       timeout: Duration.seconds(30),
       logRemovalPolicy: props.logRemovalPolicy,
     });
@@ -123,6 +123,26 @@ export class Documents extends Construct {
       fn.executionRole,
       `AwsSolutions-IAM5[Resource::${nagRef(this.bucket.node.defaultChild as CfnBucket, 'Arn')}/${CONTRACTS_PREFIX}*]`,
       'the application view links to its contract at contracts/<applicationId>/<contractId>.txt through a pre-signed GET; GetObject only, on that prefix only.',
+    );
+  }
+
+  /**
+   * Lets `fn` check and remove uploaded documents under `applications/`: s3:GetObject (it reads the first bytes) and
+   * s3:DeleteObject (a file that is not its declared type) on that prefix only, and kms:Decrypt through S3.
+   */
+  public grantUploadedFileCheck(fn: HouseFunction): void {
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:GetObject', 's3:DeleteObject'],
+        resources: [this.bucket.arnForObjects(`${DOCUMENTS_PREFIX}*`)],
+      }),
+    );
+    grantKeyViaService(this.key, fn, 's3', 'kms:Decrypt');
+    fn.setConfig('DOCUMENTS_BUCKET', this.bucket.bucketName);
+    acknowledge(
+      fn.executionRole,
+      `AwsSolutions-IAM5[Resource::${nagRef(this.bucket.node.defaultChild as CfnBucket, 'Arn')}/${DOCUMENTS_PREFIX}*]`,
+      'each upload event names one object applications/<applicationId>/<documentId>, any document of any application; GetObject (its first bytes) and DeleteObject only, on that prefix only.',
     );
   }
 

@@ -8,7 +8,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, resolve, sep } from 'node:path';
 import type { ObjectCreatedEvent } from '../functions/handlers/document-uploaded';
 import type { Clock } from '../functions/core/kernel/ports';
-import type { DocumentStorage, UploadTarget } from '../functions/core/applications/ports';
+import type { DocumentStorage, UploadedFiles, UploadTarget } from '../functions/core/applications/ports';
+import { open, rm } from 'node:fs/promises';
 import { BodyTooLargeError, readBody, send, sendProblem } from './http-util';
 import type { LocalLog } from './log';
 
@@ -58,6 +59,35 @@ export class LocalDocumentStorage implements DocumentStorage {
       expiresAt: new Date(expiresEpochSeconds * 1000).toISOString(),
       objectKey: input.objectKey,
     };
+  }
+}
+
+/** The uploaded files in the data folder, as the UploadedFiles port (the documents bucket in AWS). */
+export class LocalUploadedFiles implements UploadedFiles {
+  constructor(private readonly uploadsDir: string) {}
+
+  private path(objectKey: string): string | undefined {
+    if (!isSafeObjectKey(objectKey)) return undefined;
+    const target = resolve(this.uploadsDir, objectKey);
+    return target.startsWith(resolve(this.uploadsDir) + sep) ? target : undefined;
+  }
+
+  async readHead(objectKey: string, bytes: number): Promise<Uint8Array | undefined> {
+    const target = this.path(objectKey);
+    if (!target || !existsSync(target)) return undefined;
+    const handle = await open(target, 'r');
+    try {
+      const buffer = Buffer.alloc(bytes);
+      const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+      return new Uint8Array(buffer.subarray(0, bytesRead));
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async remove(objectKey: string): Promise<void> {
+    const target = this.path(objectKey);
+    if (target) await rm(target, { force: true });
   }
 }
 

@@ -24,9 +24,10 @@ import * as reviewers from '../functions/handlers/reviewers';
 import * as reviewSla from '../functions/handlers/review-sla';
 import * as overdueScan from '../functions/handlers/overdue-scan';
 import { ulidIds } from '../functions/adapters/ids';
+import { sleepFor } from '../functions/core/kernel/retry';
 import { createPiiProtector } from '../functions/adapters/pii/aes-pii-protector';
 import type { Notifier } from '../functions/core/kernel/ports';
-import type { DocumentStorage, Workflow } from '../functions/core/applications/ports';
+import type { DocumentStorage, UploadedFiles, Workflow } from '../functions/core/applications/ports';
 import type { AppDeps } from '../functions/shared/deps';
 import type { HttpHandler } from '../functions/shared/http';
 import { createLogger, type HouseLogLevel } from '../functions/shared/logger';
@@ -67,6 +68,8 @@ export interface LocalDepsInput {
   clock: LocalClock;
   notifier: Notifier;
   documents: DocumentStorage;
+  /** The uploaded files (in the data folder, where the local upload endpoint writes them). */
+  uploadedFiles: UploadedFiles;
   /** Late-bound: the workflow runner needs the task handlers, which need these deps. */
   workflow: Workflow;
   piiSecret: string;
@@ -94,6 +97,7 @@ export function createLocalDeps(input: LocalDepsInput): AppDeps {
   else if (input.quiet) logger.setLogLevel('ERROR');
   return {
     clock: input.clock,
+    sleep: sleepFor,
     ids: ulidIds,
     applications: createApplicationRepository(doc, input.tableName, { timeZone: input.timeZone }),
     idempotency: createIdempotencyStore(doc, input.tableName, input.clock),
@@ -103,6 +107,7 @@ export function createLocalDeps(input: LocalDepsInput): AppDeps {
     taskTokens: input.workflow,
     notifier: input.notifier,
     documents: input.documents,
+    uploadedFiles: input.uploadedFiles,
     pii: createPiiProtector(async () => input.piiSecret),
     // The sandbox bureau counts pulls per application (its "fails, then succeeds" identity) in the table, as deployed.
     bureau: createSandboxBureau({ clock: input.clock, countCall: createSandboxCallCounter(doc, input.tableName, 'bureau') }),

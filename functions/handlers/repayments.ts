@@ -6,7 +6,8 @@
 //                                       (REPAYMENT_WEBHOOK_SECRET_ARN); body {loanId, amount, paidAt, reference}, the
 //                                       loan inside the signed body so that a signature cannot be moved to another loan
 // Both: 201 with the allocation; the same reference again → 200 with the first allocation (never applied twice), the
-// same reference with another amount or time → 409; bad input → 422 naming the field (another currency than the
+// same reference with another amount or time → 409 (other repayments of the loan at the same moment are no conflict:
+// retried with backoff; still racing after every try → 503 with Retry-After, nothing recorded); bad input → 422 naming the field (another currency than the
 // loan's: `amount.currency`); an unknown loan → 404; a missing or wrong signature → 401.
 
 import { UnauthorizedError } from '../core/kernel/errors';
@@ -23,6 +24,7 @@ import * as production from '../shared/production';
 export const definition = defineFunction({
   loans: production.loans,
   clock: production.clock,
+  sleep: production.sleep,
   logger: production.logger,
   repaymentWebhookSecret: production.repaymentWebhookSecret,
   settings: production.settings,
@@ -59,7 +61,7 @@ export function createHandler(deps: Deps): HttpHandler {
     }
     deps.logger.appendKeys({ loanId: request.loanId, reference: request.reference });
 
-    const { repayment, replayed } = await recordRepayment(deps, request, { timeZone: deps.settings.timeZone });
+    const { repayment, replayed } = await recordRepayment(deps, request, { timeZone: deps.settings.timeZone, sleep: deps.sleep });
     deps.logger.info(replayed ? 'repayment replayed' : 'repayment recorded', {
       amountMinor: repayment.amountMinor,
       loanStatus: repayment.loanStatusAfter,

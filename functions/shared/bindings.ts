@@ -34,6 +34,7 @@ export const BINDINGS = {
   reviewTopicSubscribe: { settings: ['REVIEW_TOPIC_ARN'], optional: [], allows: "subscribe reviewers' e-mails to the review topic" },
   opsTopic: { settings: ['OPS_TOPIC_ARN'], optional: [], allows: 'alert operations through the ops topic' },
   documentUploads: { settings: ['DOCUMENTS_BUCKET'], optional: [], allows: 'sign upload URLs under applications/ in the documents bucket' },
+  uploadedFiles: { settings: ['DOCUMENTS_BUCKET'], optional: [], allows: 'read (first bytes) and delete uploaded documents under applications/' },
   contractWrite: { settings: ['DOCUMENTS_BUCKET'], optional: [], allows: 'store contracts under contracts/ in the documents bucket' },
   contractRead: { settings: ['DOCUMENTS_BUCKET'], optional: [], allows: 'sign links to contracts under contracts/' },
   bureau: { settings: [], optional: ['BUREAU_BASE_URL', 'BUREAU_API_KEY_SECRET_ARN'], allows: "call the credit bureau's API (the sandbox bureau without one)" },

@@ -4,7 +4,7 @@
 
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Clock, IdGenerator, Notifier, PiiProtector, BusinessMetrics } from '../core/kernel/ports';
-import type { ApplicationRepository, DocumentStorage, IdempotencyStore, PipelineExecutions, ProductRepository, TaskTokens } from '../core/applications/ports';
+import type { ApplicationRepository, DocumentStorage, IdempotencyStore, PipelineExecutions, ProductRepository, TaskTokens, UploadedFiles } from '../core/applications/ports';
 import type { CreditBureau } from '../core/assessment/bureau';
 import type { ContractStore } from '../core/contracting/contract';
 import type { CoreBanking } from '../core/contracting/core-banking';
@@ -14,9 +14,12 @@ import type { ReviewLinks, ReviewRepository, ReviewerRepository, ReviewerSubscri
 import type { LoanRepository } from '../core/servicing/loan-service';
 import type { ReportRepository } from '../core/reporting/reports';
 import type { ScanContinuation } from '../core/servicing/overdue-scan';
+import type { Sleep } from '../core/kernel/retry';
 
 export interface AppDeps {
   clock: Clock;
+  /** Waits between retries (a timer; tests record the pause and go on at once). */
+  sleep: Sleep;
   ids: IdGenerator;
   applications: ApplicationRepository;
   idempotency: IdempotencyStore;
@@ -29,6 +32,8 @@ export interface AppDeps {
   taskTokens: TaskTokens;
   notifier: Notifier;
   documents: DocumentStorage;
+  /** The uploaded documents' bytes: their first bytes checked after an upload, a mismatching one deleted. */
+  uploadedFiles: UploadedFiles;
   pii: PiiProtector;
   bureau: CreditBureau;
   scorer: Scorer;

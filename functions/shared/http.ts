@@ -16,6 +16,7 @@ import {
   DocumentsMissingError,
   DomainError,
   ForbiddenError,
+  IdempotencyKeyInProgressError,
   IdempotencyKeyMismatchError,
   NotFoundError,
   TemporarilyUnavailableError,
@@ -82,6 +83,10 @@ export function errorToProblem(error: unknown, logger: Logger): HttpResult {
   if (error instanceof ForbiddenError) return problem(403, 'Forbidden', error.message);
   if (error instanceof NotFoundError) return problem(404, 'Not found', error.message);
   if (error instanceof IdempotencyKeyMismatchError) return problem(422, 'Idempotency key reused', error.message, [{ path: 'Idempotency-Key', message: error.message }]);
+  if (error instanceof IdempotencyKeyInProgressError) {
+    const result = problem(409, 'Idempotency key in use', error.message, [{ path: 'Idempotency-Key', message: 'a request with this key is in progress' }]);
+    return { ...result, headers: { ...result.headers, 'retry-after': '1' } };
+  }
   if (error instanceof ConcurrentModificationError) return problem(409, 'Concurrent modification', 'the resource changed meanwhile; read it again and retry');
   if (error instanceof DocumentsMissingError) {
     return problem(409, 'Documents missing', error.message, [{ path: 'documents.missing', message: `${error.missing.join(', ')} must be uploaded first` }]);
@@ -124,7 +129,8 @@ export function httpHandler(
   const wrapped = middy<HttpEvent, HttpResult>({
     timeoutEarlyInMillis: TIMEOUT_RESPONSE_RESERVE_MS,
     // The handler may still be waiting on a write that completes later; the retry with the same Idempotency-Key
-    // then replays the stored result (or, before it completes, is answered as a new request would be).
+    // then replays the stored result (or, while that write is still going on, gets 409 "in progress" with
+    // Retry-After; a retry that writes first is the one request, and the late write finds the key used).
     timeoutEarlyResponse: () => {
       logger.error('request timed out', { remainingMs: TIMEOUT_RESPONSE_RESERVE_MS });
       return errorToProblem(new TemporarilyUnavailableError('the request took too long to complete; retry it (with the same Idempotency-Key, if it had one)'), logger);

@@ -28,6 +28,7 @@ import { createSnsNotifier, type TopicArns } from '../adapters/aws/sns-notifier'
 import { createHttpSmsProvider } from '../adapters/sms/http-sms-provider';
 import { createRoutingNotifier } from '../adapters/sms/routing-notifier';
 import { createS3DocumentStorage } from '../adapters/aws/s3-document-storage';
+import { createS3UploadedFiles } from '../adapters/aws/s3-uploaded-files';
 import { createS3ContractStore } from '../adapters/aws/s3-contract-store';
 import { createPiiProtector } from '../adapters/pii/aes-pii-protector';
 import { systemClock } from '../adapters/clock';
@@ -38,10 +39,12 @@ import { createShippedScorer } from '../adapters/scorecard/shipped-scorer';
 import { createHttpCoreBanking } from '../adapters/core-banking/http-core-banking';
 import { createSandboxCoreBanking } from '../adapters/core-banking/sandbox-core-banking';
 import type { BusinessMetrics, Clock, IdGenerator, Notification, Notifier, PiiProtector } from '../core/kernel/ports';
+import { sleepFor, type Sleep } from '../core/kernel/retry';
 import type {
   ApplicationReader,
   ApplicationRepository,
   DocumentStorage,
+  UploadedFiles,
   IdempotencyStore,
   PipelineExecutions,
   ProductCatalog,
@@ -86,6 +89,7 @@ function secretString(arn: string, what: string): () => Promise<string> {
 
 export const clock = /* @__PURE__ */ provider([], (): Clock => systemClock);
 export const ids = /* @__PURE__ */ provider([], (): IdGenerator => ulidIds);
+export const sleep = /* @__PURE__ */ provider([], (): Sleep => sleepFor);
 export const logger = /* @__PURE__ */ provider([], () => createLogger());
 export const scorer = /* @__PURE__ */ provider([], (): Scorer => createShippedScorer());
 /** Powertools metrics (namespace and service from POWERTOOLS_METRICS_NAMESPACE / POWERTOOLS_SERVICE_NAME). */
@@ -170,6 +174,7 @@ export const subscriptions = /* @__PURE__ */ provider(['reviewTopicSubscribe'], 
 // --- Documents and contracts -----------------------------------------------------------------------------------
 
 export const documents = /* @__PURE__ */ provider(['documentUploads'], (c): DocumentStorage => createS3DocumentStorage(new S3Client({}), c.DOCUMENTS_BUCKET, systemClock));
+export const uploadedFiles = /* @__PURE__ */ provider(['uploadedFiles'], (c): UploadedFiles => createS3UploadedFiles(new S3Client({}), c.DOCUMENTS_BUCKET));
 export const contractWriter = /* @__PURE__ */ provider(['contractWrite'], (c): Pick<ContractStore, 'put'> =>
   createS3ContractStore(new S3Client({}), c.DOCUMENTS_BUCKET),
 );

@@ -127,6 +127,38 @@ describe('an applicant submits and follows an application', () => {
     expect(read.json.documents).toMatchObject({ required: ['proof_of_income'], received: ['proof_of_income'], missing: [] });
   });
 
+  it('rejects an HTML file uploaded as a PDF (the bytes are checked), keeps it missing, and takes a real PDF through a new URL', async () => {
+    const submitted = await submit(bob, validApplication({}, uniqueIdentity()), `bob-documents-${Date.now()}`);
+    expect(submitted.status).toBe(202);
+    const id = submitted.json.applicationId as string;
+    const html = Buffer.from('<!DOCTYPE html><html><body><script>alert(1)</script></body></html>');
+    const requested = await call(ctx.url, 'POST', `/v1/applications/${id}/documents`, {
+      token: bob,
+      body: { kind: 'proof_of_income', contentType: 'application/pdf', sizeBytes: html.length },
+    });
+    expect(requested.status).toBe(201);
+    expect((await fetch(requested.json.uploadUrl, { method: 'PUT', headers: { 'content-type': 'application/pdf' }, body: html })).status).toBe(200);
+    const rejected = await eventually(() => view(bob, id), (r) => r.json.documents.items.some((d: { status: string }) => d.status !== 'PENDING_UPLOAD'));
+    expect(rejected.json.documents).toMatchObject({ received: [], missing: ['proof_of_income'] });
+    expect(rejected.json.documents.items).toEqual([
+      expect.objectContaining({ documentId: requested.json.documentId, status: 'REJECTED', rejectionReason: 'file_signature_mismatch' }),
+    ]);
+    const audit = await call(ctx.url, 'GET', `/v1/applications/${id}/audit`, { token: ops });
+    expect(audit.json.events.map((e: { action: string }) => e.action)).toContain('document.rejected');
+
+    const pdf = Buffer.from('%PDF-1.7\n% the real proof of income\n');
+    const again = await call(ctx.url, 'POST', `/v1/applications/${id}/documents`, {
+      token: bob,
+      body: { kind: 'proof_of_income', contentType: 'application/pdf', sizeBytes: pdf.length },
+    });
+    expect(again.status).toBe(201);
+    expect((await fetch(again.json.uploadUrl, { method: 'PUT', headers: { 'content-type': 'application/pdf' }, body: pdf })).status).toBe(200);
+    const received = await eventually(() => view(bob, id), (r) => r.json.documents.received.length > 0);
+    expect(received.json.documents).toMatchObject({ received: ['proof_of_income'], missing: [] });
+    expect(received.json.documents.items.map((d: { status: string }) => d.status).sort()).toEqual(['RECEIVED', 'REJECTED']);
+    expect((await call(ctx.url, 'POST', `/v1/applications/${id}/withdraw`, { token: bob })).status).toBe(200);
+  });
+
   it('withdraws once, and the person may then apply again', async () => {
     const withdrawn = await call(ctx.url, 'POST', `/v1/applications/${applicationId}/withdraw`, { token: alice });
     expect(withdrawn.status).toBe(200);

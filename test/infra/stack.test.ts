@@ -219,7 +219,7 @@ describe('lambdas', () => {
     expect(env('request-document-upload')).toEqual(['DOCUMENTS_BUCKET', 'TABLE_NAME']);
     expect(env('products')).toEqual(['TABLE_NAME']);
     expect(env('openapi')).toEqual([]);
-    expect(env('document-uploaded')).toEqual(['TABLE_NAME']);
+    expect(env('document-uploaded')).toEqual(['DOCUMENTS_BUCKET', 'TABLE_NAME']); // checks the uploaded bytes
     // The entry tells an applicant of an outcome a crash left untold.
     expect(env('pipeline-resume')).toEqual(['APPLICANT_TOPIC_ARN', 'PII_SECRET_ARN', 'TABLE_NAME']);
     // No bureau URL in cdk.json: the sandbox bureau answers, so no bureau settings.
@@ -462,6 +462,16 @@ describe('least privilege', () => {
   });
 
   test('only request-document-upload puts under applications/, only the approving steps under contracts/; only the view reads contracts', () => {
+    // document-uploaded reads (the first bytes of) and deletes uploaded documents, under applications/ only.
+    expect(rolesAllowing(resources, 's3:DeleteObject')).toEqual(roles('document-uploaded'));
+    const check = statementsOfRole(resources, roleId('document-uploaded')).filter((s) => actionsOf([s]).some((action) => action.startsWith('s3:')));
+    expect(check).toHaveLength(1);
+    expect(actionsOf(check).sort()).toEqual(['s3:DeleteObject', 's3:GetObject']);
+    expect(JSON.stringify(check[0]!.Resource)).toMatch(/"\/applications\/\*"/);
+    expect(JSON.stringify(check[0]!.Resource)).not.toMatch(/contracts/);
+    expect(statementsOfRole(resources, roleId('document-uploaded'))).toContainEqual(
+      expect.objectContaining({ Action: 'kms:Decrypt', Condition: { StringLike: { 'kms:ViaService': expect.anything() } } }),
+    );
     // The contract is made with the approval: by the policy's decision or by the review's conclusion.
     expect(rolesAllowing(resources, 's3:PutObject')).toEqual(roles('request-document-upload', 'pipeline-decide', 'pipeline-conclude'));
     const put = statementsOfRole(resources, roleId('request-document-upload')).find((s) => actionsOf([s]).includes('s3:PutObject'))!;
@@ -471,7 +481,7 @@ describe('least privilege', () => {
       const contract = statementsOfRole(resources, roleId(approving)).find((s) => actionsOf([s]).includes('s3:PutObject'))!;
       expect(JSON.stringify(contract.Resource)).toMatch(/"\/contracts\/\*"/);
     }
-    expect(rolesAllowing(resources, 's3:GetObject')).toEqual(roles('query-applications'));
+    expect(rolesAllowing(resources, 's3:GetObject')).toEqual(roles('document-uploaded', 'query-applications'));
   });
 
   test('each topic has its own publishers, with the key through SNS; direct SMS only where applicants are told', () => {

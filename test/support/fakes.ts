@@ -3,7 +3,7 @@
 
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Application, ApplicationDocument } from '../../functions/core/applications/application';
-import { ConcurrentModificationError, ConflictError, TaskTokenGoneError } from '../../functions/core/kernel/errors';
+import { ConcurrentModificationError, ConflictError, IdempotencyKeyInProgressError, TaskTokenGoneError } from '../../functions/core/kernel/errors';
 import { chain, type AuditEntry, type AuditEvent } from '../../functions/core/kernel/audit';
 import { assertTransition, isOpen } from '../../functions/core/applications/lifecycle';
 import type { Clock, Notification } from '../../functions/core/kernel/ports';
@@ -41,10 +41,27 @@ export class InMemoryApplications implements ApplicationRepository {
   /** Where a disbursement's loan is written, in the same "transaction" as its application (fakeDeps links the loans). */
   loanStore: { loans: Map<string, Loan> } | undefined;
 
-  async create({ application, customer, idempotency, audit }: Parameters<ApplicationRepository['create']>[0]) {
-    if (this.openSlots.has(application.nationalIdHash)) throw new ConflictError('an open application already exists for this national ID');
-    const idemKey = `${idempotency.ownerId}#${idempotency.key}`;
+  /** Keys whose create is being written now (the DynamoDB transaction in flight): another create with one conflicts. */
+  private readonly writing = new Set<string>();
+  /** Set by a test to hold the next creates in flight until it resolves (a slow DynamoDB). */
+  stallCreates: Promise<void> | undefined;
+
+  async create(input: Parameters<ApplicationRepository['create']>[0]) {
+    const idemKey = `${input.idempotency.ownerId}#${input.idempotency.key}`;
+    if (this.writing.has(idemKey)) throw new IdempotencyKeyInProgressError('a request with this Idempotency-Key is in progress; retry shortly to get its answer');
+    this.writing.add(idemKey);
+    try {
+      if (this.stallCreates) await this.stallCreates;
+      this.writeCreated(input, idemKey);
+    } finally {
+      this.writing.delete(idemKey);
+    }
+  }
+
+  private writeCreated({ application, customer, idempotency, audit }: Parameters<ApplicationRepository['create']>[0], idemKey: string) {
+    // The key first, as the DynamoDB adapter reads it: a repeated request also finds its first attempt's slot taken.
     if (this.idempotencyRecords.has(idemKey)) throw new ConcurrentModificationError('this Idempotency-Key changed meanwhile');
+    if (this.openSlots.has(application.nationalIdHash)) throw new ConflictError('an open application already exists for this national ID');
     this.applications.set(application.applicationId, structuredClone(application));
     this.openSlots.set(application.nationalIdHash, application.applicationId);
     this.idempotencyRecords.set(idemKey, structuredClone(idempotency));
@@ -122,6 +139,16 @@ export class InMemoryApplications implements ApplicationRepository {
     if (!document || document.status === 'RECEIVED') return false;
     document.status = 'RECEIVED';
     document.receivedAt = receivedAt;
+    return true;
+  }
+
+  async markDocumentRejected(applicationId: string, documentId: string, change: { from: 'PENDING_UPLOAD' | 'RECEIVED'; rejectedAt: string; reason: 'file_signature_mismatch' }) {
+    const document = this.documents.get(applicationId)?.find((d) => d.documentId === documentId);
+    if (!document || document.status !== change.from) return false;
+    document.status = 'REJECTED';
+    document.rejectedAt = change.rejectedAt;
+    document.rejectionReason = change.reason;
+    delete document.receivedAt;
     return true;
   }
 
@@ -251,6 +278,26 @@ export class FixedScorer implements Scorer {
   }
 }
 
+/** Uploaded objects in memory (the documents bucket): the bytes by object key, and what was read of them. */
+export class InMemoryUploadedFiles {
+  readonly files = new Map<string, Buffer>();
+  /** Every readHead: the key and how many bytes were asked for. */
+  readonly reads: { objectKey: string; bytes: number }[] = [];
+  readonly removed: string[] = [];
+  put(objectKey: string, content: Buffer | string) {
+    this.files.set(objectKey, Buffer.from(content));
+  }
+  async readHead(objectKey: string, bytes: number) {
+    this.reads.push({ objectKey, bytes });
+    const file = this.files.get(objectKey);
+    return file ? new Uint8Array(file.subarray(0, bytes)) : undefined;
+  }
+  async remove(objectKey: string) {
+    this.removed.push(objectKey);
+    this.files.delete(objectKey);
+  }
+}
+
 let counter = 0;
 
 /** A full set of fake dependencies; tests override what they look at. */
@@ -261,8 +308,12 @@ export function fakeDeps() {
   const scanContinuations: { date: string; cursor: string }[] = [];
   // One recorder for both halves of the pipeline port, as the local runner is both.
   const workflow = new RecordingWorkflow();
+  /** The pauses the code under test asked for between retries (none is waited for). */
+  const sleeps: number[] = [];
   const deps = {
     clock,
+    sleeps,
+    sleep: async (ms: number) => void sleeps.push(ms),
     ids: { next: () => `01TEST${String(++counter).padStart(20, '0')}` },
     applications: store,
     idempotency,
@@ -271,6 +322,7 @@ export function fakeDeps() {
     workflow,
     taskTokens: workflow,
     notifier: new RecordingNotifier(),
+    uploadedFiles: new InMemoryUploadedFiles(),
     documents: {
       async createUploadUrl({ objectKey, expiresInSeconds }: { objectKey: string; expiresInSeconds: number }) {
         return { uploadUrl: `https://uploads.test/${objectKey}?sig=x`, expiresAt: new Date(Date.UTC(2026, 10, 29, 8, 0, expiresInSeconds)).toISOString(), objectKey };

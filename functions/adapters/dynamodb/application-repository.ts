@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Application, ApplicationDocument } from '../../core/applications/application';
 import { chain, type AuditEntry, type AuditEvent } from '../../core/kernel/audit';
-import { ConflictError, ConcurrentModificationError } from '../../core/kernel/errors';
+import { ConflictError, ConcurrentModificationError, IdempotencyKeyInProgressError } from '../../core/kernel/errors';
 import { assertTransition, isOpen, type ApplicationStatus } from '../../core/applications/lifecycle';
 import type { Page } from '../../core/kernel/ports';
 import type { ApplicationRepository, CustomerRecord, NewApplicationWrite } from '../../core/applications/ports';
@@ -21,7 +21,7 @@ import { TTL_ATTRIBUTE } from './table-definition';
 import { queryAll } from './query';
 import { cancellationReasons, concurrentModification, decodeCursor, encodeCursor, isConditionalCheckFailed } from './errors';
 import { applicationDeltas } from '../../core/reporting/aggregates';
-import { aggregateUpdates, transactWrite } from './aggregate-writes';
+import { aggregateUpdates, transactWrite, type TransactItem } from './aggregate-writes';
 import { loanCreationItems } from './loan-repository';
 import type { Loan } from '../../core/servicing/loan';
 
@@ -197,57 +197,63 @@ export function createApplicationRepository(doc: DynamoDBDocumentClient, tableNa
   return {
     async create({ application, customer, idempotency, audit }: NewApplicationWrite) {
       const { applicationId, ownerId, createdAt, status, nationalIdHash } = application;
+      const items: TransactItem[] = [];
+      items[CREATE_ITEMS.application] = {
+        Put: {
+          TableName: tableName,
+          Item: {
+            ...keys.application(applicationId),
+            ...keys.ownerIndex(ownerId, createdAt, applicationId),
+            ...keys.statusIndex(status, createdAt, applicationId),
+            ...keys.allApplicationsIndex(createdAt, applicationId),
+            type: 'application',
+            ...application,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      };
+      items[CREATE_ITEMS.openSlot] = {
+        Put: {
+          TableName: tableName,
+          Item: { ...keys.openApplication(nationalIdHash), type: 'open-application', applicationId, ownerId, createdAt },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      };
+      items[CREATE_ITEMS.customer] = {
+        Put: { TableName: tableName, Item: { ...keys.customer(customer.customerId), type: 'customer', ...customer } },
+      };
+      items[CREATE_ITEMS.idempotency] = {
+        Put: {
+          TableName: tableName,
+          Item: {
+            ...keys.idempotency(idempotency.ownerId, idempotency.key),
+            type: 'idempotency',
+            requestHash: idempotency.requestHash,
+            response: idempotency.response,
+            createdAt: idempotency.createdAt,
+            [TTL_ATTRIBUTE]: idempotency.expiresAtEpochSeconds,
+          },
+          // A record past its expiry counts as gone (the store ignores it too) even before TTL has deleted it.
+          ConditionExpression: 'attribute_not_exists(PK) OR #expires <= :now',
+          ExpressionAttributeNames: { '#expires': TTL_ATTRIBUTE },
+          ExpressionAttributeValues: { ':now': Math.floor(Date.parse(idempotency.createdAt) / 1000) },
+        },
+      };
+      items.push(
+        ...audit.map((event) => ({ Put: auditPut(applicationId, event) })),
+        // Received: counted with the application, after the items whose positions the errors below read.
+        ...aggregateUpdates(tableName, applicationDeltas(undefined, application, timeZone)),
+      );
       try {
-        await transactWrite(doc, [
-          {
-            Put: {
-              TableName: tableName,
-              Item: {
-                ...keys.application(applicationId),
-                ...keys.ownerIndex(ownerId, createdAt, applicationId),
-                ...keys.statusIndex(status, createdAt, applicationId),
-                ...keys.allApplicationsIndex(createdAt, applicationId),
-                type: 'application',
-                ...application,
-              },
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          },
-          {
-            Put: {
-              TableName: tableName,
-              Item: { ...keys.openApplication(nationalIdHash), type: 'open-application', applicationId, ownerId, createdAt },
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          },
-          {
-            Put: { TableName: tableName, Item: { ...keys.customer(customer.customerId), type: 'customer', ...customer } },
-          },
-          {
-            Put: {
-              TableName: tableName,
-              Item: {
-                ...keys.idempotency(idempotency.ownerId, idempotency.key),
-                type: 'idempotency',
-                requestHash: idempotency.requestHash,
-                response: idempotency.response,
-                createdAt: idempotency.createdAt,
-                [TTL_ATTRIBUTE]: idempotency.expiresAtEpochSeconds,
-              },
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          },
-          ...audit.map((event) => ({ Put: auditPut(applicationId, event) })),
-          // Received: counted with the application, after the items whose positions the errors below read.
-          ...aggregateUpdates(tableName, applicationDeltas(undefined, application, timeZone)),
-        ]);
+        await transactWrite(doc, items);
       } catch (error) {
-        const reasons = cancellationReasons(error);
-        if (reasons?.[1] === 'ConditionalCheckFailed') {
-          throw new ConflictError('an open application already exists for this national ID', { cause: error });
+        const failure = createFailure(cancellationReasons(error));
+        if (failure === 'idempotency-key-used') throw concurrentModification('this Idempotency-Key', error);
+        if (failure === 'idempotency-key-in-progress') {
+          throw new IdempotencyKeyInProgressError('a request with this Idempotency-Key is in progress; retry shortly to get its answer', { cause: error });
         }
-        if (reasons?.[3] === 'ConditionalCheckFailed') throw concurrentModification('this Idempotency-Key', error);
-        if (reasons?.[0] === 'ConditionalCheckFailed') throw concurrentModification('application id', error);
+        if (failure === 'open-application') throw new ConflictError('an open application already exists for this national ID', { cause: error });
+        if (failure === 'application-id') throw concurrentModification('application id', error);
         throw error;
       }
     },
@@ -332,6 +338,26 @@ export function createApplicationRepository(doc: DynamoDBDocumentClient, tableNa
       }
     },
 
+    async markDocumentRejected(applicationId, documentId, { from, rejectedAt, reason }) {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.applicationDocument(applicationId, documentId),
+            UpdateExpression: 'SET #status = :rejected, rejectedAt = :at, rejectionReason = :reason REMOVE receivedAt',
+            ConditionExpression: 'attribute_exists(PK) AND #status = :from',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':rejected': 'REJECTED', ':from': from, ':at': rejectedAt, ':reason': reason },
+          }),
+        );
+        return true;
+      } catch (error) {
+        // Moved meanwhile (a repeated event rejected it first) or unknown: nothing to change.
+        if (isConditionalCheckFailed(error)) return false;
+        throw error;
+      }
+    },
+
     async listDocuments(applicationId) {
       const prefix = keys.applicationDocumentsPrefix(applicationId);
       const items = await queryAll(doc, {
@@ -343,6 +369,28 @@ export function createApplicationRepository(doc: DynamoDBDocumentClient, tableNa
       return items.map(toDocument);
     },
   };
+}
+
+/** Where each item of the create transaction is, so its cancellation reasons can be read. */
+export const CREATE_ITEMS = { application: 0, openSlot: 1, customer: 2, idempotency: 3 } as const;
+
+export type CreateFailure = 'idempotency-key-used' | 'idempotency-key-in-progress' | 'open-application' | 'application-id';
+
+/**
+ * What a cancelled create transaction means, from its cancellation reasons (one per item, CREATE_ITEMS). The
+ * Idempotency-Key is read first: a request repeated with its key also fails the open-application slot (its first
+ * attempt holds it), and must be answered as the first attempt was, never as a second application of the person.
+ * A key whose record another transaction is writing at this moment (TransactionConflict) is in progress. Undefined:
+ * none of these (the error is not a cancelled create, or was cancelled for another reason).
+ */
+export function createFailure(reasons: readonly string[] | undefined): CreateFailure | undefined {
+  if (!reasons) return undefined;
+  const idempotency = reasons[CREATE_ITEMS.idempotency];
+  if (idempotency === 'ConditionalCheckFailed') return 'idempotency-key-used';
+  if (idempotency === 'TransactionConflict') return 'idempotency-key-in-progress';
+  if (reasons[CREATE_ITEMS.openSlot] === 'ConditionalCheckFailed') return 'open-application';
+  if (reasons[CREATE_ITEMS.application] === 'ConditionalCheckFailed') return 'application-id';
+  return undefined;
 }
 
 function pick(source: Record<string, unknown>, names: string[]): Record<string, unknown> {

@@ -3,6 +3,7 @@
 import type { ApplicationStatus } from './lifecycle';
 import type { CustomerType, DocumentGate, DocumentKind } from './products';
 import { documentsGateView, type DocumentsWait } from './document-checklist';
+import type { DocumentRejectionReason } from './file-signature';
 import type { FieldProblem } from '../kernel/errors';
 import { fromMinor } from '../kernel/money';
 import type { AuditHead } from '../kernel/audit';
@@ -22,9 +23,12 @@ export interface ApplicationDocument {
   kind: DocumentKind;
   contentType: string;
   sizeBytes: number;
-  status: 'PENDING_UPLOAD' | 'RECEIVED';
+  /** REJECTED: the uploaded bytes were not the declared type; the object is deleted and a new upload is needed. */
+  status: 'PENDING_UPLOAD' | 'RECEIVED' | 'REJECTED';
   createdAt: string;
   receivedAt?: string;
+  rejectedAt?: string;
+  rejectionReason?: DocumentRejectionReason;
 }
 
 /** Everything about an application except the applicant's PII, which lives encrypted in `sealedApplicant`. */
@@ -140,7 +144,9 @@ export function toApplicationView(app: Application, documents: ApplicationDocume
         sizeBytes: d.sizeBytes,
         status: d.status,
         createdAt: d.createdAt,
-        ...(d.receivedAt ? { receivedAt: d.receivedAt } : {}),
+        ...(d.status === 'RECEIVED' && d.receivedAt ? { receivedAt: d.receivedAt } : {}),
+        ...(d.status === 'REJECTED' && d.rejectedAt ? { rejectedAt: d.rejectedAt } : {}),
+        ...(d.status === 'REJECTED' && d.rejectionReason ? { rejectionReason: d.rejectionReason } : {}),
       })),
     },
     ...(app.assessment ? { assessment: assessmentView(app.assessment) } : {}),

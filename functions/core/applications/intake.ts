@@ -19,7 +19,8 @@ import {
 import { canTransition, isFinal, isOpen, type ApplicationStatus } from './lifecycle';
 import { toMinor } from '../kernel/money';
 import type { Clock, IdGenerator, Notifier, PiiProtector } from '../kernel/ports';
-import type { ApplicationReader, ApplicationRepository, DocumentStorage, IdempotencyStore, PipelineExecutions } from './ports';
+import type { ApplicationReader, ApplicationRepository, DocumentStorage, IdempotencyStore, PipelineExecutions, UploadedFiles } from './ports';
+import { detectFileType, FILE_SIGNATURE_BYTES, matchesDeclaredType } from './file-signature';
 import { DEFAULT_DOCUMENT_GATE, requiredDocuments, type Product } from './products';
 import type { ReviewRepository } from '../review/reviews';
 
@@ -336,6 +337,78 @@ export function documentObjectKey(applicationId: string, documentId: string): st
 export function parseDocumentObjectKey(objectKey: string): { applicationId: string; documentId: string } | undefined {
   const match = /^applications\/([A-Za-z0-9_-]+)\/([A-Za-z0-9_-]+)$/.exec(objectKey);
   return match ? { applicationId: match[1]!, documentId: match[2]! } : undefined;
+}
+
+export type UploadOutcome = 'received' | 'rejected' | 'unchanged' | 'unknown-document' | 'no-object';
+
+/**
+ * An upload arrived (S3 Object Created): its first bytes are compared with the declared type. A match makes a pending
+ * document RECEIVED; a mismatch makes it REJECTED (`file_signature_mismatch`, audited as `document.rejected` on the
+ * application), and the object is deleted, so a file that is not what it says is never kept or counted: the kind stays
+ * missing and the applicant asks for a new upload URL. A received document is checked again when its object is
+ * written again (a signed URL used twice), and rejected if the new bytes do not match. Events come at least once: a
+ * repeat changes nothing (a rejected document's object is deleted again and its audit event written if still missing).
+ */
+export async function receiveUploadedDocument(
+  deps: { applications: ApplicationRepository; uploadedFiles: UploadedFiles; clock: Clock },
+  objectKey: string,
+): Promise<UploadOutcome> {
+  const ids = parseDocumentObjectKey(objectKey);
+  if (!ids) return 'unknown-document';
+  const { applicationId, documentId } = ids;
+  const document = (await deps.applications.listDocuments(applicationId)).find((d) => d.documentId === documentId);
+  if (!document) return 'unknown-document';
+  if (document.status === 'REJECTED') {
+    await completeRejection(deps, applicationId, document, objectKey, document.rejectedAt ?? deps.clock.now().toISOString());
+    return 'unchanged';
+  }
+  const head = await deps.uploadedFiles.readHead(objectKey, FILE_SIGNATURE_BYTES);
+  if (!head) return 'no-object';
+  const at = deps.clock.now().toISOString();
+  if (matchesDeclaredType(head, document.contentType)) {
+    if (document.status === 'RECEIVED') return 'unchanged';
+    return (await deps.applications.markDocumentReceived(applicationId, documentId, at)) ? 'received' : 'unchanged';
+  }
+  const rejected = await deps.applications.markDocumentRejected(applicationId, documentId, { from: document.status, rejectedAt: at, reason: 'file_signature_mismatch' });
+  if (!rejected) return 'unchanged';
+  await completeRejection(deps, applicationId, document, objectKey, at, detectFileType(head) ?? null);
+  return 'rejected';
+}
+
+/** The rest of a rejection, each part safe to repeat: the audit event (once per document), then the object's deletion. */
+async function completeRejection(
+  deps: { applications: ApplicationRepository; uploadedFiles: UploadedFiles },
+  applicationId: string,
+  document: ApplicationDocument,
+  objectKey: string,
+  at: string,
+  detectedContentType?: string | null,
+): Promise<void> {
+  const audited = (await deps.applications.listAudit(applicationId)).some(
+    (event) => event.action === 'document.rejected' && (event.details as { documentId?: string }).documentId === document.documentId,
+  );
+  if (!audited) {
+    await withFreshApplication(deps.applications, applicationId, (application) =>
+      deps.applications.annotate({
+        application,
+        at,
+        audit: [
+          {
+            actor: 'system:document-check',
+            action: 'document.rejected',
+            details: {
+              documentId: document.documentId,
+              kind: document.kind,
+              declaredContentType: document.contentType,
+              ...(detectedContentType !== undefined ? { detectedContentType } : {}),
+              reason: 'file_signature_mismatch',
+            },
+          },
+        ],
+      }),
+    );
+  }
+  await deps.uploadedFiles.remove(objectKey);
 }
 
 /** Pipeline step: SUBMITTED → ASSESSING. A retried or repeated step finds the status already moved and does nothing. */

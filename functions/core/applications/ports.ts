@@ -7,6 +7,7 @@ import type { ApplicationStatus } from './lifecycle';
 import type { Product } from './products';
 import type { Page } from '../kernel/ports';
 import type { Loan } from '../servicing/loan';
+import type { DocumentRejectionReason } from './file-signature';
 
 /** A person as the lender knows them: identity sealed, national ID only as a keyed hash. One per signed-in subject. */
 export interface CustomerRecord {
@@ -67,6 +68,15 @@ export interface ApplicationRepository {
   listAudit(applicationId: string): Promise<AuditEvent[]>;
   addDocument(applicationId: string, document: ApplicationDocument): Promise<void>;
   markDocumentReceived(applicationId: string, documentId: string, receivedAt: string): Promise<boolean>;
+  /**
+   * Moves a document from `from` (PENDING_UPLOAD or RECEIVED) to REJECTED with the reason. False (nothing changed)
+   * when the document is not in `from` any more, or unknown.
+   */
+  markDocumentRejected(
+    applicationId: string,
+    documentId: string,
+    change: { from: 'PENDING_UPLOAD' | 'RECEIVED'; rejectedAt: string; reason: DocumentRejectionReason },
+  ): Promise<boolean>;
   listDocuments(applicationId: string): Promise<ApplicationDocument[]>;
 }
 
@@ -126,6 +136,14 @@ export interface UploadTarget {
   uploadUrl: string;
   expiresAt: string;
   objectKey: string;
+}
+
+/** The uploaded objects themselves (the documents bucket under applications/). */
+export interface UploadedFiles {
+  /** The object's first `bytes` bytes (all of it if shorter), or undefined when there is no such object. */
+  readHead(objectKey: string, bytes: number): Promise<Uint8Array | undefined>;
+  /** Deletes the object; deleting one that is gone is not an error. */
+  remove(objectKey: string): Promise<void>;
 }
 
 export interface DocumentStorage {

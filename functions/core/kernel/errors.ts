@@ -46,6 +46,12 @@ export class ConcurrentModificationError extends DomainError {}
 /** The same Idempotency-Key was reused with a different request body. */
 export class IdempotencyKeyMismatchError extends DomainError {}
 
+/**
+ * A request with the same Idempotency-Key is being carried out right now and its answer is not stored yet: retry in a
+ * moment to get that answer. Never a new request.
+ */
+export class IdempotencyKeyInProgressError extends DomainError {}
+
 /** An illegal lifecycle transition; never applied. */
 export class IllegalTransitionError extends ConflictError {
   constructor(

@@ -35,6 +35,10 @@ const requestUpload = (deps: Deps, sub: string, applicationId: string, body: unk
     lambdaContext,
   );
 
+function objectCreated(key: string) {
+  return { 'detail-type': 'Object Created', source: 'aws.s3', detail: { bucket: { name: 'documents' }, object: { key, size: 100 } } } as never;
+}
+
 describe('GET /v1/applications/{id}', () => {
   it('shows the owner the application view of API.md', async () => {
     const deps = fakeDeps();
@@ -154,12 +158,88 @@ describe('documents', () => {
     expect(result.statusCode).toBe(201);
     const upload = parse(result);
     expect(upload).toMatchObject({ kind: 'proof_of_income', uploadUrl: expect.stringContaining(`applications/${id}/`), expiresAt: '2026-11-29T08:15:00.000Z' });
+    deps.uploadedFiles.put(`applications/${id}/${upload.documentId}`, '%PDF-1.7\n% proof of income\n');
     const uploaded = createUploaded(deps);
-    const event = { 'detail-type': 'Object Created', source: 'aws.s3', detail: { bucket: { name: 'documents' }, object: { key: `applications/${id}/${upload.documentId}`, size: 120_000 } } };
-    await uploaded(event as never);
-    await uploaded(event as never);
+    const event = objectCreated(`applications/${id}/${upload.documentId}`);
+    await uploaded(event);
+    await uploaded(event);
     const view = parse(await get(deps, 'alice', id));
     expect(view.documents).toMatchObject({ required: ['proof_of_income'], received: ['proof_of_income'], missing: [] });
+    expect(view.documents.items).toMatchObject([{ documentId: upload.documentId, status: 'RECEIVED', receivedAt: '2026-11-29T08:00:00.000Z' }]);
+    // Only the first bytes are read, never the whole file; nothing is deleted.
+    expect(deps.uploadedFiles.reads.every((read) => read.bytes === 16)).toBe(true);
+    expect(deps.uploadedFiles.removed).toEqual([]);
+  });
+
+  it.each([
+    ['an HTML page declared as a PDF', 'application/pdf', '<!DOCTYPE html><html><body>not a pdf</body></html>'],
+    ['a PNG declared as a JPEG', 'image/jpeg', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13])],
+    ['a PDF declared as a PNG', 'image/png', '%PDF-1.4\n'],
+    ['an empty-looking file', 'application/pdf', '%PD'],
+  ])('rejects %s: REJECTED (file_signature_mismatch), still missing, the object deleted, audited; a repeated event changes nothing', async (_name, contentType, content) => {
+    const deps = fakeDeps();
+    const id = await submitAs(deps, 'alice');
+    const upload = parse(await requestUpload(deps, 'alice', id, { kind: 'proof_of_income', contentType, sizeBytes: 100 }));
+    const objectKey = `applications/${id}/${upload.documentId}`;
+    deps.uploadedFiles.put(objectKey, content);
+    const uploaded = createUploaded(deps);
+    await uploaded(objectCreated(objectKey));
+    await uploaded(objectCreated(objectKey));
+
+    const view = parse(await get(deps, 'alice', id));
+    expect(view.documents).toMatchObject({ required: ['proof_of_income'], received: [], missing: ['proof_of_income'] });
+    expect(view.documents.items).toEqual([
+      expect.objectContaining({ documentId: upload.documentId, status: 'REJECTED', rejectionReason: 'file_signature_mismatch', rejectedAt: '2026-11-29T08:00:00.000Z' }),
+    ]);
+    expect(view.documents.items[0].receivedAt).toBeUndefined();
+    expect(deps.uploadedFiles.files.has(objectKey)).toBe(false);
+    const rejections = (await deps.applications.listAudit(id)).filter((event) => event.action === 'document.rejected');
+    expect(rejections).toHaveLength(1);
+    expect(rejections[0]!.details).toMatchObject({ documentId: upload.documentId, kind: 'proof_of_income', declaredContentType: contentType, reason: 'file_signature_mismatch' });
+  });
+
+  it('lets the applicant upload a rejected document again through a new URL, and then counts it received', async () => {
+    const deps = fakeDeps();
+    const id = await submitAs(deps, 'alice');
+    const uploaded = createUploaded(deps);
+    const first = parse(await requestUpload(deps, 'alice', id, { kind: 'proof_of_income', contentType: 'application/pdf', sizeBytes: 100 }));
+    deps.uploadedFiles.put(`applications/${id}/${first.documentId}`, '<html>oops</html>');
+    await uploaded(objectCreated(`applications/${id}/${first.documentId}`));
+
+    const again = await requestUpload(deps, 'alice', id, { kind: 'proof_of_income', contentType: 'application/pdf', sizeBytes: 100 });
+    expect(again.statusCode).toBe(201);
+    const second = parse(again);
+    expect(second.documentId).not.toBe(first.documentId);
+    deps.uploadedFiles.put(`applications/${id}/${second.documentId}`, '%PDF-1.7\nthe real one');
+    await uploaded(objectCreated(`applications/${id}/${second.documentId}`));
+    const view = parse(await get(deps, 'alice', id));
+    expect(view.documents).toMatchObject({ received: ['proof_of_income'], missing: [] });
+    expect(view.documents.items.map((d: { status: string }) => d.status)).toEqual(['REJECTED', 'RECEIVED']);
+  });
+
+  it('rejects a received document whose object is replaced by a file of another type (the signed URL used again)', async () => {
+    const deps = fakeDeps();
+    const id = await submitAs(deps, 'alice');
+    const uploaded = createUploaded(deps);
+    const upload = parse(await requestUpload(deps, 'alice', id, { kind: 'proof_of_income', contentType: 'image/png', sizeBytes: 100 }));
+    const objectKey = `applications/${id}/${upload.documentId}`;
+    deps.uploadedFiles.put(objectKey, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]));
+    await uploaded(objectCreated(objectKey));
+    expect(parse(await get(deps, 'alice', id)).documents.received).toEqual(['proof_of_income']);
+    deps.uploadedFiles.put(objectKey, '<script>alert(1)</script>');
+    await uploaded(objectCreated(objectKey));
+    const view = parse(await get(deps, 'alice', id));
+    expect(view.documents).toMatchObject({ received: [], missing: ['proof_of_income'] });
+    expect(view.documents.items[0]).toMatchObject({ status: 'REJECTED', rejectionReason: 'file_signature_mismatch' });
+    expect(deps.uploadedFiles.files.has(objectKey)).toBe(false);
+  });
+
+  it('leaves a document pending when its object is not there (a late event for a deleted object)', async () => {
+    const deps = fakeDeps();
+    const id = await submitAs(deps, 'alice');
+    const upload = parse(await requestUpload(deps, 'alice', id, { kind: 'proof_of_income', contentType: 'application/pdf', sizeBytes: 100 }));
+    await createUploaded(deps)(objectCreated(`applications/${id}/${upload.documentId}`));
+    expect(parse(await get(deps, 'alice', id)).documents.items[0]).toMatchObject({ status: 'PENDING_UPLOAD' });
   });
 
   it('refuses other types, oversize files and other people\'s applications', async () => {

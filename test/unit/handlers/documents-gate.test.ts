@@ -54,6 +54,7 @@ async function upload(deps: Deps, applicationId: string, kind = 'proof_of_income
   );
   expect(requested.statusCode).toBe(201);
   const { documentId } = parse(requested);
+  deps.uploadedFiles.put(`applications/${applicationId}/${documentId}`, '%PDF-1.7\n% proof of income\n');
   await createUploaded(deps)({ 'detail-type': 'Object Created', source: 'aws.s3', detail: { bucket: { name: 'documents' }, object: { key: `applications/${applicationId}/${documentId}`, size: 1000 } } } as never);
 }
 

@@ -1,7 +1,7 @@
 import { createHandler as createLoans } from '../../../functions/handlers/loans';
 import { createHandler as createRepayments } from '../../../functions/handlers/repayments';
-import { openLoan, recordRepayment } from '../../../functions/core/servicing/loan-service';
-import { ConflictError } from '../../../functions/core/kernel/errors';
+import { openLoan, recordRepayment, REPAYMENT_ATTEMPTS, REPAYMENT_BACKOFF } from '../../../functions/core/servicing/loan-service';
+import { ConflictError, TemporarilyUnavailableError } from '../../../functions/core/kernel/errors';
 import { fakeDeps } from '../../support/fakes';
 import { httpEvent, lambdaContext, parse } from '../../support/events';
 import { signTestWebhook } from '../../support/loan-fakes';
@@ -216,6 +216,37 @@ describe('POST /v1/loans/{loanId}/repayments (ops)', () => {
     expect(deps.loans.loans.get('LOAN1')!.version).toBe(4);
   });
 
+  it('keeps retrying a repayment that loses race after race (one fewer than its tries), backing off exponentially with jitter', async () => {
+    const deps = await depsWithLoan();
+    deps.loans.racesToSimulate = REPAYMENT_ATTEMPTS - 1;
+    const result = await repay(deps, onTime);
+    expect(result.statusCode).toBe(201);
+    expect(deps.loans.repayments.size).toBe(1);
+    expect(deps.loans.loans.get('LOAN1')!.version).toBe(2 + REPAYMENT_ATTEMPTS - 1);
+    // One pause before each new try (through the injected sleep: nothing waited here), each under its doubling cap.
+    expect(deps.sleeps).toHaveLength(REPAYMENT_ATTEMPTS - 1);
+    deps.sleeps.forEach((pause, i) => {
+      const ceiling = Math.min(REPAYMENT_BACKOFF.capMs, REPAYMENT_BACKOFF.baseMs * 2 ** i);
+      expect(pause).toBeGreaterThanOrEqual(ceiling / 2);
+      expect(pause).toBeLessThan(ceiling);
+    });
+    // Long enough for the other writers to get through, short enough for the function's 10 s.
+    const total = deps.sleeps.reduce((sum, pause) => sum + pause, 0);
+    expect(total).toBeGreaterThan(3_000);
+    expect(total).toBeLessThan(8_000);
+  });
+
+  it('answers a repayment still racing after every try 503 with Retry-After (nothing recorded), never 409', async () => {
+    const deps = await depsWithLoan();
+    deps.loans.racesToSimulate = REPAYMENT_ATTEMPTS;
+    const result = await repay(deps, onTime);
+    expect(result.statusCode).toBe(503);
+    expect(result.headers?.['retry-after']).toBe('1');
+    expect(parse(result).detail).toMatch(/nothing was recorded, retry with the same reference/);
+    expect(deps.loans.repayments.size).toBe(0);
+    expect((await repay(deps, onTime)).statusCode).toBe(201);
+  });
+
   it('closes the loan on payoff and keeps an overpayment as credit', async () => {
     const deps = await depsWithLoan('2026-02-24T02:00:00.000Z');
     const result = await repay(deps, { amount: cny('3055.00'), paidAt: '2026-02-24T01:00:00Z', reference: 'PAYOFF-1' });
@@ -272,11 +303,12 @@ describe('POST /v1/webhooks/repayments (the bank, HMAC-signed)', () => {
 });
 
 describe('recordRepayment', () => {
-  it('gives up after the attempts when the loan keeps changing', async () => {
+  it('gives up after the attempts when the loan keeps changing: temporarily unavailable, not a conflict', async () => {
     const deps = await depsWithLoan();
     deps.loans.racesToSimulate = 10;
-    await expect(
-      recordRepayment(deps, { loanId: 'LOAN1', amountMinor: 100, currency: 'CNY', paidAt: '2026-02-10T03:00:00Z', reference: 'R', recordedBy: 'ops:olga', channel: 'staff' }, { timeZone: TIME_ZONE, maxAttempts: 3 }),
-    ).rejects.toThrow(/changed meanwhile/);
+    const attempt = recordRepayment(deps, { loanId: 'LOAN1', amountMinor: 100, currency: 'CNY', paidAt: '2026-02-10T03:00:00Z', reference: 'R', recordedBy: 'ops:olga', channel: 'staff' }, { timeZone: TIME_ZONE, maxAttempts: 3, sleep: deps.sleep });
+    await expect(attempt).rejects.toThrow(TemporarilyUnavailableError);
+    await expect(attempt).rejects.toThrow(/receiving many repayments/);
+    expect(deps.sleeps).toHaveLength(2);
   });
 });

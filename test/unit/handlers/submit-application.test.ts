@@ -107,6 +107,30 @@ describe('POST /v1/applications', () => {
     expect(parse(retry).applicationId).toBe([...deps.applications.applications.keys()][0]);
   });
 
+  it('answers a retry with the same key while the first write is still in progress 409 with Retry-After, never as a new request', async () => {
+    const deps = fakeDeps();
+    let unstall!: () => void;
+    deps.applications.stallCreates = new Promise<void>((resolve) => (unstall = resolve));
+    const application = validApplication();
+    const pending = submit(deps, application, { key: 'in-progress-key-1' });
+    await new Promise((resolve) => setImmediate(resolve));
+    const retry = await submit(deps, application, { key: 'in-progress-key-1' });
+    expect(retry.statusCode).toBe(409);
+    expect(retry.headers).toMatchObject({ 'content-type': 'application/problem+json', 'retry-after': '1' });
+    expect(parse(retry)).toMatchObject({ title: 'Idempotency key in use', errors: [{ path: 'Idempotency-Key' }] });
+    expect(parse(retry).detail).toMatch(/a request with this Idempotency-Key is in progress/);
+
+    deps.applications.stallCreates = undefined;
+    unstall();
+    const first = await pending;
+    expect(first.statusCode).toBe(202);
+    const later = await submit(deps, application, { key: 'in-progress-key-1' });
+    expect(later.statusCode).toBe(202);
+    expect(later.headers?.['idempotent-replayed']).toBe('true');
+    expect(later.body).toBe(first.body);
+    expect(deps.applications.applications.size).toBe(1);
+  });
+
   it('requires an Idempotency-Key', async () => {
     const deps = fakeDeps();
     const result = await submit(deps, validApplication(), { key: null });
