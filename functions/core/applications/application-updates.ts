@@ -3,8 +3,8 @@
 
 import type { Application } from './application';
 import { applicantMessage, type ApplicantMessageKind } from './applicant-messages';
-import type { ApplicationRepository } from './ports';
-import { NotificationRejectedError } from '../kernel/errors';
+import type { ApplicationRepository, TaskTokens } from './ports';
+import { NotificationRejectedError, TaskTokenGoneError } from '../kernel/errors';
 import type { Clock, Notifier, PiiProtector } from '../kernel/ports';
 import { withFreshRead, type RetryOptions } from '../kernel/retry';
 
@@ -73,4 +73,15 @@ export async function notifyApplicantOnce(
       audit: [{ actor: 'pipeline', action: 'applicant.notified', details: { kind, channels, ...(refused.length > 0 ? { refused } : {}) } }],
     });
   });
+}
+
+/** Answers a waiting pipeline task; a token that no longer waits is not an error (the pipeline moved on). */
+export async function answerWaitingTask(taskTokens: TaskTokens, taskToken: string, output: object): Promise<'delivered' | 'gone'> {
+  try {
+    await taskTokens.sendTaskSuccess(taskToken, output as Record<string, unknown>);
+    return 'delivered';
+  } catch (error) {
+    if (error instanceof TaskTokenGoneError) return 'gone';
+    throw error;
+  }
 }

@@ -17,7 +17,7 @@
 // wait before payout.
 
 import type { Application, ApplicationDocument } from './application';
-import { notifyApplicantOnce, withFreshApplication } from './application-updates';
+import { answerWaitingTask, notifyApplicantOnce, withFreshApplication } from './application-updates';
 import type { ApplicationStatus } from './lifecycle';
 import type { ApplicationRepository, TaskTokens } from './ports';
 import { DEFAULT_DOCUMENT_GATE, type DocumentGate, type DocumentKind } from './products';
@@ -147,7 +147,7 @@ export async function awaitDocuments(deps: DocumentsDeps & { policies: { current
   const application = await deps.applications.get(input.applicationId);
   if (!application) throw new NotFoundError(`no application ${input.applicationId}`);
   if (application.status !== WAITING_STATUS[input.gate]) {
-    await answer(deps.taskTokens, input.taskToken, { complete: false, status: application.status });
+    await answerWaitingTask(deps.taskTokens, input.taskToken, { complete: false, status: application.status });
     return { outcome: 'not_waiting', status: application.status };
   }
   const missing = documentsHolding(application, await deps.applications.listDocuments(input.applicationId), input.gate);
@@ -172,7 +172,7 @@ export async function awaitDocuments(deps: DocumentsDeps & { policies: { current
   });
   if (!waiting) {
     const now = await deps.applications.get(input.applicationId);
-    await answer(deps.taskTokens, input.taskToken, { complete: false, status: now!.status });
+    await answerWaitingTask(deps.taskTokens, input.taskToken, { complete: false, status: now!.status });
     return { outcome: 'not_waiting', status: now!.status };
   }
   // An upload that arrived between the first read and the stored token found no token to answer: look again.
@@ -182,7 +182,7 @@ export async function awaitDocuments(deps: DocumentsDeps & { policies: { current
 }
 
 async function complete(deps: DocumentsDeps, applicationId: string, taskToken: string): Promise<AwaitDocumentsResult> {
-  await answer(deps.taskTokens, taskToken, { complete: true });
+  await answerWaitingTask(deps.taskTokens, taskToken, { complete: true });
   const application = await markWaitCompleted(deps, applicationId);
   return { outcome: 'complete', status: application.status };
 }
@@ -200,17 +200,6 @@ async function markWaitCompleted(deps: Pick<DocumentsDeps, 'applications' | 'clo
       audit: [{ actor: 'pipeline', action: 'documents.completed', details: { before: open.before, waitedSince: open.since } }],
     });
   });
-}
-
-/** Answers a waiting documents task; a token that no longer waits is not an error (the pipeline moved on). */
-async function answer(taskTokens: TaskTokens, taskToken: string, output: DocumentsTaskOutput): Promise<'delivered' | 'gone'> {
-  try {
-    await taskTokens.sendTaskSuccess(taskToken, output);
-    return 'delivered';
-  } catch (error) {
-    if (error instanceof TaskTokenGoneError) return 'gone';
-    throw error;
-  }
 }
 
 export interface ExpiryDeps {
@@ -292,7 +281,7 @@ export async function resumeIfChecklistComplete(deps: DocumentsDeps, application
   const open = application ? openDocumentsWait(application) : undefined;
   if (!application || !open) return 'not_waiting';
   if (documentsHolding(application, await deps.applications.listDocuments(applicationId), open.before).length > 0) return 'still_missing';
-  await answer(deps.taskTokens, open.taskToken, { complete: true });
+  await answerWaitingTask(deps.taskTokens, open.taskToken, { complete: true });
   await markWaitCompleted(deps, applicationId);
   return 'resumed';
 }

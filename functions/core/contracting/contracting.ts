@@ -41,8 +41,8 @@ import {
   type OfferContract,
 } from './contract';
 import { disbursementAccountSchema, type DisbursementAccount } from './core-banking';
-import { notifyApplicantOnce, withFreshApplication } from '../applications/application-updates';
-import { ConflictError, DocumentsMissingError, NotFoundError, TaskTokenGoneError, TemporarilyUnavailableError, ValidationError } from '../kernel/errors';
+import { answerWaitingTask, notifyApplicantOnce, withFreshApplication } from '../applications/application-updates';
+import { ConflictError, DocumentsMissingError, NotFoundError, TemporarilyUnavailableError, ValidationError } from '../kernel/errors';
 import type { Caller } from '../applications/intake';
 import type { ApplicationStatus } from '../applications/lifecycle';
 import { documentsHolding } from '../applications/document-checklist';
@@ -237,25 +237,14 @@ export async function prepareContract(deps: PrepareContractDeps, input: PrepareC
   const { application } = step;
   if (step.kind === 'accepted') {
     const acceptance = application.acceptance!;
-    await answer(deps.taskTokens, input.taskToken, acceptanceOutput(acceptance));
+    await answerWaitingTask(deps.taskTokens, input.taskToken, acceptanceOutput(acceptance));
     return { outcome: 'accepted', status: application.status, contractId: acceptance.contractId, sha256: acceptance.sha256 };
   }
   if (step.kind === 'not_approved') {
-    await answer(deps.taskTokens, input.taskToken, { accepted: false, status: application.status });
+    await answerWaitingTask(deps.taskTokens, input.taskToken, { accepted: false, status: application.status });
     return { outcome: 'not_approved', status: application.status };
   }
   return { outcome: 'waiting', status: application.status, contractId: step.contract.contractId, sha256: step.contract.sha256, acceptBy: application.offer!.expiresAt };
-}
-
-/** Answers a waiting task; a token that no longer waits is not an error here (the pipeline moved on). */
-async function answer(taskTokens: TaskTokens, taskToken: string, output: Record<string, unknown>): Promise<'delivered' | 'gone'> {
-  try {
-    await taskTokens.sendTaskSuccess(taskToken, output);
-    return 'delivered';
-  } catch (error) {
-    if (error instanceof TaskTokenGoneError) return 'gone';
-    throw error;
-  }
 }
 
 function acceptanceOutput(acceptance: ContractAcceptance): AcceptanceTaskOutput {
@@ -348,7 +337,7 @@ export async function acceptContract(
   let delivery: AcceptContractResult['delivery'] = 'none';
   if (application.status === 'ACCEPTED' && application.contractTaskToken) {
     try {
-      delivery = await answer(deps.taskTokens, application.contractTaskToken, acceptanceOutput(acceptance));
+      delivery = await answerWaitingTask(deps.taskTokens, application.contractTaskToken, acceptanceOutput(acceptance));
     } catch (error) {
       throw new TemporarilyUnavailableError('the acceptance is recorded, but the disbursement could not be started yet; send the same request again', {
         cause: error,
