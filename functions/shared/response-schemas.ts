@@ -420,6 +420,7 @@ export const reportSummaryView = component(
       reviewApproved: count,
       reviewRejected: count,
       reviewExpired: count,
+      documentsExpired: count.describe("expired waiting for the product's required documents (the checklist gate)"),
       decided: count,
       approvalRate: rate,
       autoDecisionRate: rate,

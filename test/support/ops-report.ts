@@ -41,6 +41,7 @@ export function opsReportFixture(from = '2026-03-01', days = 14): ReportSummary 
       reviewApproved: 3,
       reviewRejected: 1,
       reviewExpired: 1,
+      documentsExpired: 0,
       decided,
       approvalRate: approved / decided,
       autoDecisionRate: (decided - 5) / decided,

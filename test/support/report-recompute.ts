@@ -60,7 +60,10 @@ export function recompute(items: Item[], input: { from: string; to: string; time
   const declineReasons = count(decided.filter((a) => a.decision.outcome === 'DECLINED').flatMap((a) => (a.decision.reasons as Item[]).map((r) => r.code as string)));
   const seconds = decided.map((a) => Math.max(0, Date.parse(a.decision.decidedAt) - Date.parse(a.createdAt)) / 1000);
   const expiredAt = (a: Item) => (a.timeline as Item[]).find((t) => t.status === 'EXPIRED')?.at as string | undefined;
-  const expired = applications.filter((a) => a.status === 'EXPIRED' && a.decision?.outcome === 'REVIEW' && within(dayOf(expiredAt(a)!, timeZone), from, to)).length;
+  const expiredInRange = (a: Item) => a.status === 'EXPIRED' && within(dayOf(expiredAt(a)!, timeZone), from, to);
+  const byDocuments = (a: Item) => Boolean((a.documentsWait as Item | undefined)?.expiredAt);
+  const expired = applications.filter((a) => expiredInRange(a) && a.decision?.outcome === 'REVIEW' && !byDocuments(a)).length;
+  const documentsExpired = applications.filter((a) => expiredInRange(a) && byDocuments(a)).length;
 
   // Reviews: pending now, overdue (pending past the remind time), decided and SLA breaches per reviewer in the range.
   const pending = reviews.filter((r) => r.status === 'PENDING');
@@ -122,6 +125,7 @@ export function recompute(items: Item[], input: { from: string; to: string; time
       reviewApproved,
       reviewRejected,
       reviewExpired: expired,
+      documentsExpired,
       decided: total,
       approvalRate: ratio(autoApproved + reviewApproved, total),
       autoDecisionRate: ratio(autoApproved + autoDeclined, total),

@@ -12,7 +12,8 @@
 //   decisions     autoApproved, autoDeclined (decidedBy policy), reviewApproved, reviewRejected (decidedBy review),
 //                 declineReason#<code> (once per declined application and code), and the list decisionSeconds
 //                 (decidedAt − createdAt, seconds, ms kept)                         day of decision.decidedAt
-//                 reviewExpired (PENDING_REVIEW → EXPIRED)                          day of the move (updatedAt)
+//                 reviewExpired (PENDING_REVIEW → EXPIRED), documentsExpired (EXPIRED by the documents
+//                 gate's wait, before review or before payout: not a review that ran out) day of the move (updatedAt)
 //   reviews       reviewDecided#<reviewerId> (any decision, request-info included)   day of the decision
 //                 slaBreach#<reviewerId>, slaBreaches (escalated away from, or expired with, that reviewer)
 //                                                                                   day of the escalation/expiry
@@ -51,6 +52,7 @@ export const COUNTER = {
   reviewApproved: 'reviewApproved',
   reviewRejected: 'reviewRejected',
   reviewExpired: 'reviewExpired',
+  documentsExpired: 'documentsExpired',
   declineReason: (code: string) => `declineReason#${code}`,
   reviewDecided: (reviewerId: string) => `reviewDecided#${reviewerId}`,
   slaBreach: (reviewerId: string) => `slaBreach#${reviewerId}`,
@@ -90,7 +92,8 @@ function withoutZeros(add: Record<string, number>): Record<string, number> {
 /**
  * The counters an application write moves: a new application (`before` undefined) is received; a move into APPROVED
  * or DECLINED with a decision is a decision (auto or review, with its duration and, declined, its reason codes); a move
- * from PENDING_REVIEW into EXPIRED is an expired review. Anything else (a move to ASSESSING, an annotation, the same
+ * from PENDING_REVIEW into EXPIRED is an expired review, unless the documents gate's wait expired it (documentsExpired,
+ * which also counts a wait before payout). Anything else (a move to ASSESSING, an annotation, the same
  * status again) counts nothing.
  */
 export function applicationDeltas(before: Application | undefined, after: Application, timeZone: string): CounterDelta[] {
@@ -118,7 +121,9 @@ export function applicationDeltas(before: Application | undefined, after: Applic
     const seconds = Math.max(0, Date.parse(decision.decidedAt) - Date.parse(after.createdAt)) / 1000;
     deltas.push({ day: dayOf(decision.decidedAt, timeZone), shardOf, add, decisionSeconds: [seconds] });
   }
-  if (after.status === 'EXPIRED' && before?.status === 'PENDING_REVIEW') {
+  if (after.status === 'EXPIRED' && after.documentsWait?.expiredAt) {
+    deltas.push({ day: dayOf(after.updatedAt, timeZone), shardOf, add: { [COUNTER.documentsExpired]: 1 } });
+  } else if (after.status === 'EXPIRED' && before?.status === 'PENDING_REVIEW') {
     deltas.push({ day: dayOf(after.updatedAt, timeZone), shardOf, add: { [COUNTER.reviewExpired]: 1 } });
   }
   return deltas;

@@ -123,6 +123,8 @@ export interface ReportSummary {
     reviewApproved: number;
     reviewRejected: number;
     reviewExpired: number;
+    /** Expired waiting for the product's required documents (the checklist gate), before review or before payout. */
+    documentsExpired: number;
     decided: number;
     approvalRate: number | null;
     autoDecisionRate: number | null;
@@ -297,6 +299,7 @@ export function buildSummary(input: SummaryInput): ReportSummary {
       reviewApproved,
       reviewRejected,
       reviewExpired: count(COUNTER.reviewExpired),
+      documentsExpired: count(COUNTER.documentsExpired),
       decided,
       approvalRate: ratio(autoApproved + reviewApproved, decided),
       autoDecisionRate: ratio(autoApproved + autoDeclined, decided),

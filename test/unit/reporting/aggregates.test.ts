@@ -122,6 +122,18 @@ describe('applicationDeltas', () => {
     expect(move(approved, 'EXPIRED')).toEqual([]);
   });
 
+  it('counts an application expired for missing documents as documentsExpired, before review or before payout, not as a review', () => {
+    const wait = { since: '2026-11-30T02:00:00.000Z', dueAt: '2026-12-05T02:00:00.000Z', taskToken: 't', expiredAt: '2026-12-05T02:00:00.000Z' };
+    const pending = anApplication({ status: 'PENDING_REVIEW', decision: aDecision({ outcome: 'REVIEW' }) });
+    expect(move(pending, 'EXPIRED', { documentsWait: { ...wait, before: 'review' } }, '2026-12-05T02:00:00.000Z')).toEqual([
+      { day: '2026-12-05', shardOf: 'APP1', add: { documentsExpired: 1 } },
+    ]);
+    const accepted = anApplication({ status: 'ACCEPTED', decision: aDecision() });
+    expect(move(accepted, 'EXPIRED', { documentsWait: { ...wait, before: 'payout' } }, '2026-12-05T02:00:00.000Z')).toEqual([
+      { day: '2026-12-05', shardOf: 'APP1', add: { documentsExpired: 1 } },
+    ]);
+  });
+
   it('counts nothing for moves that decide nothing, or for the same status again', () => {
     const submitted = anApplication();
     expect(move(submitted, 'ASSESSING')).toEqual([]);
