@@ -10,6 +10,7 @@ import { BANDS, policySchema } from '../core/decisioning/policy';
 import { ACCEPTANCE_CHANNELS } from '../core/contracting/contract';
 import { DELINQUENCY_BUCKETS, INSTALLMENT_STATUSES, LOAN_STATUSES } from '../core/servicing/loan';
 import { REVIEWER_LANGUAGES } from '../core/review/reviews';
+import { SPENDING_CATEGORIES, type SpendingCategory } from '../core/assessment/statement';
 import type { toApplicationSummary, getApplicationView, listApplications, requestDocumentUpload, redriveApplication } from '../core/applications/intake';
 import type { toApplicationView } from '../core/applications/application';
 import type { toProductView } from '../core/applications/application-schema';
@@ -98,6 +99,28 @@ export const offerView = component(
   }),
 );
 
+const spending = z.object({ count, monthly: moneyView });
+const statementViewSchema = z.object({
+  from: day,
+  to: day,
+  months: z.number().int().min(1),
+  transactions: count,
+  sha256,
+  consentedAt: instant,
+  verifiedMonthlyInflow: moneyView.describe('the median month\'s inflow, without loans paid out by lenders and reversals'),
+  inflowRegularity: z.number().min(0).max(1).describe('1 − the coefficient of variation of the monthly inflows'),
+  monthsWithInflow: count,
+  salary: z.object({ detected: z.boolean(), monthly: moneyView.nullable(), months: count }),
+  monthlySpending: moneyView,
+  outflowsPerMonth: z.number().min(0),
+  meanOutflow: moneyView,
+  spendingByCategory: z.object(Object.fromEntries(SPENDING_CATEGORIES.map((category) => [category, spending])) as Record<SpendingCategory, typeof spending>),
+  balance: z.object({ available: z.boolean(), mean: moneyView.nullable(), volatility: z.number().min(0).nullable(), daysAtLowBalance: count.nullable(), lowBalance: moneyView }),
+  returnedPayments: count,
+  gambling: spending,
+  otherLenders: spending,
+});
+
 export const applicationView = component(
   'ApplicationView',
   'An application: status, decision, offer and timeline.',
@@ -161,6 +184,7 @@ export const applicationView = component(
     offer: offerView.optional(),
     acceptance: z.object({ contractId: z.string(), sha256, acceptedAt: instant, channel: z.enum(ACCEPTANCE_CHANNELS) }).optional(),
     loanId: z.string().optional(),
+    statement: statementViewSchema.optional().describe('the bank statement given with the application, as figures (the transactions are not kept)'),
     disbursement: z
       .object({
         disbursedAt: instant,

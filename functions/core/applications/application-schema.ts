@@ -1,6 +1,7 @@
 // The loan application body of POST /v1/applications (API.md), as zod schemas: the single source of the request
 // type, its error messages and its OpenAPI description. Checks that need a product run in `productProblems`.
 
+import { readStatement, statementSubmissionSchema } from '../assessment/statement';
 import { z } from 'zod';
 import { decimalProblem, fromMinor, toMinor } from '../kernel/money';
 import { boundedDecimal } from '../kernel/number-schemas';
@@ -131,9 +132,16 @@ export const applicationSubmissionSchema = z.strictObject({
   business: businessSchema.nullable().optional(),
   /** Where the loan is paid if approved (optional here: it may instead come with the contract acceptance). Sealed with the applicant's PII. */
   disbursementAccount: disbursementAccountSchema.nullable().optional(),
+  /**
+   * 3–12 months of the applicant's account transactions (a bank statement, 流水), analysed into figures with their
+   * explicit consent (`consents.statementAnalysis`); only the figures are kept (assessment/statement.ts).
+   */
+  statement: statementSubmissionSchema.nullable().optional(),
   consents: z.strictObject({
     creditCheck: z.literal(true, { error: 'must be true: the credit check needs the applicant\'s consent' }),
     dataProcessing: z.literal(true, { error: 'must be true: the application needs consent to process the data' }),
+    /** Consent to analyse the bank statement given with the application. */
+    statementAnalysis: z.boolean().optional(),
   }),
 });
 
@@ -212,7 +220,21 @@ export function productProblems(body: unknown, product: Product | undefined): Fi
       message: `must be within ${product.minTermMonths}–${product.maxTermMonths} months for product ${product.productId}`,
     });
   }
-  return problems;
+  return [...problems, ...statementProblems(raw, product)];
+}
+
+/** A statement needs the applicant's consent, the product's currency and 3–12 months of readable transactions. */
+function statementProblems(raw: Record<string, any>, product: Product): FieldProblem[] {
+  if (raw.statement === undefined || raw.statement === null) return [];
+  const problems: FieldProblem[] = [];
+  if (raw.consents?.statementAnalysis !== true) {
+    problems.push({ path: 'consents.statementAnalysis', message: 'must be true to give a bank statement: it is analysed only with the applicant\'s consent' });
+  }
+  const parsed = statementSubmissionSchema.safeParse(raw.statement);
+  if (!parsed.success) return problems; // the schema names what is wrong
+  if (parsed.data.currency !== product.currency) return [...problems, { path: 'statement.currency', message: `must be ${product.currency} for product ${product.productId}` }];
+  const read = readStatement(parsed.data);
+  return 'problems' in read ? [...problems, ...read.problems] : problems;
 }
 
 /** POST /v1/products (admin): amounts as Money in the product's currency. */

@@ -5,6 +5,7 @@ import type { CustomerType, DocumentGate, DocumentKind } from './products';
 import { documentsGateView, type DocumentsWait } from './document-checklist';
 import type { DocumentRejectionReason } from './file-signature';
 import type { FieldProblem } from '../kernel/errors';
+import { statementView, type StoredStatement } from '../assessment/statement';
 import { fromMinor } from '../kernel/money';
 import type { AuditHead } from '../kernel/audit';
 import type { Assessment } from '../assessment/assessment';
@@ -55,6 +56,8 @@ export interface Application {
   documentsRequiredBefore?: DocumentGate;
   /** The pipeline's wait for the missing documents (document-checklist.ts), once it began. */
   documentsWait?: DocumentsWait;
+  /** The bank statement's figures (assessment/statement.ts), when one came with the applicant's consent. */
+  statement?: StoredStatement;
   timeline: TimelineEntry[];
   failure?: FieldProblem | { step: string; message: string };
   /** The credit assessment (score, band, reasons, model version), once the Score step has run. */
@@ -131,6 +134,7 @@ export function toApplicationView(app: Application, documents: ApplicationDocume
     updatedAt: app.updatedAt,
     ...(gate.awaiting ? { awaiting: gate.awaiting } : {}),
     ...(gate.expired ? { expiry: { reason: 'documents_not_received' as const } } : {}),
+    ...(app.statement ? { statement: statementView(app.statement) } : {}),
     documents: {
       required: app.requiredDocuments,
       received,

@@ -18,6 +18,7 @@ import {
 } from '../kernel/errors';
 import { canTransition, isFinal, isOpen, type ApplicationStatus } from './lifecycle';
 import { toMinor } from '../kernel/money';
+import { analyseSubmittedStatement } from '../assessment/statement';
 import type { Clock, IdGenerator, Notifier, PiiProtector } from '../kernel/ports';
 import type { ApplicationReader, ApplicationRepository, DocumentStorage, IdempotencyStore, PipelineExecutions, UploadedFiles } from './ports';
 import { detectFileType, FILE_SIGNATURE_BYTES, matchesDeclaredType } from './file-signature';
@@ -107,12 +108,21 @@ export async function submitApplication(
   const applicationId = deps.ids.next();
   const amount = toMinor(submission.loan.amount);
   const { applicant, guarantor, business } = submission;
+  const statement = analyseSubmittedStatement(submission.statement, at);
 
   const submitted = chain(undefined, at, [
     {
       actor: `applicant:${caller.subject}`,
       action: 'application.submitted',
-      details: { productId: product.productId, channel: submission.channel, amountMinor: amount.minor, currency: amount.currency, termMonths: submission.loan.termMonths },
+      details: {
+        productId: product.productId,
+        channel: submission.channel,
+        amountMinor: amount.minor,
+        currency: amount.currency,
+        termMonths: submission.loan.termMonths,
+        // The statement's basis: which transactions (their hash) were analysed, with the applicant's consent.
+        ...(statement ? { statement: { sha256: statement.sha256, from: statement.from, to: statement.to, transactions: statement.transactions, consent: true } } : {}),
+      },
     },
   ]);
   const application: Application = {
@@ -147,6 +157,7 @@ export async function submitApplication(
     }),
     requiredDocuments: requiredDocuments(product, amount.minor),
     documentsRequiredBefore: product.documentsRequiredBefore ?? DEFAULT_DOCUMENT_GATE,
+    ...(statement ? { statement } : {}),
     timeline: [{ at, status: 'SUBMITTED', by: 'applicant' }],
     createdAt: at,
     updatedAt: at,
