@@ -75,6 +75,20 @@ const STRINGS = {
     received: 'received',
     missing: 'missing',
     noDocuments: 'No documents are required.',
+    statement: 'Bank statement',
+    noStatement: 'No bank statement was given.',
+    statementPeriod: 'Period',
+    declaredIncome: 'Declared monthly income',
+    verifiedInflow: 'Verified monthly inflow',
+    regularity: 'Inflow regularity (1 = the same every month)',
+    salary: 'Salary',
+    noSalary: 'none found',
+    monthlySpending: 'Monthly spending',
+    outflowsPerMonth: 'Payments a month',
+    lowBalanceDays: 'Days at low balance',
+    returnedPayments: 'Returned or failed payments',
+    gambling: 'Gambling, a month',
+    otherLenders: 'Payments to other lenders, a month',
     earlier: 'Earlier decisions',
     noEarlier: 'None: this is the first decision on this application.',
     by: 'by',
@@ -182,6 +196,20 @@ const STRINGS = {
     received: '已收到',
     missing: '缺少',
     noDocuments: '无需材料。',
+    statement: '银行流水',
+    noStatement: '未提供银行流水。',
+    statementPeriod: '期间',
+    declaredIncome: '申报月收入',
+    verifiedInflow: '流水核实月收入',
+    regularity: '收入稳定性（1 = 每月相同）',
+    salary: '工资',
+    noSalary: '未发现',
+    monthlySpending: '月支出',
+    outflowsPerMonth: '每月支出笔数',
+    lowBalanceDays: '低余额天数',
+    returnedPayments: '退回或失败的付款',
+    gambling: '博彩（每月）',
+    otherLenders: '向其他贷款机构还款（每月）',
     earlier: '此前的决定',
     noEarlier: '无：这是此申请的第一个审批决定。',
     by: '审批人',
@@ -414,6 +442,27 @@ ${
 </section>
 
 <section>
+  <h2>${t.statement}</h2>
+  ${
+    c.statement
+      ? html`<dl data-field="statement">
+    <dt>${t.statementPeriod}</dt><dd>${c.statement.figures.from} – ${c.statement.figures.to} (${c.statement.figures.transactions})</dd>
+    <dt>${t.declaredIncome}</dt><dd>${moneyText(c.statement.declaredMonthlyIncome)}</dd>
+    <dt>${t.verifiedInflow}</dt><dd data-field="verifiedInflow">${moneyText(c.statement.figures.verifiedMonthlyInflow)}</dd>
+    <dt>${t.regularity}</dt><dd>${c.statement.figures.inflowRegularity}</dd>
+    <dt>${t.salary}</dt><dd>${c.statement.figures.salary.monthly ? moneyText(c.statement.figures.salary.monthly) : t.noSalary}</dd>
+    <dt>${t.monthlySpending}</dt><dd>${moneyText(c.statement.figures.monthlySpending)}</dd>
+    <dt>${t.outflowsPerMonth}</dt><dd>${c.statement.figures.outflowsPerMonth}</dd>
+    <dt>${t.lowBalanceDays}</dt><dd>${c.statement.figures.balance.daysAtLowBalance ?? '—'}</dd>
+    <dt>${t.returnedPayments}</dt><dd>${c.statement.figures.returnedPayments}</dd>
+    <dt>${t.gambling}</dt><dd>${moneyText(c.statement.figures.gambling.monthly)}</dd>
+    <dt>${t.otherLenders}</dt><dd>${moneyText(c.statement.figures.otherLenders.monthly)}</dd>
+  </dl>`
+      : html`<p>${t.noStatement}</p>`
+  }
+</section>
+
+<section>
   <h2>${t.earlier}</h2>
   ${
     c.earlierDecisions.length > 0
@@ -504,3 +553,5 @@ export function renderMessagePage(kind: MessageKind, language?: ReviewerLanguage
     html`<section class="closed" data-field="${kind}">${languages.map((l, i) => html`<p lang="${l}">${parts[i]![1]}</p>`)}</section>`,
   );
 }
+
+const moneyText = (money: { amount: string; currency: string }) => `${groupDigits(money.amount)} ${money.currency}`;

@@ -7,6 +7,7 @@
 // write), an email recorded as sent (the SLA check re-sends a missing one), an answer recorded as delivered to the
 // pipeline (the SLA check delivers one that is not).
 
+import { statementView } from '../assessment/statement';
 import type { Application } from '../applications/application';
 import { withFreshApplication } from '../applications/application-updates';
 import { missingDocuments } from '../applications/document-checklist';
@@ -381,6 +382,8 @@ export interface ReviewCase {
   applicant: { fullName: string; maskedNationalId: string; age: number | null; customerType: string; channel: string };
   business: { name: string } | null;
   loan: { amount: Money; termMonths: number; purpose: string; productId: string; productName: string | null };
+  /** The declared monthly income beside what the bank statement verifies (null without a statement). */
+  statement: { declaredMonthlyIncome: Money; figures: ReturnType<typeof statementView> } | null;
   assessment: {
     score: number;
     band: string;
@@ -467,6 +470,9 @@ export async function openReviewCase(
       productId: application.productId,
       productName: product?.name ?? null,
     },
+    statement: application.statement
+      ? { declaredMonthlyIncome: fromMinor(declaredIncome(application)), figures: statementView(application.statement) }
+      : null,
     assessment: assessment
       ? {
           score: assessment.score,
@@ -908,4 +914,10 @@ export async function listReviewQueue(deps: { reviews: Pick<ReviewRepository, 'l
   const page: Page<Review> = await deps.reviews.listPending(query.limit, query.cursor);
   const now = deps.clock.now();
   return { items: page.items.map((review) => reviewQueueView(review, now)), nextCursor: page.nextCursor ?? null };
+}
+
+/** The monthly income the applicant declared (stored in minor units in the profile at intake). */
+function declaredIncome(application: Application): { minor: number; currency: string } {
+  const employment = application.profile.employment as { monthlyIncome?: { minor: number; currency: string } } | undefined;
+  return employment?.monthlyIncome ?? { minor: 0, currency: application.currency };
 }

@@ -4,6 +4,7 @@ import type { HttpResult } from '../../../functions/shared/http';
 import { fakeDeps } from '../../support/fakes';
 import { httpEvent, lambdaContext } from '../../support/events';
 import { validApplication } from '../../support/applications';
+import { salariedStatement } from '../../support/statements';
 import { newToken, pendingReview, type Deps } from '../../support/reviews';
 
 const HOSTILE_NAME = 'Li <script>alert("name")</script> Wei';
@@ -69,6 +70,25 @@ describe('GET /v1/reviews/{reviewId}', () => {
     const added = deps.applications.audit.get(applicationId)!.slice(auditBefore);
     expect(added.map((e) => [e.action, e.actor])).toEqual([['review.viewed', 'reviewer:R1']]);
     expect(deps.workflow.answers).toHaveLength(0);
+  });
+
+  it('shows the bank statement beside the declared income, or says none was given', async () => {
+    const deps = fakeDeps();
+    const base = validApplication() as Record<string, any>;
+    const overrides = {
+      employment: { ...base.employment, monthlyIncome: { amount: '15000.00', currency: 'CNY' } },
+      statement: { currency: 'CNY', transactions: salariedStatement(6_000_00) },
+      consents: { ...base.consents, statementAnalysis: true },
+    };
+    const withStatement = await pendingReview(deps, { overrides });
+    const page = (await get(deps, withStatement.reviewId, { sig: withStatement.sig, exp: String(withStatement.exp) })).body;
+    expect(page).toContain('Bank statement');
+    expect(page).toMatch(/Declared monthly income<\/dt><dd>15,000\.00 CNY/);
+    expect(page).toMatch(/data-field="verifiedInflow">6,000\.00 CNY/);
+
+    const other = fakeDeps();
+    const without = await pendingReview(other);
+    expect((await get(other, without.reviewId, { sig: without.sig, exp: String(without.exp) })).body).toContain('No bank statement was given.');
   });
 
   it('switches language with ?lang= and defaults to the reviewer\'s own', async () => {
