@@ -3,6 +3,7 @@
 // object (functions/core/reporting/reports.ts), read from the aggregates the repositories keep with every change.
 
 import { dayIn } from '../core/kernel/dates';
+import { fairnessReport } from '../core/reporting/fairness';
 import { LENDER_CURRENCY, reportQuerySchema, reportRange, reportRangeProblems, summaryCsv, summaryReport } from '../core/reporting/reports';
 import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { header, httpHandler, json, principalOf, requireRole, validate, type HttpHandler } from '../shared/http';
@@ -47,6 +48,7 @@ export function createHandler(deps: Deps): HttpHandler {
     const query = validate(event.queryStringParameters ?? {}, reportQuerySchema, (raw) => reportRangeProblems(raw, today));
     const range = reportRange(query, today);
     deps.logger.appendKeys({ reportFrom: range.from, reportTo: range.to });
+    if (event.routeKey === 'GET /v1/reports/fairness') return json(200, await fairnessReport(deps, range));
     const summary = await summaryReport(deps, range, { timeZone, currency: LENDER_CURRENCY });
     if (prefersCsv(header(event, 'accept'))) {
       return {

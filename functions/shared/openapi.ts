@@ -110,6 +110,7 @@ const SUCCESS: Record<RouteKey, Record<string, SuccessResponse>> = {
     '201': { description: 'recorded', content: json('Repayment') },
     '200': { description: 'this reference was recorded before: the same repayment, unchanged', content: json('Repayment'), headers: replayedHeader },
   },
+  'GET /v1/reports/fairness': { '200': { description: 'the fairness figures of the range', content: json('FairnessReport') } },
   'GET /v1/reports/summary': {
     '200': {
       description: 'the summary (CSV with Accept: text/csv)',
@@ -156,6 +157,10 @@ const PARAMETERS: Partial<Record<RouteKey, unknown[]>> = {
   'GET /v1/reports/summary': [
     dayParameter('from', 'first day (default: 29 days before `to`); at most 366 days, both included'),
     dayParameter('to', 'last day (default: today)'),
+  ],
+  'GET /v1/reports/fairness': [
+    dayParameter('from', 'first decision day (default: 29 days before `to`); at most 366 days, both included'),
+    dayParameter('to', 'last decision day (default: today)'),
   ],
 };
 

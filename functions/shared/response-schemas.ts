@@ -18,6 +18,7 @@ import type { listReviewQueue, reviewerView } from '../core/review/review-servic
 import type { toLoanView, toPayoffView, toRepaymentView, toScheduleView } from '../core/servicing/loan-views';
 import type { quote } from '../core/lending-math/quote';
 import type { ReportSummary } from '../core/reporting/reports';
+import type { FairnessReport } from '../core/reporting/fairness';
 
 /** Components of the document: each schema registered here becomes `#/components/schemas/<id>`. */
 export const responseComponents = z.registry<{ id: string; description?: string }>();
@@ -429,6 +430,30 @@ export const repaymentPageView = component('RepaymentPage', "The loan's repaymen
 const counts = z.record(z.string(), count);
 const seconds = z.number().min(0).nullable();
 
+const groupFigures = z.object({
+  group: z.string(),
+  decided: count,
+  approved: count,
+  approvalRate: rate,
+  meanPd: rate.describe('the mean probability of default of the decided applications'),
+  loans: count.describe('loans disbursed to the group, to date'),
+  bad: count.describe('of them, loans that ever reached 90+ days past due'),
+  badRate: rate,
+  disparateImpact: z.number().min(0).max(1).nullable().describe("the group's approval rate over the highest group's"),
+  adverseImpact: z.boolean().describe('disparateImpact below the four-fifths rule (0.8)'),
+});
+
+export const fairnessReportView = component(
+  'FairnessReport',
+  'Decisions and loan outcomes by protected group (sex from the national ID, age band on the submission day); the groups are monitored, never model inputs.',
+  z.object({
+    from: day,
+    to: day,
+    fourFifths: z.literal(0.8),
+    groups: z.object({ sex: z.array(groupFigures), ageBand: z.array(groupFigures) }),
+  }),
+);
+
 export const reportSummaryView = component(
   'ReportSummary',
   'The figures of a range of the lender\'s days (PRODUCT.md §2.10).',
@@ -527,6 +552,7 @@ export type ViewsFitTheirSchemas = [
   Fits<Body<typeof toPayoffView>, Out<typeof payoffView>>,
   Fits<Body<typeof toRepaymentView>, Out<typeof repaymentView>>,
   Fits<ReportSummary, Out<typeof reportSummaryView>>,
+  Fits<FairnessReport, Out<typeof fairnessReportView>>,
 ];
 
 /** Bodies that handlers build inline (`satisfies` them, so a field added there must be documented here first). */

@@ -263,6 +263,26 @@ describe('the summary report after a scripted run', () => {
       expect(rows.get('portfolio|par30|')).toBe(r.portfolio.par30 === null ? '' : String(r.portfolio.par30));
     }
 
+    // Fairness: decisions of the range and loans to date by sex and age band, as the table's items say.
+    const fairness = await call(ctx.url, 'GET', `/v1/reports/fairness?from=${start}&to=${end}`, { token: ops });
+    expect(fairness.status).toBe(200);
+    const items = raw as Record<string, any>[];
+    const decidedItems = items.filter((i) => i.type === 'application' && i.decision && i.decision.outcome !== 'REVIEW' && i.protectedGroup);
+    const loanItems = items.filter((i) => i.type === 'loan' && i.protectedGroup);
+    for (const dimension of ['sex', 'ageBand'] as const) {
+      for (const figures of fairness.json.groups[dimension] as { group: string; decided: number; approved: number; loans: number }[]) {
+        const of = decidedItems.filter((a) => a.protectedGroup[dimension] === figures.group);
+        expect({ dimension, group: figures.group, decided: figures.decided, approved: figures.approved, loans: figures.loans }).toEqual({
+          dimension,
+          group: figures.group,
+          decided: of.length,
+          approved: of.filter((a) => a.decision.outcome === 'APPROVED').length,
+          loans: loanItems.filter((l) => l.protectedGroup[dimension] === figures.group).length,
+        });
+      }
+    }
+    expect((fairness.json.groups.sex as { decided: number }[]).reduce((sum, g) => sum + g.decided, 0)).toBeGreaterThan(0);
+
     // Sanity: the run really went through every path.
     const all = recompute(raw, { from: start, to: end, timeZone: 'Asia/Shanghai', now, remindAfterHours: policy.sla.remindAfterHours });
     expect(all.applications.received).toBe(total);

@@ -1,5 +1,6 @@
 // The loan application as stored and as shown (API.md "Application view").
 
+import type { ProtectedGroup } from '../reporting/fairness';
 import type { ApplicationStatus } from './lifecycle';
 import type { CustomerType, DocumentGate, DocumentKind } from './products';
 import { documentsGateView, type DocumentsWait } from './document-checklist';
@@ -58,6 +59,8 @@ export interface Application {
   documentsWait?: DocumentsWait;
   /** The bank statement's figures (assessment/statement.ts), when one came with the applicant's consent. */
   statement?: StoredStatement;
+  /** Sex and age band, for the fairness report only: no scoring feature reads them (reporting/fairness.ts). */
+  protectedGroup?: ProtectedGroup;
   timeline: TimelineEntry[];
   failure?: FieldProblem | { step: string; message: string };
   /** The credit assessment (score, band, reasons, model version), once the Score step has run. */

@@ -1,6 +1,8 @@
 // Application intake use cases: submit, read, list, withdraw, document uploads, and the pipeline's first steps.
 // They talk to the world only through ports, so they run the same on AWS, on the local stack and in unit tests.
 
+import { dayIn } from '../kernel/dates';
+import { protectedGroupOf } from '../reporting/fairness';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../kernel/canonical-json';
 import { notifyApplicantOnce, withFreshApplication } from './application-updates';
@@ -81,7 +83,7 @@ export interface SubmitDeps {
   idempotency: IdempotencyStore;
   workflow: Pick<PipelineExecutions, 'start'>;
   pii: PiiProtector;
-  settings: { idempotencyTtlHours: number };
+  settings: { idempotencyTtlHours: number; timeZone: string };
 }
 
 /**
@@ -158,6 +160,7 @@ export async function submitApplication(
     requiredDocuments: requiredDocuments(product, amount.minor),
     documentsRequiredBefore: product.documentsRequiredBefore ?? DEFAULT_DOCUMENT_GATE,
     ...(statement ? { statement } : {}),
+    protectedGroup: protectedGroupOf(applicant.nationalId, applicant.dateOfBirth, dayIn(now, deps.settings.timeZone)),
     timeline: [{ at, status: 'SUBMITTED', by: 'applicant' }],
     createdAt: at,
     updatedAt: at,

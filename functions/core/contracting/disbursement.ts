@@ -84,6 +84,7 @@ export async function disburseApplication(
       ...installment,
       outstandingAfterMinor: all.slice(index + 1).reduce((sum, next) => sum + next.principalMinor, 0),
     })),
+    ...(first.protectedGroup ? { protectedGroup: first.protectedGroup } : {}),
     at: deps.clock.now().toISOString(),
   });
 

@@ -27,6 +27,7 @@
 
 import type { Application } from '../applications/application';
 import { dayIn } from '../kernel/dates';
+import { decisionFairnessCounters, FAIRNESS_COUNTER, groupKeys } from './fairness';
 import type { DelinquencyBucket, Loan, PortfolioContribution } from '../servicing/loan';
 import type { Review } from '../review/reviews';
 
@@ -119,6 +120,7 @@ export function applicationDeltas(before: Application | undefined, after: Applic
     if (!approved) for (const code of new Set(decision.reasons.map((reason) => reason.code))) add[COUNTER.declineReason(code)] = 1;
     // Milliseconds kept (auto decisions take well under a second), as seconds with three decimals.
     const seconds = Math.max(0, Date.parse(decision.decidedAt) - Date.parse(after.createdAt)) / 1000;
+    if (after.protectedGroup) Object.assign(add, decisionFairnessCounters(after.protectedGroup, approved, after.assessment?.pd));
     deltas.push({ day: dayOf(decision.decidedAt, timeZone), shardOf, add, decisionSeconds: [seconds] });
   }
   if (after.status === 'EXPIRED' && after.documentsWait?.expiredAt) {
@@ -226,8 +228,18 @@ export function loanDeltas(write: LoanWrite, timeZone: string): { deltas: Counte
     });
   }
   const history = loan.bucketHistory ?? [];
-  for (const entry of history.slice(was?.historyLength ?? 0)) {
+  const counted = was?.historyLength ?? 0;
+  for (const entry of history.slice(counted)) {
     deltas.push({ day: entry.date, shardOf, add: { [COUNTER.roll(entry.from, entry.to)]: 1 } });
+  }
+  // Fairness (fairness.ts): the loans of each group, and those that ever reached 90+ days past due (counted once).
+  if (loan.protectedGroup) {
+    const keys = groupKeys(loan.protectedGroup);
+    if (created) deltas.push({ shardOf, add: Object.fromEntries(keys.map((key) => [FAIRNESS_COUNTER.loans(key), 1])) });
+    const wentBad = (entries: typeof history) => entries.some((entry) => entry.to === '90+');
+    if (!wentBad(history.slice(0, counted)) && wentBad(history.slice(counted))) {
+      deltas.push({ shardOf, add: Object.fromEntries(keys.map((key) => [FAIRNESS_COUNTER.bad(key), 1])) });
+    }
   }
   return { deltas, countedAs: now };
 }

@@ -30,6 +30,7 @@
 // the current period's interest, are not owed. On a due date itself the next period has just begun, so its accrued
 // interest is zero.
 
+import type { ProtectedGroup } from '../reporting/fairness';
 import type { LateFeeRule } from '../contracting/contract';
 import { ConflictError, ValidationError, type FieldProblem } from '../kernel/errors';
 import type { ScheduleInstallment } from '../lending-math/schedule';
@@ -136,6 +137,8 @@ export interface Loan {
   remindersSent: ReminderSent[];
   /** The contract's late-fee rule; absent: DEFAULT_LATE_FEE_RULE (functions/core/contracting/contract.ts). */
   lateFeeRule?: LateFeeRule;
+  /** The applicant's groups, for the fairness report's bad rates only (reporting/fairness.ts). */
+  protectedGroup?: ProtectedGroup;
   /** What the last overdue scan found (issue 6). */
   delinquency?: DelinquencySnapshot;
   /** Every bucket change the scan or a repayment saw, oldest first (issue 6). */
@@ -238,6 +241,8 @@ export interface NewLoanInput {
   schedule: readonly ScheduleInstallmentInput[];
   /** The contract's late-fee rule; stored on the loan when given (absent: DEFAULT_LATE_FEE_RULE). */
   lateFeeRule?: LateFeeRule;
+  /** The applicant's groups, for the fairness report's bad rates only (reporting/fairness.ts). */
+  protectedGroup?: ProtectedGroup;
   /** When the loan record is created (the clock's now). */
   at: string;
 }
@@ -298,6 +303,7 @@ export function createLoan(input: NewLoanInput): Loan {
     riskFlags: [],
     remindersSent: [],
     ...(input.lateFeeRule ? { lateFeeRule: { ...input.lateFeeRule } } : {}),
+    ...(input.protectedGroup ? { protectedGroup: { ...input.protectedGroup } } : {}),
     createdAt: input.at,
     updatedAt: input.at,
     version: 1,

@@ -101,3 +101,30 @@ describe('GET /v1/reports/summary', () => {
     expect(prefersCsv('text/csv;q=0')).toBe(false);
   });
 });
+
+describe('GET /v1/reports/fairness', () => {
+  const getFairness = (deps: Deps, query?: Record<string, string>, roles = ['ops']) =>
+    createHandler(deps)(httpEvent({ method: 'GET', routePath: '/v1/reports/fairness', sub: 'olga', roles, ...(query ? { query } : {}) }), lambdaContext);
+
+  it('answers ops with approval rate, mean PD, bad rate and disparate impact by sex and age band', async () => {
+    const deps = depsWithCounters();
+    deps.reports.setDay('2026-03-02', { 'fair#decided#sex:female': 4, 'fair#approved#sex:female': 2, 'fair#pdMicros#sex:female': 1_000_000, 'fair#decided#sex:male': 2, 'fair#approved#sex:male': 2, 'fair#pdMicros#sex:male': 200_000 }, []);
+    deps.reports.portfolio = { ...deps.reports.portfolio, 'fair#loans#sex:male': 2, 'fair#bad#sex:male': 1 };
+    const result = await getFairness(deps, { from: '2026-03-01', to: '2026-03-05' });
+    expect(result.statusCode).toBe(200);
+    const body = parse(result);
+    expect(body).toMatchObject({ from: '2026-03-01', to: '2026-03-05', fourFifths: 0.8 });
+    expect(body.groups.sex).toEqual([
+      { group: 'female', decided: 4, approved: 2, approvalRate: 0.5, meanPd: 0.25, loans: 0, bad: 0, badRate: null, disparateImpact: 0.5, adverseImpact: true },
+      { group: 'male', decided: 2, approved: 2, approvalRate: 1, meanPd: 0.1, loans: 2, bad: 1, badRate: 0.5, disparateImpact: 1, adverseImpact: false },
+    ]);
+    expect(body.groups.ageBand.map((g: { group: string }) => g.group)).toEqual(['18-25', '26-35', '36-45', '46-55', '56+']);
+  });
+
+  it('is for operations only, and validates the range like the summary', async () => {
+    expect((await getFairness(depsWithCounters(), undefined, ['admin'])).statusCode).toBe(403);
+    const bad = await getFairness(depsWithCounters(), { from: '2026-13-01' });
+    expect(bad.statusCode).toBe(422);
+    expect(parse(bad).errors.map((e: { path: string }) => e.path)).toEqual(['from']);
+  });
+});

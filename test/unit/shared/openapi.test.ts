@@ -249,6 +249,7 @@ describe('every route, called for real on the fakes', () => {
     await call('GET /v1/loans/{loanId}/repayments', loan);
     await call('GET /v1/reports/summary', { roles: ['ops'] });
     await call('GET /v1/reports/summary', { roles: ['ops'], headers: { accept: 'text/csv' } });
+    await call('GET /v1/reports/fairness', { roles: ['ops'] });
   });
 
   it('has called every route', () => {
