@@ -14,6 +14,7 @@
 
 import { z } from 'zod';
 import { DomainError, ExternalSystemUnavailableError } from '../kernel/errors';
+import { boundedDecimal } from '../kernel/number-schemas';
 
 /** The applicant's repayment history, on the scale of the German credit data's `credit_history` attribute. */
 export const CREDIT_HISTORIES = ['no_credits', 'all_paid_duly', 'paid_duly_till_now', 'past_delays', 'critical_account'] as const;
@@ -49,11 +50,7 @@ const count = z.int().nonnegative();
 const minorAmount = z.strictObject({ minor: count, currency: z.string().regex(/^[A-Z]{3}$/) });
 
 /** Revolving utilisation as a ratio (0.35 = 35 %); above 1 when over the limit, at most 10, 4 decimals. */
-export const utilisationSchema = z
-  .number()
-  .min(0)
-  .max(10)
-  .refine((value) => Math.abs(value * 10_000 - Math.round(value * 10_000)) < 1e-6, 'must have at most 4 decimal places');
+export const utilisationSchema = boundedDecimal({ min: 0, max: 10, decimals: 4 });
 
 /** A bureau report as the rest of the system sees it; the adapters validate what they return against it. */
 export const bureauReportSchema = z.strictObject({
