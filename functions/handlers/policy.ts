@@ -23,6 +23,7 @@ function toPolicyView(policy: Policy): Policy {
     createdBy: policy.createdBy,
     description: policy.description,
     knockOuts: policy.knockOuts,
+    bureauRules: policy.bureauRules,
     bands: policy.bands,
     declineBands: policy.declineBands,
     autoApprove: policy.autoApprove,

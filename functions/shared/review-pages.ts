@@ -8,6 +8,8 @@ import { reviewDecisionPath, reviewPath } from '../core/review/review-links';
 import { formatInstantUtc, groupDigits } from '../core/review/review-messages';
 import type { FieldProblem } from '../core/kernel/errors';
 import { html, join, type SafeHtml } from './html';
+import { fromMinor } from '../core/kernel/money';
+import type { Assessment } from '../core/assessment/assessment';
 
 export const PAGE_LANGUAGES: readonly ReviewerLanguage[] = ['zh-CN', 'en'];
 
@@ -57,6 +59,7 @@ const STRINGS = {
     policy: 'Policy',
     offeredRate: 'Annual rate if approved',
     matchedRules: 'Rules that matched',
+    decisionReasons: 'Why the policy decided so',
     levelsRequired: 'Review levels required',
     notScored: 'Not scored.',
     bureau: 'Credit bureau',
@@ -67,6 +70,9 @@ const STRINGS = {
     currentDefault: 'Current default',
     fraudFlag: 'Fraud flag',
     inquiries: 'Inquiries in 6 months',
+    arrears: 'Lines in arrears now',
+    utilisation: 'Revolving utilisation',
+    bureauObligations: 'Monthly obligations (bureau)',
     report: 'Report',
     yes: 'yes',
     no: 'no',
@@ -178,6 +184,7 @@ const STRINGS = {
     policy: '政策',
     offeredRate: '批准后的年利率',
     matchedRules: '命中的规则',
+    decisionReasons: '策略决定的原因',
     levelsRequired: '所需审批级数',
     notScored: '尚未评分。',
     bureau: '征信',
@@ -188,6 +195,9 @@ const STRINGS = {
     currentDefault: '当前违约',
     fraudFlag: '欺诈标记',
     inquiries: '6 个月内查询次数',
+    arrears: '当前逾期账户数',
+    utilisation: '循环授信使用率',
+    bureauObligations: '征信显示的月还款额',
     report: '报告',
     yes: '是',
     no: '否',
@@ -342,6 +352,19 @@ function yesNo(t: Strings, value: boolean): SafeHtml {
   return html`<span class="${value ? 'bad' : 'ok'}">${value ? t.yes : t.no}</span>`;
 }
 
+/** A bureau amount as "2,000.00 CNY"; — when the bureau did not report it (or the assessment predates the field). */
+function minorText(amount: { minor: number; currency: string } | null | undefined): string {
+  if (!amount) return '—';
+  const money = fromMinor(amount);
+  return `${groupDigits(money.amount)} ${money.currency}`;
+}
+
+/** Lines past due now, with the amount when the bureau gives one: "1 (1,800.00 CNY)", "0". */
+function arrearsText(bureau: Assessment['bureau']): string {
+  if (typeof bureau.accountsInArrears !== 'number') return '—';
+  return bureau.accountsInArrears > 0 && bureau.currentArrears ? `${bureau.accountsInArrears} (${minorText(bureau.currentArrears)})` : String(bureau.accountsInArrears);
+}
+
 export function renderCasePage(
   c: ReviewCase,
   link: LinkParams,
@@ -403,7 +426,12 @@ export function renderCasePage(
         ? html`<dt>${t.policy}</dt><dd>v${c.decision.policyVersion}</dd>
     <dt>${t.levelsRequired}</dt><dd>${c.decision.levelsRequired}</dd>
     <dt>${t.offeredRate}</dt><dd data-field="rate">${c.decision.annualRatePercent === null ? '—' : `${c.decision.annualRatePercent} %`}</dd>
-    <dt>${t.matchedRules}</dt><dd>${c.decision.matchedRules.length > 0 ? join(c.decision.matchedRules, ', ') : '—'}</dd>`
+    <dt>${t.matchedRules}</dt><dd>${c.decision.matchedRules.length > 0 ? join(c.decision.matchedRules, ', ') : '—'}</dd>
+    ${
+      c.decision.reasons.length > 0
+        ? html`<dt>${t.decisionReasons}</dt><dd data-field="decisionReasons"><ul>${c.decision.reasons.map((r) => html`<li><code>${r.code}</code> ${r.description}</li>`)}</ul></dd>`
+        : ''
+    }`
         : ''
     }
   </dl>`
@@ -422,6 +450,9 @@ ${
     <dt>${t.currentDefault}</dt><dd>${yesNo(t, a.bureau.currentDefault)}</dd>
     <dt>${t.fraudFlag}</dt><dd>${yesNo(t, a.bureau.fraudFlag)}</dd>
     <dt>${t.inquiries}</dt><dd>${a.bureau.inquiriesLast6Months}</dd>
+    <dt>${t.arrears}</dt><dd data-field="arrears">${arrearsText(a.bureau)}</dd>
+    <dt>${t.utilisation}</dt><dd data-field="utilisation">${typeof a.bureau.revolvingUtilisation === 'number' ? `${Math.round(a.bureau.revolvingUtilisation * 100)} %` : '—'}</dd>
+    <dt>${t.bureauObligations}</dt><dd data-field="bureauObligations">${minorText(a.bureau.totalMonthlyDebtPayments)}</dd>
     <dt>${t.report}</dt><dd class="muted">${a.bureau.bureau} · ${a.bureau.reportId}</dd>
   </dl>
 </section>`

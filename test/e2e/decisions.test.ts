@@ -132,6 +132,47 @@ describe('automatic decisions', () => {
   });
 });
 
+describe('bureau history in the decision (issue 12)', () => {
+  async function auditEvent(id: string, action: string) {
+    const audit = await call(ctx.url, 'GET', `/v1/applications/${id}/audit`, { token: ops });
+    expect(audit.json.verified).toBe(true);
+    return audit.json.events.find((e: { action: string }) => e.action === action);
+  }
+
+  it('declines the critical-account identity (95 days late in 24 months) with the bureau reason, where it was auto-approved before', async () => {
+    const { id, token } = await submit({}, sandboxIdentity('critical_account'));
+    const application = await waitForStatus(id, token, ['APPROVED', 'DECLINED', 'PENDING_REVIEW']);
+    expect(application.status).toBe('DECLINED');
+    expect(application.offer).toBeUndefined();
+    expect(application.decision).toMatchObject({ outcome: 'DECLINED', decidedBy: 'policy', policyVersion: 1 });
+    expect(application.decision.reasons).toEqual([{ code: 'BUREAU_DPD_90_24M', description: '征信报告显示近24个月内有逾期90天及以上的记录' }]);
+    // The basis is in the audit trail: the rule, the value it read from the report and its threshold.
+    const evaluated = await auditEvent(id, 'policy.evaluated');
+    expect(evaluated.details).toMatchObject({
+      outcome: 'DECLINED',
+      matchedRules: expect.arrayContaining(['BUREAU_DPD_90_24M']),
+      bureauRules: [{ id: 'BUREAU_DPD_90_24M', fact: 'maxDaysPastDueLast24Months', value: 95, atLeast: 90, action: 'DECLINE' }],
+    });
+    expect((await auditEvent(id, 'bureau.report_pulled')).details).toMatchObject({ maxDaysPastDueLast24Months: 95, accountsInArrears: 0, revolvingUtilisation: 0.95 });
+    // The applicant is told why, in their language.
+    const sms = await eventually(async () => (await outbox('+8613800138000')).filter((m) => m.body.includes(id)), (found) => found.length > 0);
+    expect(sms.some((m) => m.body.includes('逾期90天'))).toBe(true);
+  });
+
+  it('refers the many-inquiries identity to a reviewer with the bureau reason instead of auto-approving it', async () => {
+    const { id, token } = await submit({}, sandboxIdentity('many_inquiries'));
+    const application = await waitForStatus(id, token, ['APPROVED', 'DECLINED', 'PENDING_REVIEW']);
+    expect(application.status).toBe('PENDING_REVIEW');
+    expect(application.decision).toMatchObject({ outcome: 'REVIEW', decidedBy: 'policy' });
+    expect(application.decision.reasons.map((r: { code: string }) => r.code)).toEqual(['BUREAU_INQUIRIES_6M']);
+    expect((await auditEvent(id, 'policy.evaluated')).details.bureauRules).toEqual([
+      { id: 'BUREAU_INQUIRIES_6M', fact: 'inquiriesLast6Months', value: 9, atLeast: 6, action: 'REVIEW' },
+    ]);
+    // Not left waiting for the review tests below.
+    expect((await call(ctx.url, 'POST', `/v1/applications/${id}/withdraw`, { token })).status).toBe(200);
+  });
+});
+
 describe('human review', () => {
   let level1: { reviewerId: string; email: string };
   let level1b: { reviewerId: string; email: string };

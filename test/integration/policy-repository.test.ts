@@ -2,10 +2,11 @@
 // concurrent publishes exactly one becomes the next version. current() is cached by the injected clock.
 
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTable, createLowLevelClient, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/dynamodb';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
 import { createPolicyRepository } from '../../functions/adapters/dynamodb/policy-repository';
+import { keys } from '../../functions/adapters/dynamodb/keys';
 import { ConcurrentModificationError, NotFoundError } from '../../functions/core/kernel/errors';
 import { DEFAULT_POLICY, DEFAULT_POLICY_DRAFT, policySchema, type PolicyDraft } from '../../functions/core/decisioning/policy';
 
@@ -78,6 +79,17 @@ describe('policy repository', () => {
     ]);
     // What was stored is still a valid policy (money as strings, null tiers kept, no key attributes leaking out).
     expect(policySchema.parse(await policies.get(3))).toEqual(v3);
+  });
+
+  it('reads a version stored before the bureau rules existed (issue 12) as it was: no bureau rules, the default early warning', async () => {
+    const table = await freshTable();
+    const { bureauRules: _rules, earlyWarning: _warning, ...before } = structuredClone(DEFAULT_POLICY);
+    await doc.send(new PutCommand({ TableName: table, Item: { ...keys.policyVersion(1), type: 'policy', ...before } }));
+    const policies = createPolicyRepository(doc, table, new SettableClock());
+    const read = await policies.current();
+    expect(read.bureauRules).toEqual([]);
+    expect(read.earlyWarning).toEqual(DEFAULT_POLICY.earlyWarning);
+    expect(read).toEqual({ ...DEFAULT_POLICY, bureauRules: [] });
   });
 
   it('never takes a version, date or author from the draft', async () => {

@@ -15,7 +15,11 @@
 //                                                               PAST_DELAYS | CRITICAL_ACCOUNT
 //                   "open_credit_lines": 2,
 //                   "monthly_obligations": { "amount_minor": 120000, "currency": "CNY" } | null,
-//                   "max_dpd_24m": 0, "in_default": false, "hard_inquiries_6m": 1 },
+//                   "max_dpd_24m": 0, "in_default": false, "hard_inquiries_6m": 1,
+//                   "accounts_in_arrears": 0,                            lines past due now
+//                   "arrears": { "amount_minor": 0, "currency": "CNY" } | null,   the amount past due now
+//                   "revolving_utilisation": 0.35 | null },              balance ÷ limit of revolving lines, a
+//                                                               ratio (not percent); null without a revolving limit
 //         "alerts": ["FRAUD_SUSPECTED"],                        any of FRAUD_ALERT_CODES sets fraudFlag
 //         "score": { "value": 712 } | null }                    the bureau's own 0–1000 score
 //   404 { "error": "subject_not_found", "report_id"?: "…" }    no file on this person → a thin-file report
@@ -23,6 +27,8 @@
 //   any other status                                           BureauRequestRejectedError, not retried
 //
 // Unknown extra fields are ignored; a missing or mistyped field is a BureauResponseError, never an undefined value.
+// The arrears and utilisation fields are required too (null where the wire allows it): a report that does not say
+// whether the person is behind now fails the pull visibly rather than passing the policy's bureau rules unread.
 // Neither the request's identity data nor the response body ever appears in an error, a cause or an event.
 
 import { z } from 'zod';
@@ -37,6 +43,7 @@ import {
   type BureauUnavailableReason,
   type CreditBureau,
   type CreditHistory,
+  utilisationSchema,
 } from '../../core/assessment/bureau';
 import {
   callResiliently,
@@ -98,6 +105,9 @@ export const wireReportSchema = z.object({
     max_dpd_24m: count,
     in_default: z.boolean(),
     hard_inquiries_6m: count,
+    accounts_in_arrears: count,
+    arrears: z.object({ amount_minor: count, currency: z.string().regex(/^[A-Z]{3}$/) }).nullable(),
+    revolving_utilisation: utilisationSchema.nullable(),
   }),
   alerts: z.array(z.string()),
   score: z.object({ value: z.int().min(0).max(1000) }).nullable(),
@@ -217,6 +227,9 @@ export function mapWireReport(wire: WireReport, bureau: string, pulledAt: string
       ? { minor: wire.file.monthly_obligations.amount_minor, currency: wire.file.monthly_obligations.currency }
       : null,
     maxDaysPastDueLast24Months: wire.file.max_dpd_24m,
+    accountsInArrears: wire.file.accounts_in_arrears,
+    currentArrears: wire.file.arrears ? { minor: wire.file.arrears.amount_minor, currency: wire.file.arrears.currency } : null,
+    revolvingUtilisation: wire.file.revolving_utilisation,
     currentDefault: wire.file.in_default,
     fraudFlag: wire.alerts.some((alert) => (FRAUD_ALERT_CODES as readonly string[]).includes(alert)),
     inquiriesLast6Months: wire.file.hard_inquiries_6m,

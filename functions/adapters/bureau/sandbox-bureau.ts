@@ -3,7 +3,7 @@
 // like a payment provider's test cards, produce a documented report or a documented failure
 // (the README lists them for people; tests read SANDBOX_IDENTITIES and check the README).
 //
-// The test IDs are valid resident IDs (region 310104, Shanghai Xuhui; sequence 901–910; ISO 7064 MOD 11-2 check
+// The test IDs are valid resident IDs (region 310104, Shanghai Xuhui; sequence 901–912; ISO 7064 MOD 11-2 check
 // character computed, never typed), so intake accepts them; their birth dates are adults' and must be sent as the
 // application's dateOfBirth. The one stateful identity (`transient_failure`) counts calls per application id (in the
 // adapter instance, or deployed in the table: see countCall).
@@ -39,10 +39,12 @@ export type SandboxScenario =
   | 'all_paid_duly'
   | 'past_delays'
   | 'critical_account'
+  | 'current_arrears'
   | 'current_default'
   | 'fraud_flag'
   | 'many_inquiries'
   | 'high_debt'
+  | 'high_utilisation'
   | 'transient_failure'
   | 'unavailable';
 
@@ -66,6 +68,9 @@ export const CLEAN_REPORT: SandboxReportFields = {
   existingCredits: 1,
   totalMonthlyDebtPayments: { minor: 100_000, currency: 'CNY' },
   maxDaysPastDueLast24Months: 0,
+  accountsInArrears: 0,
+  currentArrears: { minor: 0, currency: 'CNY' },
+  revolvingUtilisation: 0.3,
   currentDefault: false,
   fraudFlag: false,
   inquiriesLast6Months: 1,
@@ -89,25 +94,33 @@ export const SANDBOX_IDENTITIES: readonly SandboxIdentity[] = Object.freeze([
   identity(901, '2001-04-12', {
     scenario: 'thin_file',
     fullName: 'Zhao Lei',
-    returns: 'thin file: no file at the bureau; credit history no_credits (A32), 0 credit lines, no bureau score',
+    returns: 'thin file: no file at the bureau; credit history no_credits (A32), 0 credit lines, no arrears, no revolving utilisation, no bureau score',
     expectedDecision: 'no knock-out; scored with credit history A32 and 0 existing credits, then banded and routed as usual',
     behaviour: { kind: 'thin_file' },
   }),
   identity(902, '1985-06-18', {
     scenario: 'all_paid_duly',
     fullName: 'Qian Min',
-    returns: 'all credits at this bank paid duly (A34); 1 credit line, 800.00 CNY a month, bureau score 780',
-    expectedDecision: 'no knock-out; scored with credit history A34',
+    returns: 'all credits at this bank paid duly (A34); 1 credit line, 800.00 CNY a month, utilisation 10 %, bureau score 780',
+    expectedDecision: 'no knock-out, no bureau rule; scored with credit history A34',
     behaviour: {
       kind: 'report',
-      report: { ...CLEAN_REPORT, creditHistory: 'all_paid_duly', totalMonthlyDebtPayments: cny(800), inquiriesLast6Months: 0, bureauScore: 780 },
+      report: {
+        ...CLEAN_REPORT,
+        creditHistory: 'all_paid_duly',
+        totalMonthlyDebtPayments: cny(800),
+        revolvingUtilisation: 0.1,
+        inquiriesLast6Months: 0,
+        bureauScore: 780,
+      },
     },
   }),
   identity(903, '1979-09-23', {
     scenario: 'past_delays',
     fullName: 'Sun Hao',
-    returns: 'past payment delays (A30); 2 credit lines, 2,300.00 CNY a month, worst delay 45 days in 24 months, bureau score 540',
-    expectedDecision: 'no knock-out; scored with credit history A30 (fewer points than a clean history)',
+    returns:
+      'past payment delays (A30); 2 credit lines, 2,300.00 CNY a month, worst delay 45 days in 24 months, not behind now, utilisation 60 %, bureau score 540',
+    expectedDecision: 'REVIEW: bureau rule BUREAU_DPD_30_24M (30+ days past due in 24 months) refers it, whatever the score; never auto-approved',
     behaviour: {
       kind: 'report',
       report: {
@@ -116,6 +129,7 @@ export const SANDBOX_IDENTITIES: readonly SandboxIdentity[] = Object.freeze([
         existingCredits: 2,
         totalMonthlyDebtPayments: cny(2300),
         maxDaysPastDueLast24Months: 45,
+        revolvingUtilisation: 0.6,
         inquiriesLast6Months: 2,
         bureauScore: 540,
       },
@@ -124,8 +138,9 @@ export const SANDBOX_IDENTITIES: readonly SandboxIdentity[] = Object.freeze([
   identity(904, '1972-11-05', {
     scenario: 'critical_account',
     fullName: 'Li Na',
-    returns: 'critical account (A31); 3 credit lines, 3,100.00 CNY a month, worst delay 95 days, no current default, bureau score 420',
-    expectedDecision: 'no knock-out (not in default now); scored with credit history A31',
+    returns:
+      'critical account (A31); 3 credit lines, 3,100.00 CNY a month, worst delay 95 days in 24 months, not behind now, no current default, utilisation 95 %, bureau score 420',
+    expectedDecision: 'DECLINED by bureau rule BUREAU_DPD_90_24M (90+ days past due in 24 months), whatever the score',
     behaviour: {
       kind: 'report',
       report: {
@@ -134,6 +149,7 @@ export const SANDBOX_IDENTITIES: readonly SandboxIdentity[] = Object.freeze([
         existingCredits: 3,
         totalMonthlyDebtPayments: cny(3100),
         maxDaysPastDueLast24Months: 95,
+        revolvingUtilisation: 0.95,
         inquiriesLast6Months: 3,
         bureauScore: 420,
       },
@@ -142,8 +158,9 @@ export const SANDBOX_IDENTITIES: readonly SandboxIdentity[] = Object.freeze([
   identity(905, '1983-02-14', {
     scenario: 'current_default',
     fullName: 'Zhou Qiang',
-    returns: 'current default: an account in default now; critical account (A31), 2 credit lines, 2,600.00 CNY a month, 120 days past due, bureau score 310',
-    expectedDecision: 'DECLINED by the knock-out "bureau shows a current default"',
+    returns:
+      'current default: an account in default now; critical account (A31), 2 credit lines, 2,600.00 CNY a month, 120 days past due, 2 lines in arrears (26,000.00 CNY), utilisation 100 %, bureau score 310',
+    expectedDecision: 'DECLINED by the knock-out "bureau shows a current default" (and the bureau rules on arrears and on 90+ days past due)',
     behaviour: {
       kind: 'report',
       report: {
@@ -152,6 +169,9 @@ export const SANDBOX_IDENTITIES: readonly SandboxIdentity[] = Object.freeze([
         existingCredits: 2,
         totalMonthlyDebtPayments: cny(2600),
         maxDaysPastDueLast24Months: 120,
+        accountsInArrears: 2,
+        currentArrears: cny(26_000),
+        revolvingUtilisation: 1,
         currentDefault: true,
         inquiriesLast6Months: 4,
         bureauScore: 310,
@@ -169,21 +189,21 @@ export const SANDBOX_IDENTITIES: readonly SandboxIdentity[] = Object.freeze([
     scenario: 'many_inquiries',
     fullName: 'Zheng Jie',
     returns: '9 hard inquiries in the last 6 months; existing credits paid duly (A33), 2 credit lines, 1,500.00 CNY a month, bureau score 600',
-    expectedDecision: 'no knock-out in policy version 1 (no inquiry rule); scored as usual, the count is kept with the report',
+    expectedDecision: 'REVIEW: bureau rule BUREAU_INQUIRIES_6M (6 or more hard inquiries in 6 months) refers it; never auto-approved',
     behaviour: {
       kind: 'report',
-      report: { ...CLEAN_REPORT, existingCredits: 2, totalMonthlyDebtPayments: cny(1500), inquiriesLast6Months: 9, bureauScore: 600 },
+      report: { ...CLEAN_REPORT, existingCredits: 2, totalMonthlyDebtPayments: cny(1500), revolvingUtilisation: 0.55, inquiriesLast6Months: 9, bureauScore: 600 },
     },
   }),
   identity(908, '1980-12-01', {
     scenario: 'high_debt',
     fullName: 'Wang Fang',
-    returns: 'several credits with high payments: 5 credit lines, 9,000.00 CNY a month, paid duly (A33), bureau score 610',
+    returns: 'several credits with high payments: 5 credit lines, 9,000.00 CNY a month, paid duly (A33), utilisation 80 %, bureau score 610',
     expectedDecision:
       'DECLINED by the knock-out "debt-to-income after this loan above 50 %" for a monthly income of 15,000.00 CNY (the API.md example), when debt-to-income counts the bureau\'s monthly payments',
     behaviour: {
       kind: 'report',
-      report: { ...CLEAN_REPORT, existingCredits: 5, totalMonthlyDebtPayments: cny(9000), inquiriesLast6Months: 2, bureauScore: 610 },
+      report: { ...CLEAN_REPORT, existingCredits: 5, totalMonthlyDebtPayments: cny(9000), revolvingUtilisation: 0.8, inquiriesLast6Months: 2, bureauScore: 610 },
     },
   }),
   identity(909, '1988-05-20', {
@@ -199,6 +219,37 @@ export const SANDBOX_IDENTITIES: readonly SandboxIdentity[] = Object.freeze([
     returns: 'BureauUnavailableError (timeout) on every call',
     expectedDecision: 'retried, then caught: the application becomes FAILED and operations are alerted',
     behaviour: { kind: 'unavailable' },
+  }),
+  identity(911, '1986-10-09', {
+    scenario: 'current_arrears',
+    fullName: 'He Ping',
+    returns:
+      'behind now: 1 line in arrears, 1,800.00 CNY past due (35 days), not in default; past delays (A30), 2 credit lines, 1,800.00 CNY a month, utilisation 70 %, bureau score 560',
+    expectedDecision: 'DECLINED by bureau rule BUREAU_CURRENT_ARREARS (a line past due now), whatever the score',
+    behaviour: {
+      kind: 'report',
+      report: {
+        ...CLEAN_REPORT,
+        creditHistory: 'past_delays',
+        existingCredits: 2,
+        totalMonthlyDebtPayments: cny(1800),
+        maxDaysPastDueLast24Months: 35,
+        accountsInArrears: 1,
+        currentArrears: cny(1800),
+        revolvingUtilisation: 0.7,
+        bureauScore: 560,
+      },
+    },
+  }),
+  identity(912, '1992-01-25', {
+    scenario: 'high_utilisation',
+    fullName: 'Ma Lin',
+    returns: 'revolving lines 97 % used; paid duly (A33), 3 credit lines, 2,000.00 CNY a month, not behind, bureau score 640',
+    expectedDecision: 'REVIEW: bureau rule BUREAU_UTILISATION_90 (revolving utilisation 90 % or more) refers it; never auto-approved',
+    behaviour: {
+      kind: 'report',
+      report: { ...CLEAN_REPORT, existingCredits: 3, totalMonthlyDebtPayments: cny(2000), revolvingUtilisation: 0.97, bureauScore: 640 },
+    },
   }),
 ]);
 

@@ -20,8 +20,10 @@ export interface PolicyRepositoryOptions {
 
 function toPolicy(item: Record<string, unknown>): Policy {
   const { PK: _pk, SK: _sk, type: _type, ...policy } = item;
-  // Versions stored before a field was added (earlyWarning, issue 6) get that field's default.
-  return { ...(policy as unknown as Policy), earlyWarning: (policy as Partial<Policy>).earlyWarning ?? DEFAULT_POLICY_DRAFT.earlyWarning };
+  // Versions stored before a field was added get what they meant: earlyWarning (issue 6) its default; bureauRules
+  // (issue 12) none, because such a version had no bureau rules and decides as it always did.
+  const stored = policy as Partial<Policy>;
+  return { ...(policy as unknown as Policy), earlyWarning: stored.earlyWarning ?? DEFAULT_POLICY_DRAFT.earlyWarning, bureauRules: stored.bureauRules ?? [] };
 }
 
 function toItem(policy: Policy) {

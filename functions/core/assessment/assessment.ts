@@ -40,6 +40,13 @@ export interface Assessment {
     currentDefault: boolean;
     fraudFlag: boolean;
     inquiriesLast6Months: number;
+    /** Lines past due now and the amount past due (issue 12; absent from assessments stored before). */
+    accountsInArrears?: number;
+    currentArrears?: { minor: number; currency: string } | null;
+    /** Balance ÷ limit of revolving lines, null without one (issue 12; absent from assessments stored before). */
+    revolvingUtilisation?: number | null;
+    /** The bureau's total monthly installments (null: not reported); the debt-to-income knock-out counts the larger of this and the declared figure. */
+    totalMonthlyDebtPayments?: { minor: number; currency: string } | null;
   };
   derived: MappedFeatures['derived'];
   assessedAt: string;

@@ -9,11 +9,12 @@
 //
 // Thin file. A person the bureau has no file on (HTTP 404 "subject_not_found") is normal for microloan applicants and
 // is not an error: it is a report with `subject.fileFound: false`, credit history `no_credits` (German code A32),
-// no credit lines, no delinquency, no flags and no bureau score (`thinFileReport`). The scorecard scores it like any
+// no credit lines, no delinquency or arrears, no revolving utilisation, no flags and no bureau score (`thinFileReport`). The scorecard scores it like any
 // other report; the policy may treat `fileFound: false` as it sees fit.
 
 import { z } from 'zod';
 import { DomainError, ExternalSystemUnavailableError } from '../kernel/errors';
+import { boundedDecimal } from '../kernel/number-schemas';
 
 /** The applicant's repayment history, on the scale of the German credit data's `credit_history` attribute. */
 export const CREDIT_HISTORIES = ['no_credits', 'all_paid_duly', 'paid_duly_till_now', 'past_delays', 'critical_account'] as const;
@@ -46,6 +47,10 @@ export function creditHistoryFromGermanCode(code: string): CreditHistory | undef
 }
 
 const count = z.int().nonnegative();
+const minorAmount = z.strictObject({ minor: count, currency: z.string().regex(/^[A-Z]{3}$/) });
+
+/** Revolving utilisation as a ratio (0.35 = 35 %); above 1 when over the limit, at most 10, 4 decimals. */
+export const utilisationSchema = boundedDecimal({ min: 0, max: 10, decimals: 4 });
 
 /** A bureau report as the rest of the system sees it; the adapters validate what they return against it. */
 export const bureauReportSchema = z.strictObject({
@@ -65,10 +70,15 @@ export const bureauReportSchema = z.strictObject({
   /** Open credit lines at all lenders the bureau knows of. */
   existingCredits: count,
   /** The sum of the monthly installments of those lines (a MinorAmount), or null when the bureau does not report it. */
-  totalMonthlyDebtPayments: z
-    .strictObject({ minor: count, currency: z.string().regex(/^[A-Z]{3}$/) })
-    .nullable(),
+  totalMonthlyDebtPayments: minorAmount.nullable(),
+  /** The worst days past due on any line in the last 24 months (0: never late). */
   maxDaysPastDueLast24Months: count,
+  /** Lines past due now (current arrears), whether or not in default. */
+  accountsInArrears: count,
+  /** The amount past due now on all lines (minor 0 when none), or null when the bureau does not report the amount. */
+  currentArrears: minorAmount.nullable(),
+  /** Balance ÷ limit over the revolving lines (credit cards), or null when there is no revolving limit. */
+  revolvingUtilisation: utilisationSchema.nullable(),
   /** An account in default now (knock-out in the default policy). */
   currentDefault: z.boolean(),
   /** The bureau holds a fraud alert or an identity mismatch for this person (knock-out in the default policy). */
@@ -110,6 +120,9 @@ export function thinFileReport(input: { reportId: string; bureau: string; pulled
     existingCredits: 0,
     totalMonthlyDebtPayments: null,
     maxDaysPastDueLast24Months: 0,
+    accountsInArrears: 0,
+    currentArrears: null,
+    revolvingUtilisation: null,
     currentDefault: false,
     fraudFlag: false,
     inquiriesLast6Months: 0,

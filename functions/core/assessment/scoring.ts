@@ -136,6 +136,10 @@ function bureauSummary(report: BureauReport): Assessment['bureau'] {
     currentDefault: report.currentDefault,
     fraudFlag: report.fraudFlag,
     inquiriesLast6Months: report.inquiriesLast6Months,
+    accountsInArrears: report.accountsInArrears,
+    currentArrears: report.currentArrears,
+    revolvingUtilisation: report.revolvingUtilisation,
+    totalMonthlyDebtPayments: report.totalMonthlyDebtPayments,
   };
 }
 

@@ -10,7 +10,8 @@ import { contractedTermsFor, offerFor, type Offer } from './offer';
 import { draftContract, type DraftContractDeps } from '../contracting/contracting';
 import type { Application } from '../applications/application';
 import type { Product } from '../applications/products';
-import { evaluatePolicy, type PolicyReader } from './policy';
+import { evaluatePolicy, type PolicyFacts, type PolicyReader } from './policy';
+import type { Assessment } from '../assessment/assessment';
 import type { Clock, Notifier, PiiProtector } from '../kernel/ports';
 import type { ApplicationRepository, ProductCatalog } from '../applications/ports';
 import type { ReviewTaskOutput } from '../review/reviews';
@@ -86,6 +87,7 @@ export async function decideApplication(
       debtToIncomeAfterLoan: assessment.derived.debtToIncomeAfterLoan,
       currentDefault: assessment.bureau.currentDefault,
       fraudFlag: assessment.bureau.fraudFlag,
+      bureau: bureauFacts(assessment.bureau),
       scoreReasons: assessment.reasons.map(({ code, description }) => ({ code, description })),
       language: application.preferredLanguage,
     });
@@ -122,6 +124,8 @@ export async function decideApplication(
             score: decision.score,
             matchedRules: decision.matchedRules,
             reasons: decision.reasons.map((r) => r.code),
+            // The basis of each bureau rule that decided: the value it read and its threshold.
+            bureauRules: evaluation.bureauRulesFired,
             levelsRequired: decision.levelsRequired,
             annualRatePercent: decision.annualRatePercent,
           },
@@ -140,6 +144,21 @@ export async function decideApplication(
   if (decided.status === 'APPROVED') await notifyApplicantOnce(deps, decided.applicationId, 'approved');
   if (decided.status === 'DECLINED') await notifyApplicantOnce(deps, decided.applicationId, 'declined');
   return { status: decided.status, outcome: decision.outcome, levelsRequired: decision.levelsRequired, reviewTimeoutSeconds };
+}
+
+/**
+ * The bureau rules' facts from the assessment's bureau summary. An assessment stored before a fact was kept (issue 12)
+ * lacks it: null, which no rule fires on.
+ */
+function bureauFacts(bureau: Partial<Assessment['bureau']>): PolicyFacts['bureau'] {
+  const known = (value: number | null | undefined) => (typeof value === 'number' ? value : null);
+  return {
+    maxDaysPastDueLast24Months: known(bureau.maxDaysPastDueLast24Months),
+    accountsInArrears: known(bureau.accountsInArrears),
+    inquiriesLast6Months: known(bureau.inquiriesLast6Months),
+    existingCredits: known(bureau.existingCredits),
+    revolvingUtilisation: known(bureau.revolvingUtilisation),
+  };
 }
 
 export type ConcludeOutcome = 'APPROVED' | 'DECLINED' | 'EXPIRED';

@@ -1,5 +1,5 @@
-// The decision policy (PRODUCT.md §2.4 and §3): a versioned document of knock-out rules, score bands, auto-approve
-// rules, review routing by amount and customer type, risk-based pricing, the offer's validity and the review SLA.
+// The decision policy (PRODUCT.md §2.4 and §3): a versioned document of knock-out rules, bureau history rules (issue
+// 12), score bands, auto-approve rules, review routing by amount and customer type, risk-based pricing, the offer's validity and the review SLA.
 // The zod schema below is the single source of its type and of its validation messages; `evaluatePolicy` turns an
 // assessed application into an outcome. Pure: no I/O, no clock. Versions are assigned by the PolicyRepository, and an
 // old version is never edited, so every decision can name the exact rules it was made under.
@@ -33,6 +33,16 @@ export const KNOCK_OUT_IDS = [
   'KO_PRODUCT_BOUNDS',
 ] as const;
 export type KnockOutId = (typeof KNOCK_OUT_IDS)[number];
+
+/**
+ * What a bureau rule may read from the bureau report (functions/core/assessment/bureau.ts), each by the report's own
+ * field name: the worst days past due in 24 months, lines past due now (current arrears), hard inquiries in 6 months,
+ * open credit lines, and revolving utilisation (a ratio). Monthly obligations are not here: they enter the
+ * debt-to-income knock-out (the larger of the declared and the bureau's figure, features.ts).
+ */
+export const BUREAU_FACTS = ['maxDaysPastDueLast24Months', 'accountsInArrears', 'inquiriesLast6Months', 'existingCredits', 'revolvingUtilisation'] as const;
+export type BureauFact = (typeof BUREAU_FACTS)[number];
+export const BUREAU_RULE_ACTIONS = ['DECLINE', 'REVIEW'] as const;
 
 /** At most this many reasons are given to a declined applicant (PRODUCT.md §2.3, §2.12). */
 export const MAX_DECLINE_REASONS = 4;
@@ -83,6 +93,31 @@ export const knockOutSchema = z.discriminatedUnion(
     z.strictObject({ id: z.literal('KO_PRODUCT_BOUNDS'), ...knockOutCommon }),
   ],
   { error: `must be one of ${KNOCK_OUT_IDS.join(', ')}` },
+);
+
+const bureauRuleCommon = {
+  /** The rule's id, chosen by the lender; it is the reason code a decision gives (unique across the policy). */
+  id: ruleId,
+  enabled: z.boolean().default(true),
+  /** DECLINE declines as a knock-out does; REVIEW sends the application to review instead of auto-approving it. */
+  action: z.enum(BUREAU_RULE_ACTIONS, { error: 'must be DECLINE or REVIEW' }),
+  /** The reason given, in both languages. */
+  description: localizedText,
+};
+const countAtLeast = (max: number) => wholeNumber(1, max);
+
+/** A bureau history rule: it fires when the report's `fact` is at least `atLeast` (a fact the report lacks never fires). */
+export const bureauRuleSchema = z.discriminatedUnion(
+  'fact',
+  [
+    z.strictObject({ ...bureauRuleCommon, fact: z.literal('maxDaysPastDueLast24Months'), atLeast: countAtLeast(730) }),
+    z.strictObject({ ...bureauRuleCommon, fact: z.literal('accountsInArrears'), atLeast: countAtLeast(100) }),
+    z.strictObject({ ...bureauRuleCommon, fact: z.literal('inquiriesLast6Months'), atLeast: countAtLeast(100) }),
+    z.strictObject({ ...bureauRuleCommon, fact: z.literal('existingCredits'), atLeast: countAtLeast(100) }),
+    /** A ratio: 0.9 is 90 % of the revolving limits used. */
+    z.strictObject({ ...bureauRuleCommon, fact: z.literal('revolvingUtilisation'), atLeast: boundedDecimal({ min: 0, minExclusive: true, max: 10, decimals: 4 }) }),
+  ],
+  { error: `must be one of ${BUREAU_FACTS.join(', ')}` },
 );
 
 /**
@@ -259,6 +294,15 @@ const draftShape = {
   description: text(500),
   /** Checked first; every rule that matches is listed, and any match declines. */
   knockOuts: knockOutsSchema,
+  /**
+   * Bureau history rules (issue 12), checked with the knock-outs: every DECLINE rule that fires is listed and declines;
+   * a REVIEW rule that fires (when nothing declined) sends the application to review instead of auto-approving it.
+   * Optional in a body: the default rules then. A version stored before they existed has none (policy-repository).
+   */
+  bureauRules: z
+    .array(bureauRuleSchema)
+    .max(30, 'must list at most 30 rules')
+    .default(() => structuredClone(DEFAULT_BUREAU_RULES)),
   /** From the highest minScore down; the lowest starts at 300. */
   bands: bandsSchema,
   /** Bands declined automatically, with the scorecard's reason codes. */
@@ -339,6 +383,13 @@ function crossProblems(value: unknown): FieldProblem[] {
   for (const [path, tiers] of tierLists) {
     if (Array.isArray(tiers)) tiers.forEach((tier: any, i: number) => uniqueId(`${path}[${i}].id`, tier?.id));
   }
+  if (Array.isArray(draft.bureauRules)) {
+    draft.bureauRules.forEach((rule: any, i: number) => {
+      if ((KNOCK_OUT_IDS as readonly unknown[]).includes(rule?.id)) {
+        problems.push({ path: `bureauRules[${i}].id`, message: `must not be a knock-out id (${String(rule.id)})` });
+      } else uniqueId(`bureauRules[${i}].id`, rule?.id);
+    });
+  }
   if (Array.isArray(routing.extraLevelForBands)) {
     routing.extraLevelForBands.forEach((band: unknown, i: number) => mustBeBand(`reviewRouting.extraLevelForBands[${i}]`, band));
   }
@@ -383,6 +434,7 @@ export type PolicyDraftInput = z.input<typeof policyDraftSchema>;
 export type PolicyDraft = z.output<typeof policyDraftSchema>;
 export type Policy = z.output<typeof policySchema>;
 export type KnockOutRule = z.output<typeof knockOutSchema>;
+export type BureauRule = z.output<typeof bureauRuleSchema>;
 export type AutoApproveRule = z.output<typeof autoApproveRuleSchema>;
 export type ReviewTier = z.output<typeof reviewTierSchema>;
 export type PolicySummary = Pick<Policy, 'version' | 'createdAt' | 'createdBy' | 'description'>;
@@ -392,6 +444,65 @@ export type PolicySummary = Pick<Policy, 'version' | 'createdAt' | 'createdBy' |
 // ---------------------------------------------------------------------------------------------------------------
 
 const cny = (amount: string): Money => ({ amount, currency: 'CNY' });
+
+/**
+ * The default bureau history rules (issue 12). Severe history declines: a payment 90+ days late in the last 24 months
+ * (the sandbox's critical account), or a line past due now. Lesser signs refer to a reviewer instead of auto-approval:
+ * 30+ days late in 24 months, 6+ hard inquiries in 6 months, 6+ open lines, revolving limits 90 % or more used.
+ */
+export const DEFAULT_BUREAU_RULES: BureauRule[] = [
+  {
+    id: 'BUREAU_DPD_90_24M',
+    enabled: true,
+    fact: 'maxDaysPastDueLast24Months',
+    atLeast: 90,
+    action: 'DECLINE',
+    description: { en: 'The credit bureau reports a payment 90 or more days past due in the last 24 months', 'zh-CN': '征信报告显示近24个月内有逾期90天及以上的记录' },
+  },
+  {
+    id: 'BUREAU_CURRENT_ARREARS',
+    enabled: true,
+    fact: 'accountsInArrears',
+    atLeast: 1,
+    action: 'DECLINE',
+    description: { en: 'The credit bureau reports a payment past due now', 'zh-CN': '征信报告显示当前有逾期未还款项' },
+  },
+  {
+    id: 'BUREAU_DPD_30_24M',
+    enabled: true,
+    fact: 'maxDaysPastDueLast24Months',
+    atLeast: 30,
+    action: 'REVIEW',
+    description: { en: 'The credit bureau reports a payment 30 or more days past due in the last 24 months', 'zh-CN': '征信报告显示近24个月内有逾期30天及以上的记录' },
+  },
+  {
+    id: 'BUREAU_INQUIRIES_6M',
+    enabled: true,
+    fact: 'inquiriesLast6Months',
+    atLeast: 6,
+    action: 'REVIEW',
+    description: {
+      en: 'The credit bureau reports 6 or more credit applications (hard inquiries) in the last 6 months',
+      'zh-CN': '征信报告显示近6个月内有6次及以上贷款审批查询',
+    },
+  },
+  {
+    id: 'BUREAU_OPEN_LINES',
+    enabled: true,
+    fact: 'existingCredits',
+    atLeast: 6,
+    action: 'REVIEW',
+    description: { en: 'The credit bureau reports 6 or more open credit lines', 'zh-CN': '征信报告显示未结清授信账户达6个及以上' },
+  },
+  {
+    id: 'BUREAU_UTILISATION_90',
+    enabled: true,
+    fact: 'revolvingUtilisation',
+    atLeast: 0.9,
+    action: 'REVIEW',
+    description: { en: 'Credit card limits are 90% or more used', 'zh-CN': '信用卡额度使用率达90%及以上' },
+  },
+];
 
 export const DEFAULT_POLICY_DRAFT: PolicyDraft = {
   description: 'Default policy (PRODUCT.md §3)',
@@ -433,6 +544,7 @@ export const DEFAULT_POLICY_DRAFT: PolicyDraft = {
       description: { en: 'The amount or term is outside what the loan product offers', 'zh-CN': '贷款金额或期限超出该产品的范围' },
     },
   ],
+  bureauRules: structuredClone(DEFAULT_BUREAU_RULES),
   bands: [
     { band: 'A', minScore: 720 },
     { band: 'B', minScore: 660 },
@@ -491,6 +603,8 @@ export interface PolicyFacts {
   debtToIncomeAfterLoan: number | null;
   currentDefault: boolean;
   fraudFlag: boolean;
+  /** What the bureau rules read, by the report's field names; null where the assessment does not have it. */
+  bureau: Record<BureauFact, number | null>;
   /** The scorecard's adverse reasons, most important first, already in the applicant's language. */
   scoreReasons: DecisionReason[];
   language: 'zh-CN' | 'en';
@@ -504,13 +618,26 @@ export interface PolicyEvaluation {
   /** The band's annual rate, such as "8.5"; null when declined. */
   annualRatePercent: string | null;
   /**
-   * The rules that matched, in the order they were applied: knock-out ids, `BAND_<band>`, `DECLINE_BAND_<band>`, the
-   * auto-approve rule's id, the review tier's id, `EXTRA_LEVEL_BAND_<band>`, `MAX_LEVELS_<n>` (when the cap applied).
+   * The rules that matched, in the order they were applied: knock-out ids, declining bureau rule ids, `BAND_<band>`,
+   * `DECLINE_BAND_<band>`, referring bureau rule ids, the auto-approve rule's id, the review tier's id, `EXTRA_LEVEL_BAND_<band>`, `MAX_LEVELS_<n>` (when the cap applied).
    */
   matchedRules: string[];
-  /** For a decline, at most four, in the applicant's language; empty otherwise. */
+  /**
+   * For a decline, at most four, in the applicant's language; for a referral by bureau rules, theirs (at most four);
+   * empty otherwise.
+   */
   reasons: DecisionReason[];
+  /** The bureau rules that decided, each with the value it read: the basis recorded in the audit trail. */
+  bureauRulesFired: BureauRuleFired[];
   policyVersion: number;
+}
+
+export interface BureauRuleFired {
+  id: string;
+  fact: BureauFact;
+  value: number;
+  atLeast: number;
+  action: (typeof BUREAU_RULE_ACTIONS)[number];
 }
 
 /** Given when a decline band is reached but the scorecard returned no adverse reason. */
@@ -548,6 +675,20 @@ function knockedOut(rule: KnockOutRule, facts: PolicyFacts): boolean {
   }
 }
 
+function bureauRulesFiring(policy: Policy, facts: PolicyFacts, action: BureauRuleFired['action']): BureauRuleFired[] {
+  const fired: BureauRuleFired[] = [];
+  for (const rule of policy.bureauRules) {
+    if (!rule.enabled || rule.action !== action) continue;
+    const value = facts.bureau[rule.fact];
+    if (typeof value === 'number' && value >= rule.atLeast) fired.push({ id: rule.id, fact: rule.fact, value, atLeast: rule.atLeast, action });
+  }
+  return fired;
+}
+
+function bureauReason(policy: Policy, id: string, language: PolicyFacts['language']): DecisionReason {
+  return { code: id, description: policy.bureauRules.find((rule) => rule.id === id)!.description[language] };
+}
+
 /** The policy's band for a score: the first (highest) band whose minScore the score reaches. */
 export function bandFor(policy: Pick<Policy, 'bands'>, score: number): Band {
   const bands = [...policy.bands].sort((a, b) => b.minScore - a.minScore);
@@ -571,8 +712,9 @@ function rateFor(policy: Policy, band: Band): string {
 }
 
 /**
- * Applies the policy: knock-outs first (all that match are listed, and any match declines), then the band (a decline
- * band declines with the scorecard's reasons), then the auto-approve rules (the first match approves), else review
+ * Applies the policy: knock-outs and the DECLINE bureau rules first (all that match are listed, and any match
+ * declines), then the band (a decline band declines with the scorecard's reasons), then the REVIEW bureau rules (any
+ * match rules out auto-approval and gives its reasons), then the auto-approve rules (the first match approves), else review
  * with the levels of the amount tier, plus one for an extra-level band, capped at maxLevels. An amount in a currency
  * the tiers are not written in takes the last tier (the most levels); it never auto-approves.
  */
@@ -581,14 +723,20 @@ export function evaluatePolicy(policy: Policy, facts: PolicyFacts): PolicyEvalua
   const base = { band, policyVersion: policy.version };
 
   const hits = policy.knockOuts.filter((rule) => rule.enabled && knockedOut(rule, facts));
-  if (hits.length > 0) {
+  const bureauDeclines = bureauRulesFiring(policy, facts, 'DECLINE');
+  if (hits.length > 0 || bureauDeclines.length > 0) {
+    const reasons = [
+      ...hits.map((rule) => ({ code: rule.id, description: rule.description[facts.language] })),
+      ...bureauDeclines.map((fired) => bureauReason(policy, fired.id, facts.language)),
+    ];
     return {
       ...base,
       outcome: 'DECLINED',
       levelsRequired: 0,
       annualRatePercent: null,
-      matchedRules: [...hits.map((rule) => rule.id), `BAND_${band}`],
-      reasons: hits.slice(0, MAX_DECLINE_REASONS).map((rule) => ({ code: rule.id, description: rule.description[facts.language] })),
+      matchedRules: [...hits.map((rule) => rule.id), ...bureauDeclines.map((fired) => fired.id), `BAND_${band}`],
+      reasons: reasons.slice(0, MAX_DECLINE_REASONS),
+      bureauRulesFired: bureauDeclines,
     };
   }
 
@@ -602,18 +750,21 @@ export function evaluatePolicy(policy: Policy, facts: PolicyFacts): PolicyEvalua
       annualRatePercent: null,
       matchedRules: [...matchedRules, `DECLINE_BAND_${band}`],
       reasons: reasons.length > 0 ? reasons : [{ code: `DECLINE_BAND_${band}`, description: LOW_SCORE_REASON[facts.language] }],
+      bureauRulesFired: [],
     };
   }
 
   const annualRatePercent = rateFor(policy, band);
-  const autoApprove = policy.autoApprove.find(
+  const referrals = bureauRulesFiring(policy, facts, 'REVIEW');
+  matchedRules.push(...referrals.map((fired) => fired.id));
+  const autoApprove = referrals.length > 0 ? undefined : policy.autoApprove.find(
     (rule) =>
       rule.bands.includes(band) &&
       atMost(facts.amountMinor, facts.currency, rule.maxAmount) &&
       (rule.customerTypes === undefined || rule.customerTypes.includes(facts.customerType)),
   );
   if (autoApprove) {
-    return { ...base, outcome: 'APPROVED', levelsRequired: 0, annualRatePercent, matchedRules: [...matchedRules, autoApprove.id], reasons: [] };
+    return { ...base, outcome: 'APPROVED', levelsRequired: 0, annualRatePercent, matchedRules: [...matchedRules, autoApprove.id], reasons: [], bureauRulesFired: [] };
   }
 
   const tiers = reviewTiersFor(policy, facts.customerType);
@@ -629,7 +780,8 @@ export function evaluatePolicy(policy: Policy, facts: PolicyFacts): PolicyEvalua
     levels = maxLevels;
     matchedRules.push(`MAX_LEVELS_${maxLevels}`);
   }
-  return { ...base, outcome: 'REVIEW', levelsRequired: levels, annualRatePercent, matchedRules, reasons: [] };
+  const reasons = referrals.slice(0, MAX_DECLINE_REASONS).map((fired) => bureauReason(policy, fired.id, facts.language));
+  return { ...base, outcome: 'REVIEW', levelsRequired: levels, annualRatePercent, matchedRules, reasons, bureauRulesFired: referrals };
 }
 
 /** What an approval in this band offers: the annual rate and how many days the offer stays open. */

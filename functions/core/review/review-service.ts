@@ -392,7 +392,15 @@ export interface ReviewCase {
     modelVersion: string;
     bureau: Assessment['bureau'];
   } | null;
-  decision: { outcome: string; levelsRequired: number; matchedRules: string[]; annualRatePercent: string | null; policyVersion: number } | null;
+  decision: {
+    outcome: string;
+    levelsRequired: number;
+    matchedRules: string[];
+    /** Why the policy decided as it did (a referral by bureau rules gives theirs), as stored: the applicant's language. */
+    reasons: { code: string; description: string }[];
+    annualRatePercent: string | null;
+    policyVersion: number;
+  } | null;
   documents: { required: string[]; received: string[]; missing: string[] };
   earlierDecisions: EarlierDecision[];
 }
@@ -490,6 +498,7 @@ export async function openReviewCase(
           outcome: application.decision.outcome,
           levelsRequired: application.decision.levelsRequired,
           matchedRules: application.decision.matchedRules,
+          reasons: application.decision.reasons.map(({ code, description }) => ({ code, description })),
           annualRatePercent: application.decision.annualRatePercent,
           policyVersion: application.decision.policyVersion,
         }

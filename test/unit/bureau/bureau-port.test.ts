@@ -29,7 +29,15 @@ describe('bureau port', () => {
   it('builds a valid thin-file report without identity data', () => {
     const report = thinFileReport({ reportId: 'R1', bureau: 'b', pulledAt: '2026-11-29T08:00:00.000Z', reference: 'app-1' });
     expect(bureauReportSchema.parse(report)).toEqual(report);
-    expect(report).toMatchObject({ subject: { reference: 'app-1', fileFound: false }, creditHistory: 'no_credits', existingCredits: 0, bureauScore: null });
+    expect(report).toMatchObject({
+      subject: { reference: 'app-1', fileFound: false },
+      creditHistory: 'no_credits',
+      existingCredits: 0,
+      accountsInArrears: 0,
+      currentArrears: null,
+      revolvingUtilisation: null,
+      bureauScore: null,
+    });
     expect(Object.keys(report.subject).sort()).toEqual(['fileFound', 'reference']);
   });
 

@@ -75,7 +75,15 @@ describe('HTTP credit bureau adapter', () => {
   it('posts the request with the bearer key and the application id as Idempotency-Key, and maps the report', async () => {
     fake.script({
       body: wireReport(request.applicationId, {
-        file: { credit_history: 'PAST_DELAYS', open_credit_lines: 3, max_dpd_24m: 45, hard_inquiries_6m: 4 },
+        file: {
+          credit_history: 'PAST_DELAYS',
+          open_credit_lines: 3,
+          max_dpd_24m: 45,
+          hard_inquiries_6m: 4,
+          accounts_in_arrears: 1,
+          arrears: { amount_minor: 45_000, currency: 'CNY' },
+          revolving_utilisation: 0.925,
+        },
         alerts: ['ADDRESS_CHANGED'],
       }),
     });
@@ -93,6 +101,9 @@ describe('HTTP credit bureau adapter', () => {
       currentDefault: false,
       fraudFlag: false,
       inquiriesLast6Months: 4,
+      accountsInArrears: 1,
+      currentArrears: { minor: 45_000, currency: 'CNY' },
+      revolvingUtilisation: 0.925,
       bureauScore: 712,
     });
     expect(bureauReportSchema.parse(report)).toEqual(report);
@@ -250,6 +261,11 @@ describe('HTTP credit bureau adapter', () => {
     ['a missing alerts list', { alerts: undefined }],
     ['a negative count', { file: { hard_inquiries_6m: -1 } }],
     ['a fractional count', { file: { open_credit_lines: 1.5 } }],
+    ['a missing count of accounts in arrears', { file: { accounts_in_arrears: undefined } }],
+    ['a missing arrears amount (null when not reported)', { file: { arrears: undefined } }],
+    ['a missing utilisation (null when there is no revolving line)', { file: { revolving_utilisation: undefined } }],
+    ['a negative utilisation', { file: { revolving_utilisation: -0.1 } }],
+    ['a utilisation given in percent', { file: { revolving_utilisation: 92.5 } }],
     ['an empty report id', { report_id: '' }],
   ] as const)('refuses %s', async (_what, overrides) => {
     fake.script({ status: 200, body: wireReport(request.applicationId, overrides as never) });
@@ -371,8 +387,21 @@ describe('bureau wire format', () => {
     for (const [code, history] of Object.entries(codes)) {
       expect(mapWireReport({ ...wire, file: { ...wire.file, credit_history: code as keyof typeof codes } }, 'b', '2026-11-29T08:00:00.000Z').creditHistory).toBe(history);
     }
-    const bare = mapWireReport({ ...wire, score: null, file: { ...wire.file, monthly_obligations: null, in_default: true } }, 'b', '2026-11-29T08:00:00.000Z');
-    expect(bare).toMatchObject({ bureauScore: null, totalMonthlyDebtPayments: null, currentDefault: true });
+    const bare = mapWireReport(
+      { ...wire, score: null, file: { ...wire.file, monthly_obligations: null, in_default: true, arrears: null, revolving_utilisation: null } },
+      'b',
+      '2026-11-29T08:00:00.000Z',
+    );
+    expect(bare).toMatchObject({ bureauScore: null, totalMonthlyDebtPayments: null, currentDefault: true, currentArrears: null, revolvingUtilisation: null });
+  });
+
+  it('maps current arrears, their amount and the revolving utilisation', () => {
+    const mapped = mapWireReport(
+      { ...wire, file: { ...wire.file, accounts_in_arrears: 2, arrears: { amount_minor: 120_050, currency: 'CNY' }, revolving_utilisation: 1.05 } },
+      'b',
+      '2026-11-29T08:00:00.000Z',
+    );
+    expect(mapped).toMatchObject({ accountsInArrears: 2, currentArrears: { minor: 120_050, currency: 'CNY' }, revolvingUtilisation: 1.05 });
   });
 
   it('reads Retry-After as seconds or as an HTTP date', () => {

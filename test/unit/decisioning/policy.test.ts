@@ -10,6 +10,7 @@ import {
   offerTerms,
   policyDraftSchema,
   policySchema,
+  type BureauRule,
   type KnockOutId,
   type Policy,
   type PolicyFacts,
@@ -49,6 +50,7 @@ function facts(overrides: Partial<PolicyFacts> & { amount?: string } = {}): Poli
     debtToIncomeAfterLoan: 0.2,
     currentDefault: false,
     fraudFlag: false,
+    bureau: { maxDaysPastDueLast24Months: 0, accountsInArrears: 0, inquiriesLast6Months: 1, existingCredits: 1, revolvingUtilisation: 0.3 },
     scoreReasons: SCORE_REASONS,
     language: 'en',
     ...rest,
@@ -133,6 +135,7 @@ describe('evaluatePolicy with the default policy (version 1, PRODUCT.md §3)', (
           annualRatePercent: null,
           matchedRules: [id, 'BAND_A'],
           reasons: [{ code: id, description }],
+          bureauRulesFired: [],
           policyVersion: 1,
         });
       }
@@ -187,6 +190,114 @@ describe('evaluatePolicy with the default policy (version 1, PRODUCT.md §3)', (
         knockOuts: DEFAULT_POLICY.knockOuts.map((rule) => (rule.id === 'KO_DEBT_TO_INCOME' ? { ...rule, maxDebtToIncome: 0.4 } : rule)),
       };
       expect(evaluatePolicy(policy, facts({ debtToIncomeAfterLoan: 0.45 })).outcome).toBe('DECLINED');
+    });
+  });
+
+  describe('bureau history rules (issue 12)', () => {
+    const bureau = (overrides: Partial<PolicyFacts['bureau']>) => ({ bureau: { ...facts().bureau, ...overrides } });
+    /** The critical-account sandbox identity's report: worst delay 95 days, not behind now, 3 lines, 95 % used. */
+    const criticalAccount = bureau({ maxDaysPastDueLast24Months: 95, accountsInArrears: 0, inquiriesLast6Months: 3, existingCredits: 3, revolvingUtilisation: 0.95 });
+
+    it('declines the critical-account report even at a band-A score, naming the bureau rule in en and zh-CN', () => {
+      for (const [language, description] of [
+        ['en', 'The credit bureau reports a payment 90 or more days past due in the last 24 months'],
+        ['zh-CN', '征信报告显示近24个月内有逾期90天及以上的记录'],
+      ] as const) {
+        expect(evaluatePolicy(DEFAULT_POLICY, facts({ score: 817, ...criticalAccount, language }))).toEqual({
+          outcome: 'DECLINED',
+          band: 'A',
+          levelsRequired: 0,
+          annualRatePercent: null,
+          matchedRules: ['BUREAU_DPD_90_24M', 'BAND_A'],
+          reasons: [{ code: 'BUREAU_DPD_90_24M', description }],
+          bureauRulesFired: [{ id: 'BUREAU_DPD_90_24M', fact: 'maxDaysPastDueLast24Months', value: 95, atLeast: 90, action: 'DECLINE' }],
+          policyVersion: 1,
+        });
+      }
+    });
+
+    it.each`
+      case                                 | hit                                           | outcome       | rule
+      ${'worst delay 29 days'}             | ${{ maxDaysPastDueLast24Months: 29 }}         | ${'APPROVED'} | ${undefined}
+      ${'worst delay 30 days'}             | ${{ maxDaysPastDueLast24Months: 30 }}         | ${'REVIEW'}   | ${'BUREAU_DPD_30_24M'}
+      ${'worst delay 89 days'}             | ${{ maxDaysPastDueLast24Months: 89 }}         | ${'REVIEW'}   | ${'BUREAU_DPD_30_24M'}
+      ${'worst delay 90 days'}             | ${{ maxDaysPastDueLast24Months: 90 }}         | ${'DECLINED'} | ${'BUREAU_DPD_90_24M'}
+      ${'one line in arrears now'}         | ${{ accountsInArrears: 1 }}                   | ${'DECLINED'} | ${'BUREAU_CURRENT_ARREARS'}
+      ${'5 hard inquiries in 6 months'}    | ${{ inquiriesLast6Months: 5 }}                | ${'APPROVED'} | ${undefined}
+      ${'6 hard inquiries in 6 months'}    | ${{ inquiriesLast6Months: 6 }}                | ${'REVIEW'}   | ${'BUREAU_INQUIRIES_6M'}
+      ${'5 open lines'}                    | ${{ existingCredits: 5 }}                     | ${'APPROVED'} | ${undefined}
+      ${'6 open lines'}                    | ${{ existingCredits: 6 }}                     | ${'REVIEW'}   | ${'BUREAU_OPEN_LINES'}
+      ${'utilisation 89.99 %'}             | ${{ revolvingUtilisation: 0.8999 }}           | ${'APPROVED'} | ${undefined}
+      ${'utilisation 90 %'}                | ${{ revolvingUtilisation: 0.9 }}              | ${'REVIEW'}   | ${'BUREAU_UTILISATION_90'}
+      ${'no revolving line (null)'}        | ${{ revolvingUtilisation: null }}             | ${'APPROVED'} | ${undefined}
+      ${'an assessment without the field'} | ${{ accountsInArrears: null }}                | ${'APPROVED'} | ${undefined}
+    `('$case → $outcome for a band-A 15,000 application', ({ hit, outcome, rule }) => {
+      const result = evaluatePolicy(DEFAULT_POLICY, facts(bureau(hit)));
+      expect(result.outcome).toBe(outcome);
+      if (rule === undefined) {
+        expect(result.matchedRules).toEqual(['BAND_A', 'AUTO_APPROVE_A_UP_TO_20000']);
+        expect(result.bureauRulesFired).toEqual([]);
+      } else {
+        expect(result.matchedRules).toContain(rule);
+        expect(result.reasons.map((r) => r.code)).toEqual([rule]);
+        expect(result.bureauRulesFired.map((f) => f.id)).toEqual([rule]);
+      }
+    });
+
+    it('refers a referral to the review levels of its amount, with the band\'s rate and the bureau reason, never auto-approving', () => {
+      const result = evaluatePolicy(DEFAULT_POLICY, facts({ amount: '8000.00', ...bureau({ inquiriesLast6Months: 9 }) }));
+      expect(result).toEqual({
+        outcome: 'REVIEW',
+        band: 'A',
+        levelsRequired: 1,
+        annualRatePercent: '8.5',
+        matchedRules: ['BAND_A', 'BUREAU_INQUIRIES_6M', 'REVIEW_UP_TO_50000'],
+        reasons: [{ code: 'BUREAU_INQUIRIES_6M', description: 'The credit bureau reports 6 or more credit applications (hard inquiries) in the last 6 months' }],
+        bureauRulesFired: [{ id: 'BUREAU_INQUIRIES_6M', fact: 'inquiriesLast6Months', value: 9, atLeast: 6, action: 'REVIEW' }],
+        policyVersion: 1,
+      });
+      // Band C's extra level still applies.
+      expect(evaluatePolicy(DEFAULT_POLICY, facts({ score: 630, ...bureau({ inquiriesLast6Months: 9, revolvingUtilisation: 0.97 }) }))).toMatchObject({
+        outcome: 'REVIEW',
+        levelsRequired: 2,
+        matchedRules: ['BAND_C', 'BUREAU_INQUIRIES_6M', 'BUREAU_UTILISATION_90', 'REVIEW_UP_TO_50000', 'EXTRA_LEVEL_BAND_C'],
+      });
+    });
+
+    it('lets a decline band decline a referred application with the scorecard\'s reasons', () => {
+      expect(evaluatePolicy(DEFAULT_POLICY, facts({ score: 550, ...bureau({ inquiriesLast6Months: 9 }) }))).toMatchObject({
+        outcome: 'DECLINED',
+        matchedRules: ['BAND_D', 'DECLINE_BAND_D'],
+        reasons: SCORE_REASONS.slice(0, 4),
+      });
+    });
+
+    it('lists knock-outs, then the declining bureau rules, and gives at most four reasons', () => {
+      const result = evaluatePolicy(
+        DEFAULT_POLICY,
+        facts({ currentDefault: true, fraudFlag: true, debtToIncomeAfterLoan: 0.7, ...bureau({ maxDaysPastDueLast24Months: 120, accountsInArrears: 2, inquiriesLast6Months: 9 }) }),
+      );
+      expect(result.outcome).toBe('DECLINED');
+      expect(result.matchedRules).toEqual(['KO_DEBT_TO_INCOME', 'KO_CURRENT_DEFAULT', 'KO_FRAUD_FLAG', 'BUREAU_DPD_90_24M', 'BUREAU_CURRENT_ARREARS', 'BAND_A']);
+      expect(result.reasons.map((r) => r.code)).toEqual(['KO_DEBT_TO_INCOME', 'KO_CURRENT_DEFAULT', 'KO_FRAUD_FLAG', 'BUREAU_DPD_90_24M']);
+    });
+
+    it('follows the lender\'s edits: a disabled rule, another action, another threshold, a rule of its own', () => {
+      const edit = (id: string, change: Partial<BureauRule>) => DEFAULT_POLICY.bureauRules.map((rule) => (rule.id === id ? ({ ...rule, ...change } as BureauRule) : rule));
+      const soft: Policy = { ...DEFAULT_POLICY, version: 2, bureauRules: edit('BUREAU_DPD_90_24M', { action: 'REVIEW' }) };
+      expect(evaluatePolicy(soft, facts(criticalAccount))).toMatchObject({ outcome: 'REVIEW', matchedRules: expect.arrayContaining(['BUREAU_DPD_90_24M']) });
+      const off: Policy = { ...DEFAULT_POLICY, bureauRules: DEFAULT_POLICY.bureauRules.map((rule) => ({ ...rule, enabled: false })) };
+      expect(evaluatePolicy(off, facts(criticalAccount)).outcome).toBe('APPROVED');
+      const strict: Policy = { ...DEFAULT_POLICY, bureauRules: edit('BUREAU_INQUIRIES_6M', { atLeast: 3 } as Partial<BureauRule>) };
+      expect(evaluatePolicy(strict, facts(bureau({ inquiriesLast6Months: 3 }))).outcome).toBe('REVIEW');
+      const own: Policy = {
+        ...DEFAULT_POLICY,
+        bureauRules: [
+          ...DEFAULT_POLICY.bureauRules,
+          { id: 'LENDER_DPD_60', enabled: true, fact: 'maxDaysPastDueLast24Months', atLeast: 60, action: 'DECLINE', description: { en: 'Late 60 days', 'zh-CN': '逾期60天' } },
+        ],
+      };
+      expect(evaluatePolicy(own, facts(bureau({ maxDaysPastDueLast24Months: 61 })))).toMatchObject({ outcome: 'DECLINED', reasons: [{ code: 'LENDER_DPD_60', description: 'Late 60 days' }] });
     });
   });
 
@@ -267,6 +378,67 @@ describe('policy schema', () => {
     expect(DEFAULT_POLICY.pricing.annualRatePercent).toEqual({ A: '8.5', B: '12', C: '18' });
     expect(DEFAULT_POLICY.offerValidDays).toBe(7);
     expect(DEFAULT_POLICY.sla).toEqual({ remindAfterHours: 24, escalateAfterHours: 48, expireAfterHours: 120 });
+  });
+
+  it('holds the default bureau rules: 90+ days late in 24 months and arrears now decline; 30+ days, 6+ inquiries, 6+ lines, 90 % utilisation refer', () => {
+    expect(DEFAULT_POLICY.bureauRules.map(({ id, fact, atLeast, action, enabled }) => ({ id, fact, atLeast, action, enabled }))).toEqual([
+      { id: 'BUREAU_DPD_90_24M', fact: 'maxDaysPastDueLast24Months', atLeast: 90, action: 'DECLINE', enabled: true },
+      { id: 'BUREAU_CURRENT_ARREARS', fact: 'accountsInArrears', atLeast: 1, action: 'DECLINE', enabled: true },
+      { id: 'BUREAU_DPD_30_24M', fact: 'maxDaysPastDueLast24Months', atLeast: 30, action: 'REVIEW', enabled: true },
+      { id: 'BUREAU_INQUIRIES_6M', fact: 'inquiriesLast6Months', atLeast: 6, action: 'REVIEW', enabled: true },
+      { id: 'BUREAU_OPEN_LINES', fact: 'existingCredits', atLeast: 6, action: 'REVIEW', enabled: true },
+      { id: 'BUREAU_UTILISATION_90', fact: 'revolvingUtilisation', atLeast: 0.9, action: 'REVIEW', enabled: true },
+    ]);
+    for (const rule of DEFAULT_POLICY.bureauRules) {
+      expect(rule.description.en.length).toBeGreaterThan(10);
+      expect(rule.description['zh-CN']).toMatch(/[\u4e00-\u9fff]/);
+    }
+  });
+
+  it('refuses bad bureau rules, naming each field', () => {
+    const body = draft();
+    body.bureauRules = [
+      { id: 'R1', fact: 'maxDaysPastDueLast24Months', atLeast: 90.5, action: 'DECLINE', description: { en: 'x', 'zh-CN': 'x' } },
+      { id: 'R2', fact: 'inquiriesLast6Months', atLeast: 0, action: 'REVIEW', description: { en: 'x', 'zh-CN': 'x' } },
+      { id: 'R3', fact: 'revolvingUtilisation', atLeast: 90, action: 'REVIEW', description: { en: 'x', 'zh-CN': 'x' } },
+      { id: 'R4', fact: 'revolvingUtilisation', atLeast: '0.9', action: 'REVIEW', description: { en: 'x', 'zh-CN': 'x' } },
+      { id: 'R5', fact: 'bureauScore', atLeast: 500, action: 'REVIEW', description: { en: 'x', 'zh-CN': 'x' } },
+      { id: 'R6', fact: 'accountsInArrears', atLeast: 1, action: 'BLOCK', description: { en: 'x' } },
+      { id: 'R7', fact: 'existingCredits', atLeast: 6, action: 'REVIEW', description: { en: 'x', 'zh-CN': 'x' }, extra: true },
+      { id: 'bad id', fact: 'existingCredits', atLeast: 6, action: 'REVIEW', description: { en: 'x', 'zh-CN': 'x' } },
+    ];
+    expect(problemsOf(body)).toEqual(
+      expect.arrayContaining([
+        { path: 'bureauRules[0].atLeast', message: 'must be a whole number' },
+        { path: 'bureauRules[1].atLeast', message: 'must be at least 1' },
+        { path: 'bureauRules[2].atLeast', message: expect.stringMatching(/at most 10/) },
+        { path: 'bureauRules[3].atLeast', message: expect.stringMatching(/number/) },
+        { path: 'bureauRules[4].fact', message: expect.stringMatching(/^must be one of maxDaysPastDueLast24Months, accountsInArrears, /) },
+        { path: 'bureauRules[5].action', message: 'must be DECLINE or REVIEW' },
+        { path: 'bureauRules[5].description.zh-CN', message: expect.any(String) },
+        { path: 'bureauRules[6].extra', message: 'is not a known field' },
+        { path: 'bureauRules[7].id', message: expect.stringMatching(/capital letters/) },
+      ]),
+    );
+  });
+
+  it('refuses a bureau rule id used twice, used by another rule, or taken by a knock-out', () => {
+    const body = draft();
+    body.bureauRules.push({ ...body.bureauRules[0] });
+    body.bureauRules.push({ ...body.bureauRules[1], id: 'AUTO_APPROVE_A_UP_TO_20000' });
+    body.bureauRules.push({ ...body.bureauRules[1], id: 'KO_FRAUD_FLAG' });
+    expect(problemsOf(body)).toEqual([
+      { path: 'bureauRules[6].id', message: 'must be unique: bureauRules[0].id has the id BUREAU_DPD_90_24M already' },
+      { path: 'bureauRules[7].id', message: 'must be unique: autoApprove[0].id has the id AUTO_APPROVE_A_UP_TO_20000 already' },
+      { path: 'bureauRules[8].id', message: 'must not be a knock-out id (KO_FRAUD_FLAG)' },
+    ]);
+  });
+
+  it('takes the default bureau rules when a body leaves them out, and none when it sends an empty list', () => {
+    const body = draft();
+    delete body.bureauRules;
+    expect(policyDraftSchema.parse(body).bureauRules).toEqual(DEFAULT_POLICY_DRAFT.bureauRules);
+    expect(policyDraftSchema.parse({ ...draft(), bureauRules: [] }).bureauRules).toEqual([]);
   });
 
   it('defaults enabled to true and extraLevelForBands to none', () => {

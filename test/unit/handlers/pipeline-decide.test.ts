@@ -63,6 +63,47 @@ describe('Decide task', () => {
     expect(deps.applications.applications.get(id)!.decision).toMatchObject({ outcome: 'DECLINED', matchedRules: expect.arrayContaining(['KO_FRAUD_FLAG']) });
   });
 
+  it('declines the critical-account identity (95 days late in 24 months) even at a band-A score, with the bureau reason and its basis', async () => {
+    const deps = fakeDeps();
+    const id = await scored(deps, 817, {}, sandboxIdentity('critical_account'));
+    expect(await createDecide(deps)({ applicationId: id })).toMatchObject({ status: 'DECLINED', outcome: 'DECLINED' });
+    const stored = deps.applications.applications.get(id)!;
+    expect(stored.decision).toMatchObject({
+      outcome: 'DECLINED',
+      band: 'A',
+      matchedRules: ['BUREAU_DPD_90_24M', 'BAND_A'],
+      reasons: [{ code: 'BUREAU_DPD_90_24M', description: '征信报告显示近24个月内有逾期90天及以上的记录' }],
+    });
+    expect(stored.offer).toBeUndefined();
+    const evaluated = deps.applications.audit.get(id)!.find((e) => e.action === 'policy.evaluated')!;
+    expect(evaluated.details).toMatchObject({
+      matchedRules: ['BUREAU_DPD_90_24M', 'BAND_A'],
+      reasons: ['BUREAU_DPD_90_24M'],
+      bureauRules: [{ id: 'BUREAU_DPD_90_24M', fact: 'maxDaysPastDueLast24Months', value: 95, atLeast: 90, action: 'DECLINE' }],
+    });
+    expect(deps.notifier.sent.find((n) => n.channel === 'sms')!.body).toContain('逾期90天');
+  });
+
+  it.each([
+    ['many_inquiries', 'BUREAU_INQUIRIES_6M'],
+    ['high_utilisation', 'BUREAU_UTILISATION_90'],
+    ['past_delays', 'BUREAU_DPD_30_24M'],
+  ] as const)('refers the %s identity to review instead of auto-approving it, naming %s', async (scenario, rule) => {
+    const deps = fakeDeps();
+    const id = await scored(deps, 800, {}, sandboxIdentity(scenario));
+    expect(await createDecide(deps)({ applicationId: id })).toMatchObject({ status: 'PENDING_REVIEW', outcome: 'REVIEW', levelsRequired: 1 });
+    const { decision } = deps.applications.applications.get(id)!;
+    expect(decision).toMatchObject({ outcome: 'REVIEW', annualRatePercent: '8.5', matchedRules: ['BAND_A', rule, 'REVIEW_UP_TO_50000'] });
+    expect(decision!.reasons.map((r) => r.code)).toEqual([rule]);
+  });
+
+  it('declines the current-arrears identity by the bureau rule on arrears', async () => {
+    const deps = fakeDeps();
+    const id = await scored(deps, 800, {}, sandboxIdentity('current_arrears'));
+    await createDecide(deps)({ applicationId: id });
+    expect(deps.applications.applications.get(id)!.decision).toMatchObject({ outcome: 'DECLINED', matchedRules: ['BUREAU_CURRENT_ARREARS', 'BAND_A'] });
+  });
+
   it('routes 30,000 CNY in band A to one review level, with the SLA as the backstop timeout', async () => {
     const deps = fakeDeps();
     const id = await scored(deps, 750, loan('30000.00'));

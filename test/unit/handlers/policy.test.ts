@@ -81,6 +81,33 @@ describe('/v1/policy', () => {
     expect([...deps.policies.versions.keys()]).toEqual([1]);
   });
 
+  it('publishes edited bureau rules, and refuses a bad one with 422 naming the field, storing nothing', async () => {
+    const deps = fakeDeps();
+    const edited = structuredClone(DEFAULT_POLICY_DRAFT) as any;
+    edited.description = 'Refer 90+ days late to review instead of declining';
+    edited.bureauRules[0].action = 'REVIEW';
+    const created = await put(deps, edited);
+    expect(created.statusCode).toBe(201);
+    expect(parse(created).bureauRules[0]).toMatchObject({ id: 'BUREAU_DPD_90_24M', action: 'REVIEW', atLeast: 90 });
+    expect((await deps.policies.current()).bureauRules[0]?.action).toBe('REVIEW');
+
+    const bad = structuredClone(DEFAULT_POLICY_DRAFT) as any;
+    bad.bureauRules[2].atLeast = -5;
+    bad.bureauRules[5].atLeast = 95;
+    bad.bureauRules[3].action = 'IGNORE';
+    const result = await put(deps, bad);
+    expect(result.statusCode).toBe(422);
+    expect(result.headers?.['content-type']).toBe('application/problem+json');
+    expect(parse(result).errors).toEqual(
+      expect.arrayContaining([
+        { path: 'bureauRules[2].atLeast', message: 'must be at least 1' },
+        { path: 'bureauRules[5].atLeast', message: 'must be at most 10' },
+        { path: 'bureauRules[3].action', message: 'must be DECLINE or REVIEW' },
+      ]),
+    );
+    expect([...deps.policies.versions.keys()]).toEqual([1, 2]);
+  });
+
   it('answers 404 for a version that does not exist and 400 for one that is not a number', async () => {
     const deps = fakeDeps();
     expect((await get(deps, ['admin'], { version: '9' })).statusCode).toBe(404);

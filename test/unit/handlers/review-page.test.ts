@@ -1,8 +1,13 @@
 import { createHandler } from '../../../functions/handlers/review-page';
+import { createHandler as createSubmit } from '../../../functions/handlers/submit-application';
+import { createHandler as createResume } from '../../../functions/handlers/pipeline-resume';
+import { createHandler as createScore } from '../../../functions/handlers/pipeline-score';
+import { createHandler as createDecide } from '../../../functions/handlers/pipeline-decide';
+import { sandboxIdentity } from '../../../functions/adapters/bureau/sandbox-bureau';
 import { decideReview, requestReview } from '../../../functions/core/review/review-service';
 import type { HttpResult } from '../../../functions/shared/http';
 import { fakeDeps } from '../../support/fakes';
-import { httpEvent, lambdaContext } from '../../support/events';
+import { httpEvent, lambdaContext, parse } from '../../support/events';
 import { validApplication } from '../../support/applications';
 import { salariedStatement } from '../../support/statements';
 import { newToken, pendingReview, type Deps } from '../../support/reviews';
@@ -110,6 +115,27 @@ describe('GET /v1/reviews/{reviewId}', () => {
     expect(english).toContain('<code>RC02</code> Loan term is long');
     expect(chinese).toContain('<code>RC02</code> 贷款期限较长');
     expect(english).toContain(`action="/v1/reviews/${reviewId}/decision?sig=${sig}&amp;exp=${exp}&amp;lang=en"`);
+  });
+
+  it('shows the reviewer why the bureau rules referred the case, and the bureau figures they read', async () => {
+    const deps = fakeDeps();
+    deps.reviewers.add({ reviewerId: 'R1', level: 1, name: 'Wang Fang', email: 'wang.fang@lender.test' });
+    deps.scorer.result = 780;
+    const submitted = await createSubmit(deps)(
+      httpEvent({ method: 'POST', routePath: '/v1/applications', headers: { 'idempotency-key': `page-${Math.random()}` }, body: validApplication({}, sandboxIdentity('high_utilisation')), sub: 'alice' }),
+      lambdaContext,
+    );
+    const applicationId = parse(submitted).applicationId as string;
+    await createResume(deps)({ applicationId });
+    await createScore(deps)({ applicationId });
+    expect(await createDecide(deps)({ applicationId })).toMatchObject({ outcome: 'REVIEW' });
+    const { reviewId } = await requestReview(deps, { applicationId, level: 1, taskToken: newToken() });
+    const url = new URL(await deps.reviewLinks.linkFor((await deps.reviews.get(reviewId))!));
+    const page = (await get(deps, reviewId, { sig: url.searchParams.get('sig')!, exp: url.searchParams.get('exp')!, lang: 'en' })).body;
+    expect(page).toMatch(/data-field="decisionReasons">[\s\S]*<code>BUREAU_UTILISATION_90<\/code> 信用卡额度使用率达90%及以上/);
+    expect(page).toMatch(/data-field="utilisation">97 %</);
+    expect(page).toMatch(/data-field="arrears">0</);
+    expect(page).toMatch(/data-field="bureauObligations">2,000.00 CNY</);
   });
 
   it('escapes hostile names, reasons and earlier comments', async () => {

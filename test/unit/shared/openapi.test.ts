@@ -87,6 +87,22 @@ describe('the OpenAPI document', () => {
     expect(submission.properties.disbursementAccount.anyOf[0].properties.accountNumber.pattern).toBeDefined();
   });
 
+  it('describes the policy\'s bureau rules in the PUT /v1/policy body: the facts, the actions and the thresholds', () => {
+    const draft = (document.components.schemas as Record<string, any>).PolicyDraft;
+    const rules = draft.properties.bureauRules;
+    expect(rules.type).toBe('array');
+    const variants: any[] = rules.items.oneOf ?? rules.items.anyOf;
+    expect(variants.map((v) => v.properties.fact.const).sort()).toEqual(
+      ['accountsInArrears', 'existingCredits', 'inquiriesLast6Months', 'maxDaysPastDueLast24Months', 'revolvingUtilisation'],
+    );
+    for (const variant of variants) {
+      expect(variant.properties.action.enum).toEqual(['DECLINE', 'REVIEW']);
+      expect(variant.properties.atLeast.type).toMatch(/number|integer/);
+      expect(variant.required).toEqual(expect.arrayContaining(['id', 'fact', 'atLeast', 'action', 'description']));
+    }
+    expect(draft.required ?? []).not.toContain('bureauRules');
+  });
+
   it("documents the 200 of a product replace and of a repeated repayment, API Gateway's own answers and 503 with Retry-After", () => {
     const responses = (key: string) => operations.find((o) => o.key === key)!.operation.responses;
     expect(Object.keys(responses('POST /v1/products'))).toEqual(expect.arrayContaining(['200', '201']));
