@@ -24,6 +24,7 @@ function toPolicyView(policy: Policy): Policy {
     description: policy.description,
     knockOuts: policy.knockOuts,
     bureauRules: policy.bureauRules,
+    statementRules: policy.statementRules,
     bands: policy.bands,
     declineBands: policy.declineBands,
     autoApprove: policy.autoApprove,

@@ -4,6 +4,7 @@
 import { sandboxIdentity } from '../../functions/adapters/bureau/sandbox-bureau';
 import { uniqueIdentity, validApplication, BAND_D_PROFILE, REVIEW_SIZED_LOAN } from '../support/applications';
 import { bootStack, call, eventually, uploadDocument, type E2eContext } from './support';
+import { salariedStatement } from '../support/statements';
 
 let ctx: E2eContext;
 let admin: string;
@@ -129,6 +130,30 @@ describe('automatic decisions', () => {
     const application = await waitForStatus(id, token, ['APPROVED', 'DECLINED', 'PENDING_REVIEW']);
     expect(application.status).toBe('DECLINED');
     expect(application.decision.reasons.map((r: { code: string }) => r.code)).toContain('KO_CURRENT_DEFAULT');
+  });
+});
+
+describe('the bank statement in the decision (issue 12)', () => {
+  const withStatement = (salaryMinor: number) => ({
+    statement: { currency: 'CNY', transactions: salariedStatement(salaryMinor) },
+    consents: { creditCheck: true, dataProcessing: true, statementAnalysis: true },
+  });
+
+  it('refers an applicant whose statement verifies far less than the declared income, and approves one it bears out', async () => {
+    const low = await submit(withStatement(5_000_00));
+    const referred = await waitForStatus(low.id, low.token, ['APPROVED', 'DECLINED', 'PENDING_REVIEW']);
+    expect(referred.status).toBe('PENDING_REVIEW');
+    expect(referred.decision.reasons.map((r: { code: string }) => r.code)).toEqual(['STATEMENT_INCOME_BELOW_DECLARED']);
+    expect(referred.statement).toMatchObject({ months: 6, verifiedMonthlyInflow: { amount: '5000.00', currency: 'CNY' }, salary: { detected: true } });
+    const audit = await call(ctx.url, 'GET', `/v1/applications/${low.id}/audit`, { token: ops });
+    const evaluated = audit.json.events.find((e: { action: string }) => e.action === 'policy.evaluated');
+    expect(evaluated.details.statementRules).toEqual([{ id: 'STATEMENT_INCOME_BELOW_DECLARED', fact: 'verifiedIncomeShare', value: 0.3333, atMost: 0.6, action: 'REVIEW' }]);
+    expect((await call(ctx.url, 'POST', `/v1/applications/${low.id}/withdraw`, { token: low.token })).status).toBe(200);
+
+    const matching = await submit(withStatement(15_000_00));
+    const approved = await waitForStatus(matching.id, matching.token, ['APPROVED', 'DECLINED', 'PENDING_REVIEW']);
+    expect(approved.status).toBe('APPROVED');
+    expect(approved.statement.verifiedMonthlyInflow).toEqual({ amount: '15000.00', currency: 'CNY' });
   });
 });
 

@@ -23,7 +23,7 @@ function toPolicy(item: Record<string, unknown>): Policy {
   // Versions stored before a field was added get what they meant: earlyWarning (issue 6) its default; bureauRules
   // (issue 12) none, because such a version had no bureau rules and decides as it always did.
   const stored = policy as Partial<Policy>;
-  return { ...(policy as unknown as Policy), earlyWarning: stored.earlyWarning ?? DEFAULT_POLICY_DRAFT.earlyWarning, bureauRules: stored.bureauRules ?? [] };
+  return { ...(policy as unknown as Policy), earlyWarning: stored.earlyWarning ?? DEFAULT_POLICY_DRAFT.earlyWarning, bureauRules: stored.bureauRules ?? [], statementRules: stored.statementRules ?? [] };
 }
 
 function toItem(policy: Policy) {

@@ -336,3 +336,20 @@ export function analyseSubmittedStatement(statement: StatementSubmission | null 
 }
 
 export type StoredStatement = StatementFeatures & { consentedAt: string };
+
+/**
+ * The statement's figures the decision policy reads (policy.ts STATEMENT_FACTS): the verified inflow over the declared
+ * income, a month's gambling and payments to other lenders over the verified inflow (null when there is none to divide
+ * by), returned payments, days at low balance (null without balances). Shares to 4 decimals.
+ */
+export function statementPolicyFacts(statement: StatementFeatures, declaredMonthlyIncomeMinor: number) {
+  const share = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : null);
+  const inflow = statement.inflow.verifiedMonthlyMinor;
+  return {
+    verifiedIncomeShare: share(inflow, declaredMonthlyIncomeMinor),
+    gamblingShareOfInflow: share(statement.gambling.monthlyMinor, inflow),
+    otherLendersShareOfInflow: share(statement.otherLenders.monthlyMinor, inflow),
+    returnedPayments: statement.returnedPayments,
+    daysAtLowBalance: statement.balance.daysAtLowBalance,
+  };
+}

@@ -1,6 +1,7 @@
 // The decision steps of the pipeline: Decide (the policy on the assessment), Conclude (after review, or expiry) and
 // RequestInfo (the reviewer asked the applicant for more). Each is idempotent: a retried task finds its work done.
 
+import { statementPolicyFacts } from '../assessment/statement';
 import type { ApplicantMessageKind } from '../applications/applicant-messages';
 import { notifyApplicantOnce, withFreshApplication } from '../applications/application-updates';
 import type { Decision, DecisionReason } from './decision';
@@ -88,6 +89,7 @@ export async function decideApplication(
       currentDefault: assessment.bureau.currentDefault,
       fraudFlag: assessment.bureau.fraudFlag,
       bureau: bureauFacts(assessment.bureau),
+      statement: application.statement ? statementPolicyFacts(application.statement, declaredMonthlyIncomeMinor(application)) : null,
       scoreReasons: assessment.reasons.map(({ code, description }) => ({ code, description })),
       language: application.preferredLanguage,
     });
@@ -126,6 +128,7 @@ export async function decideApplication(
             reasons: decision.reasons.map((r) => r.code),
             // The basis of each bureau rule that decided: the value it read and its threshold.
             bureauRules: evaluation.bureauRulesFired,
+            statementRules: evaluation.statementRulesFired,
             levelsRequired: decision.levelsRequired,
             annualRatePercent: decision.annualRatePercent,
           },
@@ -237,4 +240,10 @@ async function approvedOffer(
   const offer = offerFor({ terms, termMonths: application.termMonths, decidedAt: now, validDays: input.validDays, timeZone: deps.settings.timeZone });
   const drafted = await draftContract(deps, { application, offer, terms, now });
   return { offer: { ...offer, contract: drafted.contract }, audit: drafted.audit };
+}
+
+/** The monthly income the applicant declared, in minor units (stored in the profile at intake). */
+function declaredMonthlyIncomeMinor(application: Application): number {
+  const employment = application.profile.employment as { monthlyIncome?: { minor: number } } | undefined;
+  return employment?.monthlyIncome?.minor ?? 0;
 }

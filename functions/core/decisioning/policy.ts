@@ -44,6 +44,16 @@ export const BUREAU_FACTS = ['maxDaysPastDueLast24Months', 'accountsInArrears', 
 export type BureauFact = (typeof BUREAU_FACTS)[number];
 export const BUREAU_RULE_ACTIONS = ['DECLINE', 'REVIEW'] as const;
 
+/**
+ * What a statement rule may read from the bank statement's figures (functions/core/assessment/statement.ts):
+ * verifiedIncomeShare — the verified monthly inflow over the declared monthly income (the rule fires at or below
+ * `atMost`); gamblingShareOfInflow and otherLendersShareOfInflow — a month's gambling or payments to other lenders over
+ * the verified monthly inflow; returnedPayments; daysAtLowBalance (these fire at or above `atLeast`). An application
+ * without a statement has none of them, and no statement rule fires for it.
+ */
+export const STATEMENT_FACTS = ['verifiedIncomeShare', 'gamblingShareOfInflow', 'otherLendersShareOfInflow', 'returnedPayments', 'daysAtLowBalance'] as const;
+export type StatementFact = (typeof STATEMENT_FACTS)[number];
+
 /** At most this many reasons are given to a declined applicant (PRODUCT.md §2.3, §2.12). */
 export const MAX_DECLINE_REASONS = 4;
 
@@ -118,6 +128,21 @@ export const bureauRuleSchema = z.discriminatedUnion(
     z.strictObject({ ...bureauRuleCommon, fact: z.literal('revolvingUtilisation'), atLeast: boundedDecimal({ min: 0, minExclusive: true, max: 10, decimals: 4 }) }),
   ],
   { error: `must be one of ${BUREAU_FACTS.join(', ')}` },
+);
+
+const share = boundedDecimal({ min: 0, minExclusive: true, max: 10, decimals: 4 });
+
+/** A bank statement rule (issue 12): it fires when the statement's `fact` is at most `atMost` or at least `atLeast`. */
+export const statementRuleSchema = z.discriminatedUnion(
+  'fact',
+  [
+    z.strictObject({ ...bureauRuleCommon, fact: z.literal('verifiedIncomeShare'), atMost: share }),
+    z.strictObject({ ...bureauRuleCommon, fact: z.literal('gamblingShareOfInflow'), atLeast: share }),
+    z.strictObject({ ...bureauRuleCommon, fact: z.literal('otherLendersShareOfInflow'), atLeast: share }),
+    z.strictObject({ ...bureauRuleCommon, fact: z.literal('returnedPayments'), atLeast: countAtLeast(1000) }),
+    z.strictObject({ ...bureauRuleCommon, fact: z.literal('daysAtLowBalance'), atLeast: countAtLeast(400) }),
+  ],
+  { error: `must be one of ${STATEMENT_FACTS.join(', ')}` },
 );
 
 /**
@@ -303,6 +328,14 @@ const draftShape = {
     .array(bureauRuleSchema)
     .max(30, 'must list at most 30 rules')
     .default(() => structuredClone(DEFAULT_BUREAU_RULES)),
+  /**
+   * Bank statement rules (issue 12), applied like the bureau rules, to applications that came with a statement.
+   * Optional in a body: the default rules then. A version stored before they existed has none (policy-repository).
+   */
+  statementRules: z
+    .array(statementRuleSchema)
+    .max(30, 'must list at most 30 rules')
+    .default(() => structuredClone(DEFAULT_STATEMENT_RULES)),
   /** From the highest minScore down; the lowest starts at 300. */
   bands: bandsSchema,
   /** Bands declined automatically, with the scorecard's reason codes. */
@@ -383,11 +416,12 @@ function crossProblems(value: unknown): FieldProblem[] {
   for (const [path, tiers] of tierLists) {
     if (Array.isArray(tiers)) tiers.forEach((tier: any, i: number) => uniqueId(`${path}[${i}].id`, tier?.id));
   }
-  if (Array.isArray(draft.bureauRules)) {
-    draft.bureauRules.forEach((rule: any, i: number) => {
+  for (const list of ['bureauRules', 'statementRules'] as const) {
+    if (!Array.isArray(draft[list])) continue;
+    draft[list].forEach((rule: any, i: number) => {
       if ((KNOCK_OUT_IDS as readonly unknown[]).includes(rule?.id)) {
-        problems.push({ path: `bureauRules[${i}].id`, message: `must not be a knock-out id (${String(rule.id)})` });
-      } else uniqueId(`bureauRules[${i}].id`, rule?.id);
+        problems.push({ path: `${list}[${i}].id`, message: `must not be a knock-out id (${String(rule.id)})` });
+      } else uniqueId(`${list}[${i}].id`, rule?.id);
     });
   }
   if (Array.isArray(routing.extraLevelForBands)) {
@@ -435,6 +469,7 @@ export type PolicyDraft = z.output<typeof policyDraftSchema>;
 export type Policy = z.output<typeof policySchema>;
 export type KnockOutRule = z.output<typeof knockOutSchema>;
 export type BureauRule = z.output<typeof bureauRuleSchema>;
+export type StatementRule = z.output<typeof statementRuleSchema>;
 export type AutoApproveRule = z.output<typeof autoApproveRuleSchema>;
 export type ReviewTier = z.output<typeof reviewTierSchema>;
 export type PolicySummary = Pick<Policy, 'version' | 'createdAt' | 'createdBy' | 'description'>;
@@ -450,6 +485,37 @@ const cny = (amount: string): Money => ({ amount, currency: 'CNY' });
  * (the sandbox's critical account), or a line past due now. Lesser signs refer to a reviewer instead of auto-approval:
  * 30+ days late in 24 months, 6+ hard inquiries in 6 months, 6+ open lines, revolving limits 90 % or more used.
  */
+/**
+ * The default bank statement rules (issue 12): each refers to a reviewer rather than deciding alone — a statement that
+ * verifies 60 % of the declared income or less, gambling of 10 % of the inflow or more, 3 or more returned payments.
+ */
+export const DEFAULT_STATEMENT_RULES: StatementRule[] = [
+  {
+    id: 'STATEMENT_INCOME_BELOW_DECLARED',
+    enabled: true,
+    fact: 'verifiedIncomeShare',
+    atMost: 0.6,
+    action: 'REVIEW',
+    description: { en: 'The bank statement verifies much less income than declared', 'zh-CN': '银行流水核实的收入明显低于申报收入' },
+  },
+  {
+    id: 'STATEMENT_GAMBLING',
+    enabled: true,
+    fact: 'gamblingShareOfInflow',
+    atLeast: 0.1,
+    action: 'REVIEW',
+    description: { en: 'The bank statement shows payments for gambling', 'zh-CN': '银行流水显示有博彩类支出' },
+  },
+  {
+    id: 'STATEMENT_RETURNED_PAYMENTS',
+    enabled: true,
+    fact: 'returnedPayments',
+    atLeast: 3,
+    action: 'REVIEW',
+    description: { en: 'The bank statement shows returned or failed payments', 'zh-CN': '银行流水显示有退回或失败的付款' },
+  },
+];
+
 export const DEFAULT_BUREAU_RULES: BureauRule[] = [
   {
     id: 'BUREAU_DPD_90_24M',
@@ -545,6 +611,7 @@ export const DEFAULT_POLICY_DRAFT: PolicyDraft = {
     },
   ],
   bureauRules: structuredClone(DEFAULT_BUREAU_RULES),
+  statementRules: structuredClone(DEFAULT_STATEMENT_RULES),
   bands: [
     { band: 'A', minScore: 720 },
     { band: 'B', minScore: 660 },
@@ -605,6 +672,8 @@ export interface PolicyFacts {
   fraudFlag: boolean;
   /** What the bureau rules read, by the report's field names; null where the assessment does not have it. */
   bureau: Record<BureauFact, number | null>;
+  /** What the statement rules read; null without a statement (a share is null when there is nothing to divide by). */
+  statement: Record<StatementFact, number | null> | null;
   /** The scorecard's adverse reasons, most important first, already in the applicant's language. */
   scoreReasons: DecisionReason[];
   language: 'zh-CN' | 'en';
@@ -629,6 +698,8 @@ export interface PolicyEvaluation {
   reasons: DecisionReason[];
   /** The bureau rules that decided, each with the value it read: the basis recorded in the audit trail. */
   bureauRulesFired: BureauRuleFired[];
+  /** The statement rules that decided, likewise. */
+  statementRulesFired: StatementRuleFired[];
   policyVersion: number;
 }
 
@@ -637,6 +708,15 @@ export interface BureauRuleFired {
   fact: BureauFact;
   value: number;
   atLeast: number;
+  action: (typeof BUREAU_RULE_ACTIONS)[number];
+}
+
+export interface StatementRuleFired {
+  id: string;
+  fact: StatementFact;
+  value: number;
+  atMost?: number;
+  atLeast?: number;
   action: (typeof BUREAU_RULE_ACTIONS)[number];
 }
 
@@ -685,8 +765,23 @@ function bureauRulesFiring(policy: Policy, facts: PolicyFacts, action: BureauRul
   return fired;
 }
 
+function statementRulesFiring(policy: Policy, facts: PolicyFacts, action: StatementRuleFired['action']): StatementRuleFired[] {
+  const fired: StatementRuleFired[] = [];
+  if (!facts.statement) return fired;
+  for (const rule of policy.statementRules) {
+    if (!rule.enabled || rule.action !== action) continue;
+    const value = facts.statement[rule.fact];
+    if (typeof value !== 'number') continue;
+    if ('atMost' in rule && value <= rule.atMost) fired.push({ id: rule.id, fact: rule.fact, value, atMost: rule.atMost, action });
+    if ('atLeast' in rule && value >= rule.atLeast) fired.push({ id: rule.id, fact: rule.fact, value, atLeast: rule.atLeast, action });
+  }
+  return fired;
+}
+
+/** The reason a bureau or statement rule gives, in the applicant's language. */
 function bureauReason(policy: Policy, id: string, language: PolicyFacts['language']): DecisionReason {
-  return { code: id, description: policy.bureauRules.find((rule) => rule.id === id)!.description[language] };
+  const rule = [...policy.bureauRules, ...policy.statementRules].find((r) => r.id === id)!;
+  return { code: id, description: rule.description[language] };
 }
 
 /** The policy's band for a score: the first (highest) band whose minScore the score reaches. */
@@ -724,19 +819,21 @@ export function evaluatePolicy(policy: Policy, facts: PolicyFacts): PolicyEvalua
 
   const hits = policy.knockOuts.filter((rule) => rule.enabled && knockedOut(rule, facts));
   const bureauDeclines = bureauRulesFiring(policy, facts, 'DECLINE');
-  if (hits.length > 0 || bureauDeclines.length > 0) {
+  const statementDeclines = statementRulesFiring(policy, facts, 'DECLINE');
+  if (hits.length > 0 || bureauDeclines.length > 0 || statementDeclines.length > 0) {
     const reasons = [
       ...hits.map((rule) => ({ code: rule.id, description: rule.description[facts.language] })),
-      ...bureauDeclines.map((fired) => bureauReason(policy, fired.id, facts.language)),
+      ...[...bureauDeclines, ...statementDeclines].map((fired) => bureauReason(policy, fired.id, facts.language)),
     ];
     return {
       ...base,
       outcome: 'DECLINED',
       levelsRequired: 0,
       annualRatePercent: null,
-      matchedRules: [...hits.map((rule) => rule.id), ...bureauDeclines.map((fired) => fired.id), `BAND_${band}`],
+      matchedRules: [...hits.map((rule) => rule.id), ...[...bureauDeclines, ...statementDeclines].map((fired) => fired.id), `BAND_${band}`],
       reasons: reasons.slice(0, MAX_DECLINE_REASONS),
       bureauRulesFired: bureauDeclines,
+      statementRulesFired: statementDeclines,
     };
   }
 
@@ -751,20 +848,22 @@ export function evaluatePolicy(policy: Policy, facts: PolicyFacts): PolicyEvalua
       matchedRules: [...matchedRules, `DECLINE_BAND_${band}`],
       reasons: reasons.length > 0 ? reasons : [{ code: `DECLINE_BAND_${band}`, description: LOW_SCORE_REASON[facts.language] }],
       bureauRulesFired: [],
+      statementRulesFired: [],
     };
   }
 
   const annualRatePercent = rateFor(policy, band);
   const referrals = bureauRulesFiring(policy, facts, 'REVIEW');
-  matchedRules.push(...referrals.map((fired) => fired.id));
-  const autoApprove = referrals.length > 0 ? undefined : policy.autoApprove.find(
+  const statementReferrals = statementRulesFiring(policy, facts, 'REVIEW');
+  matchedRules.push(...[...referrals, ...statementReferrals].map((fired) => fired.id));
+  const autoApprove = referrals.length + statementReferrals.length > 0 ? undefined : policy.autoApprove.find(
     (rule) =>
       rule.bands.includes(band) &&
       atMost(facts.amountMinor, facts.currency, rule.maxAmount) &&
       (rule.customerTypes === undefined || rule.customerTypes.includes(facts.customerType)),
   );
   if (autoApprove) {
-    return { ...base, outcome: 'APPROVED', levelsRequired: 0, annualRatePercent, matchedRules: [...matchedRules, autoApprove.id], reasons: [], bureauRulesFired: [] };
+    return { ...base, outcome: 'APPROVED', levelsRequired: 0, annualRatePercent, matchedRules: [...matchedRules, autoApprove.id], reasons: [], bureauRulesFired: [], statementRulesFired: [] };
   }
 
   const tiers = reviewTiersFor(policy, facts.customerType);
@@ -780,8 +879,8 @@ export function evaluatePolicy(policy: Policy, facts: PolicyFacts): PolicyEvalua
     levels = maxLevels;
     matchedRules.push(`MAX_LEVELS_${maxLevels}`);
   }
-  const reasons = referrals.slice(0, MAX_DECLINE_REASONS).map((fired) => bureauReason(policy, fired.id, facts.language));
-  return { ...base, outcome: 'REVIEW', levelsRequired: levels, annualRatePercent, matchedRules, reasons, bureauRulesFired: referrals };
+  const reasons = [...referrals, ...statementReferrals].slice(0, MAX_DECLINE_REASONS).map((fired) => bureauReason(policy, fired.id, facts.language));
+  return { ...base, outcome: 'REVIEW', levelsRequired: levels, annualRatePercent, matchedRules, reasons, bureauRulesFired: referrals, statementRulesFired: statementReferrals };
 }
 
 /** What an approval in this band offers: the annual rate and how many days the offer stays open. */

@@ -51,6 +51,7 @@ function facts(overrides: Partial<PolicyFacts> & { amount?: string } = {}): Poli
     currentDefault: false,
     fraudFlag: false,
     bureau: { maxDaysPastDueLast24Months: 0, accountsInArrears: 0, inquiriesLast6Months: 1, existingCredits: 1, revolvingUtilisation: 0.3 },
+    statement: null,
     scoreReasons: SCORE_REASONS,
     language: 'en',
     ...rest,
@@ -136,6 +137,7 @@ describe('evaluatePolicy with the default policy (version 1, PRODUCT.md §3)', (
           matchedRules: [id, 'BAND_A'],
           reasons: [{ code: id, description }],
           bureauRulesFired: [],
+          statementRulesFired: [],
           policyVersion: 1,
         });
       }
@@ -193,6 +195,47 @@ describe('evaluatePolicy with the default policy (version 1, PRODUCT.md §3)', (
     });
   });
 
+  describe('bank statement rules (issue 12)', () => {
+    const statement = (overrides: Partial<NonNullable<PolicyFacts['statement']>>) => ({
+      statement: { verifiedIncomeShare: 1, gamblingShareOfInflow: 0, otherLendersShareOfInflow: 0, returnedPayments: 0, daysAtLowBalance: 0, ...overrides },
+    });
+
+    it('refers an application whose statement verifies far less income than declared, with the reason and its basis', () => {
+      const result = evaluatePolicy(DEFAULT_POLICY, facts({ score: 760, ...statement({ verifiedIncomeShare: 0.4 }) }));
+      expect(result).toMatchObject({
+        outcome: 'REVIEW',
+        levelsRequired: 1,
+        reasons: [{ code: 'STATEMENT_INCOME_BELOW_DECLARED', description: 'The bank statement verifies much less income than declared' }],
+        statementRulesFired: [{ id: 'STATEMENT_INCOME_BELOW_DECLARED', fact: 'verifiedIncomeShare', value: 0.4, atMost: 0.6, action: 'REVIEW' }],
+      });
+      expect(result.matchedRules).toContain('STATEMENT_INCOME_BELOW_DECLARED');
+    });
+
+    it.each`
+      case                                 | hit                                   | outcome       | rule
+      ${'60 % of the declared income'}     | ${{ verifiedIncomeShare: 0.6 }}       | ${'REVIEW'}   | ${'STATEMENT_INCOME_BELOW_DECLARED'}
+      ${'61 % of the declared income'}     | ${{ verifiedIncomeShare: 0.61 }}      | ${'APPROVED'} | ${undefined}
+      ${'gambling 10 % of the inflow'}     | ${{ gamblingShareOfInflow: 0.1 }}     | ${'REVIEW'}   | ${'STATEMENT_GAMBLING'}
+      ${'gambling 9 % of the inflow'}      | ${{ gamblingShareOfInflow: 0.09 }}    | ${'APPROVED'} | ${undefined}
+      ${'3 returned payments'}             | ${{ returnedPayments: 3 }}            | ${'REVIEW'}   | ${'STATEMENT_RETURNED_PAYMENTS'}
+      ${'no inflow to divide by (null)'}   | ${{ gamblingShareOfInflow: null }}    | ${'APPROVED'} | ${undefined}
+    `('$case → $outcome for a band-A 15,000 application', ({ hit, outcome, rule }) => {
+      const result = evaluatePolicy(DEFAULT_POLICY, facts(statement(hit)));
+      expect(result.outcome).toBe(outcome);
+      expect(result.statementRulesFired.map((f) => f.id)).toEqual(rule ? [rule] : []);
+    });
+
+    it('applies no statement rule to an application without a statement', () => {
+      expect(evaluatePolicy(DEFAULT_POLICY, facts({ statement: null })).outcome).toBe('APPROVED');
+    });
+
+    it('declines by a statement rule the lender set to DECLINE, with the knock-outs', () => {
+      const policy = { ...DEFAULT_POLICY, statementRules: DEFAULT_POLICY.statementRules.map((r) => (r.id === 'STATEMENT_GAMBLING' ? { ...r, action: 'DECLINE' as const } : r)) };
+      const result = evaluatePolicy(policy, facts(statement({ gamblingShareOfInflow: 0.5 })));
+      expect(result).toMatchObject({ outcome: 'DECLINED', reasons: [{ code: 'STATEMENT_GAMBLING' }] });
+    });
+  });
+
   describe('bureau history rules (issue 12)', () => {
     const bureau = (overrides: Partial<PolicyFacts['bureau']>) => ({ bureau: { ...facts().bureau, ...overrides } });
     /** The critical-account sandbox identity's report: worst delay 95 days, not behind now, 3 lines, 95 % used. */
@@ -211,6 +254,7 @@ describe('evaluatePolicy with the default policy (version 1, PRODUCT.md §3)', (
           matchedRules: ['BUREAU_DPD_90_24M', 'BAND_A'],
           reasons: [{ code: 'BUREAU_DPD_90_24M', description }],
           bureauRulesFired: [{ id: 'BUREAU_DPD_90_24M', fact: 'maxDaysPastDueLast24Months', value: 95, atLeast: 90, action: 'DECLINE' }],
+          statementRulesFired: [],
           policyVersion: 1,
         });
       }
@@ -254,6 +298,7 @@ describe('evaluatePolicy with the default policy (version 1, PRODUCT.md §3)', (
         matchedRules: ['BAND_A', 'BUREAU_INQUIRIES_6M', 'REVIEW_UP_TO_50000'],
         reasons: [{ code: 'BUREAU_INQUIRIES_6M', description: 'The credit bureau reports 6 or more credit applications (hard inquiries) in the last 6 months' }],
         bureauRulesFired: [{ id: 'BUREAU_INQUIRIES_6M', fact: 'inquiriesLast6Months', value: 9, atLeast: 6, action: 'REVIEW' }],
+        statementRulesFired: [],
         policyVersion: 1,
       });
       // Band C's extra level still applies.
@@ -393,6 +438,34 @@ describe('policy schema', () => {
       expect(rule.description.en.length).toBeGreaterThan(10);
       expect(rule.description['zh-CN']).toMatch(/[\u4e00-\u9fff]/);
     }
+  });
+
+  it('refuses bad statement rules, naming each field', () => {
+    const body = draft();
+    body.statementRules = [
+      { id: 'S1', fact: 'verifiedIncomeShare', atMost: 0, action: 'REVIEW', description: { en: 'x', 'zh-CN': 'x' } },
+      { id: 'S2', fact: 'verifiedIncomeShare', atLeast: 0.5, action: 'REVIEW', description: { en: 'x', 'zh-CN': 'x' } },
+      { id: 'S3', fact: 'returnedPayments', atLeast: 1.5, action: 'REVIEW', description: { en: 'x', 'zh-CN': 'x' } },
+      { id: 'S4', fact: 'salary', atLeast: 1, action: 'REVIEW', description: { en: 'x', 'zh-CN': 'x' } },
+    ];
+    expect(problemsOf(body)).toEqual(
+      expect.arrayContaining([
+        { path: 'statementRules[0].atMost', message: 'must be above 0' },
+        { path: 'statementRules[1].atMost', message: expect.any(String) },
+        { path: 'statementRules[1].atLeast', message: 'is not a known field' },
+        { path: 'statementRules[2].atLeast', message: 'must be a whole number' },
+        { path: 'statementRules[3].fact', message: expect.stringMatching(/^must be one of verifiedIncomeShare, /) },
+      ]),
+    );
+  });
+
+  it('refuses a statement rule id that a bureau rule or a knock-out has', () => {
+    const body = draft();
+    body.statementRules = [
+      { id: 'BUREAU_DPD_90_24M', fact: 'daysAtLowBalance', atLeast: 30, action: 'REVIEW', description: { en: 'x', 'zh-CN': 'x' } },
+      { id: 'KO_FRAUD_FLAG', fact: 'returnedPayments', atLeast: 3, action: 'REVIEW', description: { en: 'x', 'zh-CN': 'x' } },
+    ];
+    expect(problemsOf(body).map((p) => p.path)).toEqual(['statementRules[0].id', 'statementRules[1].id']);
   });
 
   it('refuses bad bureau rules, naming each field', () => {

@@ -4,6 +4,7 @@ import { createHandler as createScore } from '../../../functions/handlers/pipeli
 import { createHandler as createDecide } from '../../../functions/handlers/pipeline-decide';
 import { createHandler as createConclude } from '../../../functions/handlers/pipeline-conclude';
 import { sandboxIdentity } from '../../../functions/adapters/bureau/sandbox-bureau';
+import { salariedStatement } from '../../support/statements';
 import { verifyChain } from '../../../functions/core/kernel/audit';
 import { smsReference } from '../../../functions/adapters/sms/http-sms-provider';
 import { fakeDeps } from '../../support/fakes';
@@ -61,6 +62,26 @@ describe('Decide task', () => {
     const id = await scored(deps, 800, {}, sandboxIdentity('fraud_flag'));
     await createDecide(deps)({ applicationId: id });
     expect(deps.applications.applications.get(id)!.decision).toMatchObject({ outcome: 'DECLINED', matchedRules: expect.arrayContaining(['KO_FRAUD_FLAG']) });
+  });
+
+  it('refers an application whose bank statement verifies far less income than declared, with the statement reason and its basis', async () => {
+    const deps = fakeDeps();
+    const base = validApplication() as Record<string, any>;
+    const overrides = {
+      employment: { ...base.employment, monthlyIncome: { amount: '15000.00', currency: 'CNY' } },
+      statement: { currency: 'CNY', transactions: salariedStatement(6_000_00) },
+      consents: { ...base.consents, statementAnalysis: true },
+    };
+    const id = await scored(deps, 780, overrides);
+    expect(await createDecide(deps)({ applicationId: id })).toMatchObject({ status: 'PENDING_REVIEW', outcome: 'REVIEW' });
+    expect(deps.applications.applications.get(id)!.decision).toMatchObject({ reasons: [{ code: 'STATEMENT_INCOME_BELOW_DECLARED' }] });
+    const evaluated = deps.applications.audit.get(id)!.find((e) => e.action === 'policy.evaluated')!;
+    expect(evaluated.details).toMatchObject({ statementRules: [{ id: 'STATEMENT_INCOME_BELOW_DECLARED', fact: 'verifiedIncomeShare', value: 0.4, atMost: 0.6, action: 'REVIEW' }] });
+
+    // The same applicant with a statement that bears the declared income out is approved as before.
+    const other = fakeDeps();
+    const matching = await scored(other, 780, { ...overrides, statement: { currency: 'CNY', transactions: salariedStatement(15_000_00) } });
+    expect(await createDecide(other)({ applicationId: matching })).toMatchObject({ status: 'APPROVED' });
   });
 
   it('declines the critical-account identity (95 days late in 24 months) even at a band-A score, with the bureau reason and its basis', async () => {
