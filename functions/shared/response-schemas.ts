@@ -179,6 +179,13 @@ export const applicationView = component(
         modelVersion: z.string(),
         decidedAt: instant,
         decidedBy: z.enum(['policy', 'review']),
+        hint: z
+          .object({
+            options: z.array(z.union([z.object({ termMonths: z.number().int() }), z.object({ amount: moneyView }), z.object({ monthlyDebtPayments: moneyView })])),
+            text: z.string(),
+          })
+          .optional()
+          .describe('for an automatic decline: the smallest changes that the same policy would not decline, computed from the model and the policy'),
       })
       .optional(),
     review: z.object({ levelsRequired: z.number().int(), levelsDone: z.number().int() }).optional(),

@@ -55,6 +55,8 @@ export function applicantMessage(
     applicationId: string;
     offer?: Offer;
     reasons?: DecisionReason[];
+    /** A decline's counterfactual hint, in both languages (decisioning/counterfactual.ts). */
+    hint?: Record<'zh-CN' | 'en', string>;
     comment?: string;
     disbursement?: DisbursementSummary;
     /** The document kinds still missing (documents_reminder, documents_expired). */
@@ -81,9 +83,10 @@ export function applicantMessage(
     }
     case 'declined': {
       const reasons = (input.reasons ?? []).slice(0, 4).map((r) => `- ${r.description}`);
+      const hint = input.hint ? [input.hint[zh ? 'zh-CN' : 'en']] : [];
       return zh
-        ? { subject: '您的贷款申请未获批准', body: [`很遗憾，您的贷款申请（${ref}）未获批准。主要原因：`, ...reasons].join('\n') }
-        : { subject: 'Your loan application was declined', body: [`We are sorry: your loan application (${ref}) was declined. The main reasons:`, ...reasons].join('\n') };
+        ? { subject: '您的贷款申请未获批准', body: [`很遗憾，您的贷款申请（${ref}）未获批准。主要原因：`, ...reasons, ...hint].join('\n') }
+        : { subject: 'Your loan application was declined', body: [`We are sorry: your loan application (${ref}) was declined. The main reasons:`, ...reasons, ...hint].join('\n') };
     }
     case 'info_requested':
       return zh

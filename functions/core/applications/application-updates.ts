@@ -44,6 +44,7 @@ export async function notifyApplicantOnce(
       applicationId,
       ...(application.offer ? { offer: application.offer } : {}),
       reasons: application.decision?.reasons ?? [],
+      ...(application.decision?.hint ? { hint: application.decision.hint.text } : {}),
       ...(comment !== undefined ? { comment } : {}),
       ...(application.disbursement ? { disbursement: application.disbursement } : {}),
       ...details,

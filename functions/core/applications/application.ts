@@ -6,6 +6,7 @@ import type { CustomerType, DocumentGate, DocumentKind } from './products';
 import { documentsGateView, type DocumentsWait } from './document-checklist';
 import type { DocumentRejectionReason } from './file-signature';
 import type { FieldProblem } from '../kernel/errors';
+import type { DeclineHint } from '../decisioning/counterfactual';
 import { statementView, type StoredStatement } from '../assessment/statement';
 import { fromMinor } from '../kernel/money';
 import type { AuditHead } from '../kernel/audit';
@@ -168,6 +169,7 @@ export function toApplicationView(app: Application, documents: ApplicationDocume
             modelVersion: app.decision.modelVersion,
             decidedAt: app.decision.decidedAt,
             decidedBy: app.decision.decidedBy,
+            ...(app.decision.hint ? { hint: declineHintView(app.decision.hint, app) } : {}),
           },
         }
       : {}),
@@ -221,5 +223,19 @@ export function assessmentView(assessment: Assessment) {
     reasons: assessment.reasons.map(({ code, description }) => ({ code, description })),
     modelVersion: assessment.modelVersion,
     assessedAt: assessment.assessedAt,
+  };
+}
+
+/** A decline's hint as shown: each option as the API writes it, and the sentence in the applicant's language. */
+function declineHintView(hint: DeclineHint, app: Application) {
+  return {
+    options: hint.options.map((option) =>
+      'amountMinor' in option
+        ? { amount: fromMinor({ minor: option.amountMinor, currency: app.currency }) }
+        : 'monthlyDebtPaymentsMinor' in option
+          ? { monthlyDebtPayments: fromMinor({ minor: option.monthlyDebtPaymentsMinor, currency: app.currency }) }
+          : { termMonths: option.termMonths },
+    ),
+    text: hint.text[app.preferredLanguage],
   };
 }

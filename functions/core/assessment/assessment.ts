@@ -2,6 +2,7 @@
 // reasons, the model version, and the derived figures the decision policy reads.
 
 import type { MappedFeatures } from './features';
+import type { ScoredAlternative } from './alternatives';
 
 export type Band = 'A' | 'B' | 'C' | 'D';
 
@@ -49,6 +50,8 @@ export interface Assessment {
     totalMonthlyDebtPayments?: { minor: number; currency: string } | null;
   };
   derived: MappedFeatures['derived'];
+  /** The same application scored with one change the applicant can make, for a decline's hint (alternatives.ts). */
+  alternatives?: ScoredAlternative[];
   assessedAt: string;
   /** Milliseconds the scoring itself took (bureau excluded), for the latency figures. */
   scoringMillis: number;

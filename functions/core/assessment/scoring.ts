@@ -7,6 +7,8 @@ import type { BureauReport, CreditBureau } from './bureau';
 import { dayIn } from '../kernel/dates';
 import { NotFoundError } from '../kernel/errors';
 import { mapFeatures, type FeatureInput, type FeatureRow } from './features';
+import { scoreAlternatives } from './alternatives';
+import { minorUnitDigits } from '../kernel/money';
 import type { Clock, PiiProtector } from '../kernel/ports';
 import type { ApplicationRepository } from '../applications/ports';
 
@@ -67,14 +69,17 @@ export async function scoreApplication(deps: ScoreDeps, applicationId: string): 
   const now = deps.clock.now();
   const stopwatch = deps.stopwatch ?? (() => performance.now());
   const started = stopwatch();
-  const features = mapFeatures(featureInput(application, applicant.dateOfBirth, dayIn(now, deps.settings.timeZone)), {
+  const input = featureInput(application, applicant.dateOfBirth, dayIn(now, deps.settings.timeZone));
+  const bureauFeatures = {
     creditHistory: report.creditHistory,
     existingCredits: report.existingCredits,
     monthlyDebtPaymentsMinor:
       report.totalMonthlyDebtPayments && report.totalMonthlyDebtPayments.currency === application.currency ? report.totalMonthlyDebtPayments.minor : 0,
-  });
+  };
+  const features = mapFeatures(input, bureauFeatures);
   const scored = deps.scorer.score(features.row);
   const scoringMillis = stopwatch() - started;
+  const alternatives = scoreAlternatives(input, bureauFeatures, deps.scorer, 100 * 10 ** minorUnitDigits(application.currency));
 
   const assessment: Assessment = {
     score: scored.score,
@@ -89,6 +94,7 @@ export async function scoreApplication(deps: ScoreDeps, applicationId: string): 
     modelVersion: deps.scorer.modelVersion,
     bureau: bureauSummary(report),
     derived: features.derived,
+    alternatives,
     assessedAt: now.toISOString(),
     scoringMillis: Math.round(scoringMillis * 1000) / 1000,
   };

@@ -2,6 +2,7 @@
 // RequestInfo (the reviewer asked the applicant for more). Each is idempotent: a retried task finds its work done.
 
 import { statementPolicyFacts } from '../assessment/statement';
+import { declineHint } from './counterfactual';
 import type { ApplicantMessageKind } from '../applications/applicant-messages';
 import { notifyApplicantOnce, withFreshApplication } from '../applications/application-updates';
 import type { Decision, DecisionReason } from './decision';
@@ -70,7 +71,7 @@ export async function decideApplication(
     const product = await deps.products.get(application.productId);
     if (!product) throw new NotFoundError(`no product ${application.productId}`);
     const { assessment } = application;
-    const evaluation = evaluatePolicy(policy, {
+    const facts: PolicyFacts = {
       score: assessment.score,
       amountMinor: application.amountMinor,
       currency: application.currency,
@@ -92,7 +93,10 @@ export async function decideApplication(
       statement: application.statement ? statementPolicyFacts(application.statement, declaredMonthlyIncomeMinor(application)) : null,
       scoreReasons: assessment.reasons.map(({ code, description }) => ({ code, description })),
       language: application.preferredLanguage,
-    });
+    };
+    const evaluation = evaluatePolicy(policy, facts);
+    // A decline says what change the applicant could make that the same policy would not decline, when one exists.
+    const hint = evaluation.outcome === 'DECLINED' ? declineHint(policy, facts, assessment.alternatives) : undefined;
     const now = deps.clock.now();
     const decision: Decision = {
       outcome: evaluation.outcome,
@@ -106,6 +110,7 @@ export async function decideApplication(
       modelVersion: assessment.modelVersion,
       decidedAt: now.toISOString(),
       decidedBy: 'policy',
+      ...(hint ? { hint } : {}),
     };
     const to: ApplicationStatus = evaluation.outcome === 'REVIEW' ? 'PENDING_REVIEW' : evaluation.outcome;
     const approval = evaluation.outcome === 'APPROVED' ? await approvedOffer(deps, { application, product, annualRatePercent: evaluation.annualRatePercent!, validDays: policy.offerValidDays, now }) : undefined;
@@ -129,6 +134,7 @@ export async function decideApplication(
             // The basis of each bureau rule that decided: the value it read and its threshold.
             bureauRules: evaluation.bureauRulesFired,
             statementRules: evaluation.statementRulesFired,
+            ...(hint ? { hint: hint.options } : {}),
             levelsRequired: decision.levelsRequired,
             annualRatePercent: decision.annualRatePercent,
           },

@@ -1,6 +1,8 @@
 // The decision on an application: what the policy concluded from the assessment, stored on the application and shown
 // in its view (API.md `decision`). Review outcomes replace `outcome` once the last level has decided.
 
+import type { DeclineHint } from './counterfactual';
+
 export type DecisionOutcome = 'APPROVED' | 'DECLINED' | 'REVIEW';
 
 export interface DecisionReason {
@@ -28,4 +30,6 @@ export interface Decision {
   decidedAt: string;
   /** `policy` for automatic outcomes, `review` once reviewers decided. */
   decidedBy: 'policy' | 'review';
+  /** For an automatic decline: the smallest changes that would have qualified (counterfactual.ts), when any would. */
+  hint?: DeclineHint;
 }

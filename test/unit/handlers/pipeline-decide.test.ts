@@ -64,6 +64,41 @@ describe('Decide task', () => {
     expect(deps.applications.applications.get(id)!.decision).toMatchObject({ outcome: 'DECLINED', matchedRules: expect.arrayContaining(['KO_FRAUD_FLAG']) });
   });
 
+  it('tells a declined applicant the smallest changes that would qualify, and each really does', async () => {
+    // 8,000 CNY over 12 months with 7,000 of monthly debts on 15,000 of income: (7,000 + 733.42) / 15,000 > 50 %.
+    const base = validApplication() as Record<string, any>;
+    const indebted = { finances: { ...base.finances, monthlyDebtPayments: { amount: '7000.00', currency: 'CNY' } } };
+    const deps = fakeDeps();
+    const id = await scored(deps, 750, { ...indebted, loan: { amount: { amount: '8000.00', currency: 'CNY' }, termMonths: 12, purpose: 'electronics' } });
+    expect(await createDecide(deps)({ applicationId: id })).toMatchObject({ status: 'DECLINED' });
+    const decision = deps.applications.applications.get(id)!.decision!;
+    expect(decision.reasons.map((r) => r.code)).toEqual(['KO_DEBT_TO_INCOME']);
+    expect(decision.hint!.options).toEqual([{ termMonths: 24 }, { amountMinor: 4_800_00 }, { monthlyDebtPaymentsMinor: 5_200_00 }]);
+    expect(decision.hint!.text.en).toBe(
+      'With a 24-month term, or with an amount of 4,800.00 CNY, or with monthly debt payments of at most 5,200.00 CNY, this application would qualify under the same policy (approved, or passed to a reviewer).',
+    );
+    expect(deps.notifier.sent.find((n) => n.channel === 'sms')!.body).toContain('期限改为 24 个月');
+
+    // Each option, applied, is not declined by the same policy and model.
+    for (const changed of [
+      { ...indebted, loan: { amount: { amount: '8000.00', currency: 'CNY' }, termMonths: 24, purpose: 'electronics' } },
+      { ...indebted, loan: { amount: { amount: '4800.00', currency: 'CNY' }, termMonths: 12, purpose: 'electronics' } },
+      { finances: { ...base.finances, monthlyDebtPayments: { amount: '5200.00', currency: 'CNY' } }, loan: { amount: { amount: '8000.00', currency: 'CNY' }, termMonths: 12, purpose: 'electronics' } },
+    ]) {
+      const other = fakeDeps();
+      const again = await scored(other, 750, changed);
+      expect((await createDecide(other)({ applicationId: again })).status).not.toBe('DECLINED');
+    }
+  });
+
+  it('gives no hint where no change the applicant can make would qualify (a fraud flag)', async () => {
+    const deps = fakeDeps();
+    const id = await scored(deps, 800, {}, sandboxIdentity('fraud_flag'));
+    await createDecide(deps)({ applicationId: id });
+    expect(deps.applications.applications.get(id)!.decision).toMatchObject({ outcome: 'DECLINED' });
+    expect(deps.applications.applications.get(id)!.decision!.hint).toBeUndefined();
+  });
+
   it('refers an application whose bank statement verifies far less income than declared, with the statement reason and its basis', async () => {
     const deps = fakeDeps();
     const base = validApplication() as Record<string, any>;
