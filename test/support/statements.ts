@@ -20,3 +20,12 @@ export function salariedStatement(salaryMinor: number, months = 6): StatementTra
   }
   return rows;
 }
+
+/** Overrides of validApplication(): 15,000.00 CNY declared a month, and a consented statement paying `salaryMinor`. */
+export function withSalariedStatement(salaryMinor: number, base: Record<string, any>) {
+  return {
+    employment: { ...base.employment, monthlyIncome: { amount: '15000.00', currency: 'CNY' } },
+    statement: { currency: 'CNY', transactions: salariedStatement(salaryMinor) },
+    consents: { ...base.consents, statementAnalysis: true },
+  };
+}

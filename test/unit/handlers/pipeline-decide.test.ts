@@ -4,7 +4,7 @@ import { createHandler as createScore } from '../../../functions/handlers/pipeli
 import { createHandler as createDecide } from '../../../functions/handlers/pipeline-decide';
 import { createHandler as createConclude } from '../../../functions/handlers/pipeline-conclude';
 import { sandboxIdentity } from '../../../functions/adapters/bureau/sandbox-bureau';
-import { salariedStatement } from '../../support/statements';
+import { salariedStatement, withSalariedStatement } from '../../support/statements';
 import { verifyChain } from '../../../functions/core/kernel/audit';
 import { smsReference } from '../../../functions/adapters/sms/http-sms-provider';
 import { fakeDeps } from '../../support/fakes';
@@ -101,12 +101,7 @@ describe('Decide task', () => {
 
   it('refers an application whose bank statement verifies far less income than declared, with the statement reason and its basis', async () => {
     const deps = fakeDeps();
-    const base = validApplication() as Record<string, any>;
-    const overrides = {
-      employment: { ...base.employment, monthlyIncome: { amount: '15000.00', currency: 'CNY' } },
-      statement: { currency: 'CNY', transactions: salariedStatement(6_000_00) },
-      consents: { ...base.consents, statementAnalysis: true },
-    };
+    const overrides = withSalariedStatement(6_000_00, validApplication());
     const id = await scored(deps, 780, overrides);
     expect(await createDecide(deps)({ applicationId: id })).toMatchObject({ status: 'PENDING_REVIEW', outcome: 'REVIEW' });
     expect(deps.applications.applications.get(id)!.decision).toMatchObject({ reasons: [{ code: 'STATEMENT_INCOME_BELOW_DECLARED' }] });

@@ -9,7 +9,7 @@ import type { HttpResult } from '../../../functions/shared/http';
 import { fakeDeps } from '../../support/fakes';
 import { httpEvent, lambdaContext, parse } from '../../support/events';
 import { validApplication } from '../../support/applications';
-import { salariedStatement } from '../../support/statements';
+import { withSalariedStatement } from '../../support/statements';
 import { newToken, pendingReview, type Deps } from '../../support/reviews';
 
 const HOSTILE_NAME = 'Li <script>alert("name")</script> Wei';
@@ -79,12 +79,7 @@ describe('GET /v1/reviews/{reviewId}', () => {
 
   it('shows the bank statement beside the declared income, or says none was given', async () => {
     const deps = fakeDeps();
-    const base = validApplication() as Record<string, any>;
-    const overrides = {
-      employment: { ...base.employment, monthlyIncome: { amount: '15000.00', currency: 'CNY' } },
-      statement: { currency: 'CNY', transactions: salariedStatement(6_000_00) },
-      consents: { ...base.consents, statementAnalysis: true },
-    };
+    const overrides = withSalariedStatement(6_000_00, validApplication());
     const withStatement = await pendingReview(deps, { overrides });
     const page = (await get(deps, withStatement.reviewId, { sig: withStatement.sig, exp: String(withStatement.exp) })).body;
     expect(page).toContain('Bank statement');
