@@ -92,3 +92,23 @@ describe('reason codes never contradict the input', () => {
     expect(reasonsOf(model([history]), { credit_history: 'A31' })[0]).toMatchObject({ code: 'RC03' });
   });
 });
+
+describe('the shipped German scorecard', () => {
+  it('gives no reason that its own input contradicts, on every training row', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { resolve } = await import('node:path');
+    const { readCsvFile } = await import('../../../scripts/scorecard-files');
+    const root = resolve(import.meta.dirname, '../../..');
+    const shipped = JSON.parse(readFileSync(resolve(root, 'models/german-credit/model.json'), 'utf8')) as ScorecardModel;
+    const { data } = readCsvFile(resolve(root, 'data/german_credit.csv'));
+    for (const row of data.rows) {
+      const record = Object.fromEntries(data.columns.map((c, j) => [c, row[j] ?? '']));
+      const reasons = scoreRow(shipped, record).reasons;
+      const text = reasons.map((r) => `${r.en} ${r.zhCN}`).join(' | ');
+      if (record.checking_status === 'A13') expect(text).not.toMatch(/balance is (low|negative)|余额偏低|余额为负/);
+      if (record.credit_history === 'A33' || record.credit_history === 'A34') expect(reasons.map((r) => r.code)).not.toContain('RC03');
+      expect(text).not.toMatch(/long time|for a long/i);
+      for (const reason of reasons) expect(reason.pointsLost).toBeGreaterThan(0);
+    }
+  });
+});
