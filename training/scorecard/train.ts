@@ -25,7 +25,7 @@
 import { binCategoricalCounts, binSortedNumeric, type Binning, type CategoricalCell } from './binning';
 import { plainWoeBaseline, type BaselineReport } from './baseline';
 import { fairnessReport, type FairnessReport } from './fairness';
-import { fitLogisticFlat, type FlatDesign } from './logistic';
+import { dropFromHessian, fitLogisticFlat, type FlatDesign } from './logistic';
 import { auc, averageCost, brier, confusion, gini, ks, logLoss, psiByQuantiles, type Confusion } from './metrics';
 import { DEFAULT_SCALING, clipScore, interceptShift, logOddsOfScore, pdOfLogOdds, scalingFactor } from '../../functions/core/assessment/scorecard/scaling';
 import { stratifiedFolds, stratifiedSplit } from './split';
@@ -240,19 +240,39 @@ interface Fit {
   converged: boolean;
   iterations: number;
   dropped: Map<string, string>;
+  hessian: Float64Array;
 }
 
-/** A warm start: intercept and coefficient by feature position in the binned list. */
+/**
+ * Convergence (largest coefficient move) of the fits that make a model, and of the inner cross-validation's fits,
+ * whose only use is an out-of-fold P(bad) for choosing the settings and the cut-off: 1e-4 moves a P(bad) by less than
+ * 1e-4 · Σ|WoE| ≈ 1e-3 at most, far inside the noise of the choice, and takes half the passes over the rows.
+ */
+const FINAL_TOLERANCE = 1e-7;
+const SELECTION_TOLERANCE = 1e-4;
+
+/** A warm start: intercept and coefficient by feature position in the binned list, and the Hessian for `active`. */
 interface Start {
   intercept: number;
   byFeature: Map<number, number>;
+  active?: number[];
+  hessian?: Float64Array;
 }
 
 /**
  * IV filter, then fit and drop the feature with the lowest non-positive coefficient until every coefficient is
  * positive. Starts from `start` when given, else from the WoE model (β = 1, intercept = log-odds of good).
  */
-function fitWithSelection(binned: readonly BinnedFeature[], rows: Int32Array, good: Uint8Array, lambda: number, settings: TrainingSettings, start?: Start): Fit {
+function fitWithSelection(
+  binned: readonly BinnedFeature[],
+  rows: Int32Array,
+  good: Uint8Array,
+  lambda: number,
+  settings: TrainingSettings,
+  start?: Start,
+  tolerance = FINAL_TOLERANCE,
+  designs?: Map<string, FlatDesign>,
+): Fit {
   const dropped = new Map<string, string>();
   let active: number[] = [];
   binned.forEach((feature, j) => {
@@ -263,24 +283,31 @@ function fitWithSelection(binned: readonly BinnedFeature[], rows: Int32Array, go
   for (let r = 0; r < good.length; r++) goods += good[r] as number;
   let current: Start = start ?? { intercept: Math.log(goods / (good.length - goods)), byFeature: new Map() };
   for (;;) {
-    const design = designOf(active.map((j) => binned[j] as BinnedFeature), rows);
+    const cacheKey = active.join(',');
+    let design = designs?.get(cacheKey);
+    if (!design) {
+      design = designOf(active.map((j) => binned[j] as BinnedFeature), rows);
+      designs?.set(cacheKey, design);
+    }
     const initial = [current.intercept, ...active.map((j) => current.byFeature.get(j) ?? 1)];
-    const fit = fitLogisticFlat(design, good, lambda, { start: initial });
+    const sameSet = current.active !== undefined && current.active.length === active.length && current.active.every((j, k) => j === active[k]);
+    const fit = fitLogisticFlat(design, good, lambda, { start: initial, hessian: sameSet ? current.hessian : undefined, tolerance });
     const [intercept, ...coefficients] = fit.coefficients as [number, ...number[]];
-    current = { intercept, byFeature: new Map(active.map((j, k) => [j, coefficients[k] as number])) };
+    current = { intercept, byFeature: new Map(active.map((j, k) => [j, coefficients[k] as number])), active, hessian: fit.hessian };
     let worst = -1;
     coefficients.forEach((c, k) => {
       if (c <= 0 && (worst < 0 || c < (coefficients[worst] as number))) worst = k;
     });
-    if (worst < 0) return { selected: active, intercept, coefficients, converged: fit.converged, iterations: fit.iterations, dropped };
+    if (worst < 0) return { selected: active, intercept, coefficients, converged: fit.converged, iterations: fit.iterations, dropped, hessian: fit.hessian };
     const name = (binned[active[worst] as number] as BinnedFeature).name;
     dropped.set(name, `coefficient ${(coefficients[worst] as number).toFixed(4)} ≤ 0 once fitted with the others (λ = ${lambda})`);
     active = active.filter((_, k) => k !== worst);
+    current = { ...current, active, hessian: dropFromHessian(fit.hessian, coefficients.length + 1, worst + 1) };
   }
 }
 
 function startOf(fit: Fit): Start {
-  return { intercept: fit.intercept, byFeature: new Map(fit.selected.map((j, k) => [j, fit.coefficients[k] as number])) };
+  return { intercept: fit.intercept, byFeature: new Map(fit.selected.map((j, k) => [j, fit.coefficients[k] as number])), active: fit.selected, hessian: fit.hessian };
 }
 
 function numericLabel(lower: number | null, upper: number | null): string {
@@ -529,16 +556,29 @@ function scoreCoded(model: ScorecardModel, binned: readonly BinnedFeature[], pre
   return out;
 }
 
+/** Rows from which the inner cross-validation uses 3 folds instead of settings.innerFolds. */
+export const LARGE_DEVELOPMENT_ROWS = 10_000;
+
+/**
+ * The inner folds: settings.innerFolds, but at most 3 on 10,000 rows or more, where each held-out third still holds
+ * over 3,300 rows (the choice of bins, λ and cut-off is as precise as with five folds on small data) and the fits
+ * cost half as much.
+ */
+export function innerFoldsFor(rows: number, settings: TrainingSettings): number {
+  return rows >= LARGE_DEVELOPMENT_ROWS ? Math.min(3, settings.innerFolds) : settings.innerFolds;
+}
+
 function developScorecard(prep: Prepared, rows: Int32Array, settings: TrainingSettings, meta: ModelMeta): Development {
   const labels = Uint8Array.from(rows, (i) => prep.bad[i] as number);
-  const folds = stratifiedFolds(labels, settings.innerFolds, settings.seed + 1);
+  const innerFolds = innerFoldsFor(rows.length, settings);
+  const folds = stratifiedFolds(labels, innerFolds, settings.seed + 1);
   // Out-of-fold P(bad) on the sample scale for every (maxBins, λ), by position in `rows`.
   const oof = new Map<string, Float64Array>();
   const key = (maxBins: number, lambda: number) => `${maxBins}/${lambda}`;
   for (const maxBins of settings.maxBinsGrid) for (const lambda of settings.lambdaGrid) oof.set(key(maxBins, lambda), new Float64Array(rows.length));
   // Along the λ path from the strongest penalty down, each fit starts from the previous one's solution.
   const lambdasDown = [...settings.lambdaGrid].sort((a, b) => b - a);
-  for (let f = 0; f < settings.innerFolds; f++) {
+  for (let f = 0; f < innerFolds; f++) {
     const fitRows = rows.filter((_, k) => folds[k] !== f);
     const heldOut: number[] = [];
     for (let k = 0; k < rows.length; k++) if (folds[k] === f) heldOut.push(k);
@@ -547,10 +587,13 @@ function developScorecard(prep: Prepared, rows: Int32Array, settings: TrainingSe
     for (const maxBins of settings.maxBinsGrid) {
       const binned = binAll(prep, fitRows, maxBins, settings);
       let start: Start | undefined;
+      const sampleBadRate = badRateOf(fitRows, prep.bad);
+      // Along the λ path the selected features rarely change: their design matrix is built once.
+      const designs = new Map<string, FlatDesign>();
       for (const lambda of lambdasDown) {
-        const fit = fitWithSelection(binned, fitRows, good, lambda, settings, start);
+        const fit = fitWithSelection(binned, fitRows, good, lambda, settings, start, SELECTION_TOLERANCE, designs);
         start = startOf(fit);
-        const model = buildModel(binned, fit, parametersOf(settings, maxBins, lambda), PLACEHOLDER_META(fitRows.length), badRateOf(fitRows, prep.bad), 0.5);
+        const model = buildModel(binned, fit, parametersOf(settings, maxBins, lambda), PLACEHOLDER_META(fitRows.length), sampleBadRate, 0.5);
         const scored = scoreCoded(model, binned, prep, heldOutRows);
         const target = oof.get(key(maxBins, lambda)) as Float64Array;
         heldOut.forEach((k, r) => (target[k] = scored.pdSample[r] as number));
@@ -862,7 +905,7 @@ export function trainScorecard(input: TrainInput): { model: ScorecardModel; repo
       testBads: testScored.bad.reduce((s, b) => s + b, 0),
     },
     selection: {
-      innerFolds: settings.innerFolds,
+      innerFolds: innerFoldsFor(trainRows.length, settings),
       grid: dev.grid.map((point) => ({ ...point, logLoss: roundTo(point.logLoss, 6) })),
       maxBins: model.parameters.maxBins,
       lambda: model.parameters.lambda,
