@@ -123,8 +123,11 @@ export interface FlatDesign {
   k: number;
 }
 
-/** Objective, gradient and (optionally) the lower triangle of XᵀWX at β, in one pass over the rows. */
-function pass(d: FlatDesign, y: Uint8Array, beta: Float64Array, g: Float64Array | null, h: Float64Array | null): number {
+/**
+ * Objective, gradient and (optionally) the lower triangle of XᵀWX at β, in one pass over the rows. Without `g` only
+ * the objective; with `objective` false only the gradient (and Hessian), returning NaN — it saves a logarithm per row.
+ */
+function pass(d: FlatDesign, y: Uint8Array, beta: Float64Array, g: Float64Array | null, h: Float64Array | null, objective = true): number {
   const { x, n, k } = d;
   const width = k + 1;
   let ll = 0;
@@ -137,9 +140,11 @@ function pass(d: FlatDesign, y: Uint8Array, beta: Float64Array, g: Float64Array 
     const yi = y[i] as number;
     // log σ(z) and log(1 − σ(z)) from one exponential, finite for large |z|.
     const e = exp(z >= 0 ? -z : z);
-    const l = log1p(e);
-    const logP = z >= 0 ? -l : z - l;
-    ll += yi === 1 ? logP : logP - z;
+    if (objective) {
+      const l = log1p(e);
+      const logP = z >= 0 ? -l : z - l;
+      ll += yi === 1 ? logP : logP - z;
+    }
     if (!g) continue;
     const p = z >= 0 ? 1 / (1 + e) : e / (1 + e);
     const residual = yi - p;
@@ -155,7 +160,7 @@ function pass(d: FlatDesign, y: Uint8Array, beta: Float64Array, g: Float64Array 
       for (let b = 0; b <= a; b++) h[row + b + 1] = (h[row + b + 1] as number) + wa * (x[offset + b] as number);
     }
   }
-  return ll;
+  return objective ? ll : Number.NaN;
 }
 
 /** Solves A·v = r for a symmetric positive definite A (lower triangle given), by Cholesky; null when not positive definite. */
@@ -184,6 +189,8 @@ function choleskySolve(a: Float64Array, r: Float64Array, m: number): Float64Arra
   }
   return v;
 }
+
+const SMALL_STEP = 1e-3;
 
 export interface FlatFit extends LogisticFit {
   /** XᵀWX (m × m, m = k + 1, without the penalty) at a point near the solution: a warm start's Hessian. */
@@ -257,12 +264,17 @@ export function fitLogisticFlat(
     }
     const step = delta;
     let scale = 1;
+    let size = 0;
+    for (let j = 0; j < m; j++) size = Math.max(size, Math.abs(step[j] as number));
+    // Once the steps are this small the iteration is inside the quadratic basin of a concave objective and a step
+    // cannot overshoot: the objective (and its check) is skipped, which saves a logarithm per row.
+    const check = size >= SMALL_STEP;
     let candidate = beta.map((b, j) => b + (step[j] as number));
-    let candidateObjective = pass(d, y, candidate, gNext, null) - penalty(candidate);
+    let candidateObjective = check ? pass(d, y, candidate, gNext, null) - penalty(candidate) : pass(d, y, candidate, gNext, null, false);
     // Equal up to rounding counts as no worse: near the optimum the objective's last digits are noise.
     const slack = 1e-12 * (1 + Math.abs(objective));
     let halved = false;
-    for (let halvings = 0; candidateObjective < objective - slack && halvings < 30; halvings++) {
+    for (let halvings = 0; check && candidateObjective < objective - slack && halvings < 30; halvings++) {
       halved = true;
       scale /= 2;
       candidate = beta.map((b, j) => b + scale * (step[j] as number));

@@ -458,9 +458,21 @@ export interface CutoffChoice {
 export function chooseCutoff(pdSample: ArrayLike<number>, bad: ArrayLike<number>, settings: TrainingSettings): CutoffChoice {
   const costs = { badAccepted: settings.costBadAccepted, goodRejected: settings.costGoodRejected };
   const theory = settings.costGoodRejected / (settings.costGoodRejected + settings.costBadAccepted);
+  // One sort, then a sweep up the (ascending) grid: the confusion at each threshold from running counts.
+  const order = Array.from({ length: pdSample.length }, (_, i) => i).sort((a, b) => (pdSample[a] as number) - (pdSample[b] as number));
+  let totalBads = 0;
+  for (let i = 0; i < bad.length; i++) totalBads += bad[i] as number;
+  const totalGoods = bad.length - totalBads;
+  let next = 0;
+  const accepted = { goods: 0, bads: 0 };
   const curve = cutoffGrid(settings).map((t) => {
-    const accept = Array.from(pdSample, (p) => p <= t);
-    return { pdSample: t, cost: averageCost(confusion(accept, bad), costs) };
+    while (next < order.length && (pdSample[order[next] as number] as number) <= t) {
+      if ((bad[order[next] as number] as number) === 1) accepted.bads++;
+      else accepted.goods++;
+      next++;
+    }
+    const matrix = { goodAccepted: accepted.goods, goodRejected: totalGoods - accepted.goods, badAccepted: accepted.bads, badRejected: totalBads - accepted.bads };
+    return { pdSample: t, cost: averageCost(matrix, costs) };
   });
   const nearerTheory = (a: CutoffPoint, b: CutoffPoint) => Math.abs(a.pdSample - theory) < Math.abs(b.pdSample - theory);
   let lowest = curve[0] as CutoffPoint;
@@ -578,19 +590,22 @@ function developScorecard(prep: Prepared, rows: Int32Array, settings: TrainingSe
   for (const maxBins of settings.maxBinsGrid) for (const lambda of settings.lambdaGrid) oof.set(key(maxBins, lambda), new Float64Array(rows.length));
   // Along the λ path from the strongest penalty down, each fit starts from the previous one's solution.
   const lambdasDown = [...settings.lambdaGrid].sort((a, b) => b - a);
+  // One warm-start chain through every fit: within a fold and bin count the λ path runs down, then back up for the
+  // next one (a snake), so each fit starts from a close solution and, when the same features are selected, its Hessian.
+  let start: Start | undefined;
+  let chain = 0;
   for (let f = 0; f < innerFolds; f++) {
     const fitRows = rows.filter((_, k) => folds[k] !== f);
     const heldOut: number[] = [];
     for (let k = 0; k < rows.length; k++) if (folds[k] === f) heldOut.push(k);
     const heldOutRows = Int32Array.from(heldOut, (k) => rows[k] as number);
     const good = goodOf(prep, fitRows);
+    const sampleBadRate = badRateOf(fitRows, prep.bad);
     for (const maxBins of settings.maxBinsGrid) {
       const binned = binAll(prep, fitRows, maxBins, settings);
-      let start: Start | undefined;
-      const sampleBadRate = badRateOf(fitRows, prep.bad);
       // Along the λ path the selected features rarely change: their design matrix is built once.
       const designs = new Map<string, FlatDesign>();
-      for (const lambda of lambdasDown) {
+      for (const lambda of chain++ % 2 === 0 ? lambdasDown : [...lambdasDown].reverse()) {
         const fit = fitWithSelection(binned, fitRows, good, lambda, settings, start, SELECTION_TOLERANCE, designs);
         start = startOf(fit);
         const model = buildModel(binned, fit, parametersOf(settings, maxBins, lambda), PLACEHOLDER_META(fitRows.length), sampleBadRate, 0.5);
