@@ -243,6 +243,16 @@ export function renderReport(model: ScorecardModel, report: TrainingReport): str
   }
 
   push(
+    '## How these figures are measured',
+    [
+      `- Every figure here is computed by the training command above (\`buildArtifacts\` in scripts/scorecard-files.ts); rerunning it on the same file reproduces model.json, report.json and this report byte for byte.`,
+      `- Held-out check: the model developed on the ${report.split.developmentRows} development rows scores the ${report.split.testRows} test rows; the baseline is fitted on the same development rows and scored on the same test rows.`,
+      `- Cross-validation: ${cv.folds} stratified folds (seed ${cv.seed}); in each, the recipe runs on the other folds, chooses its bins, λ and cut-off there (the cut-off from that training part's own inner out-of-fold scores), and scores the held-out fold. Cost = (${model.parameters.costBadAccepted} × bads accepted + ${model.parameters.costGoodRejected} × goods rejected) / rows, pooled over all held-out rows; AUC pooled the same way.`,
+      '- Training time is not part of this report (it would differ from run to run): `npm run bench -- train` times the same pipeline on a synthetic 30,000-row × 25-column book and writes it to bench/results.json.',
+    ].join('\n'),
+  );
+
+  push(
     '## Score stability',
     `PSI over the development scores' deciles: ${f(report.psi.scoreDevelopmentVsTest, 4)}.`,
     table(
