@@ -4,7 +4,7 @@
 
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import { DEFAULT_SETTINGS, artifactJson, renderReport, trainScorecard, type Dataset, type NumericBin, type TrainingSettings } from '../../../training/scorecard';
+import { DEFAULT_SETTINGS, artifactJson, renderReport, scoreRow, trainScorecard, type Dataset, type NumericBin, type TrainingSettings } from '../../../training/scorecard';
 import { binNumeric } from '../../../training/scorecard/binning';
 
 /** Risk falls with income, rises with term, is U-shaped in utilisation; sex and age are recorded but carry no risk. */
@@ -56,6 +56,18 @@ describe('the trainer', () => {
     expect(model.trainingData.testRows).toBe(0);
     for (const feature of model.features) expect(feature.bins.reduce((s, b) => s + b.count, 0)).toBe(3000);
     expect(report.metrics.shipped.rows).toBe(3000);
+  });
+
+  it("scores its own rows exactly as the production scorer does (the shipped figures are scoreRow's)", () => {
+    const matrix = { goodAccepted: 0, goodRejected: 0, badAccepted: 0, badRejected: 0 };
+    for (const row of data.rows) {
+      const record = Object.fromEntries(data.columns.map((c, j) => [c, row[j] ?? '']));
+      const accepted = scoreRow(model, record).score >= model.cutoff.score;
+      const isBad = record.outcome === 'bad';
+      if (accepted) isBad ? matrix.badAccepted++ : matrix.goodAccepted++;
+      else isBad ? matrix.badRejected++ : matrix.goodRejected++;
+    }
+    expect(report.metrics.shipped.confusion).toEqual(matrix);
   });
 
   it('bins monotonically where the data supports it, and keeps a clear U shape', () => {
