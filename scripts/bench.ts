@@ -6,9 +6,11 @@
 //   3. decisions on the local stack: submit → decision visible for auto-approvable applications (polled every 5 ms),
 //      and the Step Functions states each path enters (what AWS bills as state transitions);
 //   4. the overdue scan on 100,000 and on 10,000 loans with the same 1,000 due: items read per due loan and time;
-//   5. GET /v1/reports/summary (30 days, JSON and CSV) on a table holding 10,000 applications.
+//   5. GET /v1/reports/summary (30 days, JSON and CSV) on a table holding 10,000 applications;
+//   6. training time on one core: a synthetic 30,000-row × 25-column book (scripts/bench-train.ts), the whole
+//      `model:train` pipeline. `npm run bench -- train` runs only this one and updates its entry in bench/results.json.
 
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sandboxIdentity } from '../functions/adapters/bureau/sandbox-bureau';
@@ -17,6 +19,7 @@ import { nationalIdFor, validApplication } from '../test/support/applications';
 import { benchScore } from './bench-score';
 import { benchOverdueScan } from './bench-overdue';
 import { benchReport } from './bench-report';
+import { benchTrain } from './bench-train';
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -145,6 +148,17 @@ async function benchDecisions(applications: number) {
   }
 }
 
+if (process.argv[2] === 'train') {
+  const training = benchTrain(Number(process.env.BENCH_TRAIN_ROWS ?? 30_000));
+  console.table([{ figure: `training, ${training.rows.toLocaleString('en')} rows × ${training.featureColumns} columns`, value: `${training.cpuSeconds} s CPU (${training.seconds} s wall)`, detail: `${training.features} features, test AUC ${training.testAuc} (plain WoE-LR ${training.baselineTestAuc})` }]);
+  const previous = existsSync('bench/results.json') ? (JSON.parse(readFileSync('bench/results.json', 'utf8')) as Record<string, unknown>) : {};
+  mkdirSync('bench', { recursive: true });
+  writeFileSync('bench/results.json', `${JSON.stringify({ ...previous, training: { measuredAt: new Date().toISOString(), node: process.version, ...training } }, null, 2)}\n`);
+  console.log('written to bench/results.json (training)');
+  process.exit(0);
+}
+
+const training = benchTrain(Number(process.env.BENCH_TRAIN_ROWS ?? 30_000));
 const throughput = benchScore(2000);
 const task = await benchScoreTask(Number(process.env.BENCH_APPLICATIONS ?? 200));
 const decisions = await benchDecisions(Number(process.env.BENCH_DECISIONS ?? 100));
@@ -152,9 +166,14 @@ const overdueDue = Number(process.env.BENCH_OVERDUE_DUE ?? 1000);
 const overdue = [];
 for (const total of (process.env.BENCH_OVERDUE_SIZES ?? '100000,10000').split(',').map(Number)) overdue.push(await benchOverdueScan(total, overdueDue));
 const report = await benchReport(Number(process.env.BENCH_REPORT_APPLICATIONS ?? 10_000));
-const results = { measuredAt: new Date().toISOString(), node: process.version, scorecardThroughput: throughput, scoreTask: task, decisions, overdueScan: overdue, report };
+const results = { measuredAt: new Date().toISOString(), node: process.version, scorecardThroughput: throughput, scoreTask: task, decisions, overdueScan: overdue, report, training };
 
 console.table([
+  {
+    figure: `training, ${training.rows.toLocaleString('en')} rows × ${training.featureColumns} columns (one core)`,
+    value: `${training.cpuSeconds} s CPU (${training.seconds} s wall)`,
+    detail: `${training.features} features, test AUC ${training.testAuc} (plain WoE-LR ${training.baselineTestAuc})`,
+  },
   { figure: 'scorecard throughput (one core)', value: `${throughput.scoresPerSecond.toLocaleString('en')} scores/s`, detail: `${throughput.scores} scores in ${throughput.seconds} s` },
   { figure: 'scoring inside the Score task, p50 / p99', value: `${task.scoringInsideTaskMillis.p50} / ${task.scoringInsideTaskMillis.p99} ms`, detail: `${task.applications} applications, local stack` },
   { figure: 'submit → score visible, p50 / p99', value: `${task.submitToScoredMillis.p50} / ${task.submitToScoredMillis.p99} ms`, detail: 'HTTP, bureau sandbox, polled every 5 ms' },

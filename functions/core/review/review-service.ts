@@ -23,7 +23,7 @@ import type { ApplicationRepository, ProductCatalog, TaskTokens } from '../appli
 import type { PolicyRepository } from '../decisioning/policy';
 import { reviewEmail, type ReviewEmailKind } from './review-messages';
 import { epochSeconds } from './review-links';
-import { reasonEntry, reasonText, type ReasonSide } from '../assessment/scorecard/reasons';
+import { reasonEntry, reasonTexts } from '../assessment/scorecard/reasons';
 import {
   InvalidReviewLinkError,
   NoReviewerAvailableError,
@@ -519,12 +519,11 @@ export async function openReviewCase(
 
 /**
  * A stored reason is in the applicant's language; the reviewer may read the other. The text is found again in the
- * scorecard's reason table (whichever side of the bin it described) and given in both languages.
+ * scorecard's reason table (whichever of the feature's texts it is) and given in both languages.
  */
 export function reasonTranslations(feature: string, description: string): Record<ReviewerLanguage, string> | undefined {
   const entry = reasonEntry(feature);
-  for (const side of ['level', 'high', 'low', 'missing'] as ReasonSide[]) {
-    const text = reasonText(entry, side);
+  for (const text of reasonTexts(entry)) {
     if (text.en === description || text.zhCN === description) return { en: text.en, 'zh-CN': text.zhCN };
   }
   return undefined;

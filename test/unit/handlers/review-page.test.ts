@@ -96,7 +96,7 @@ describe('GET /v1/reviews/{reviewId}', () => {
     deps.reviewers.add({ reviewerId: 'ZH', language: 'zh-CN', name: '王芳' });
     const { reviewId, sig, exp, applicationId } = await pendingReview(deps);
     // A reason stored in the applicant's language is shown in the reader's.
-    Object.assign(deps.applications.applications.get(applicationId)!.assessment!.reasons[0]!, { code: 'RC02', feature: 'duration_months', description: '贷款期限较长' });
+    Object.assign(deps.applications.applications.get(applicationId)!.assessment!.reasons[0]!, { code: 'RC02', feature: 'duration_months', description: '贷款期限长于评分最好的区间' });
     const chinese = (await get(deps, reviewId, { sig, exp: String(exp) })).body;
     expect(chinese).toContain('<html lang="zh-CN">');
     expect(chinese).toContain('贷款申请审批');
@@ -107,8 +107,8 @@ describe('GET /v1/reviews/{reviewId}', () => {
     const english = (await get(deps, reviewId, { sig, exp: String(exp), lang: 'en' })).body;
     expect(english).toContain('<html lang="en">');
     expect(english).toContain('Submit decision');
-    expect(english).toContain('<code>RC02</code> Loan term is long');
-    expect(chinese).toContain('<code>RC02</code> 贷款期限较长');
+    expect(english).toContain('<code>RC02</code> Loan term is longer than in the best-rated range');
+    expect(chinese).toContain('<code>RC02</code> 贷款期限长于评分最好的区间');
     expect(english).toContain(`action="/v1/reviews/${reviewId}/decision?sig=${sig}&amp;exp=${exp}&amp;lang=en"`);
   });
 

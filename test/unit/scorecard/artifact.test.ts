@@ -21,18 +21,27 @@ describe('the shipped German credit scorecard', () => {
     target: 'class',
     bad: '2',
     categorical: CATEGORICAL.split(','),
-    exclude: ['personal_status_sex', 'foreign_worker'],
+    exclude: ['personal_status_sex', 'foreign_worker', 'age_years'],
   });
 
   it.each(['model.json', 'report.json', 'report.md'] as const)('retraining reproduces %s byte for byte', (file) => {
     expect(built.files[file]).toBe(readFileSync(resolve(MODEL_DIR, file), 'utf8'));
   });
 
-  it('never uses the protected attributes, and scores every training row in range', () => {
+  it('never uses the protected attributes (sex, age, foreign worker), and scores every training row in range', () => {
     const model = JSON.parse(readFileSync(resolve(MODEL_DIR, 'model.json'), 'utf8')) as ScorecardModel;
     expect(model.trainingData.sha256).toBe(sha256);
     expect(model.features.map((f) => f.name)).not.toEqual(expect.arrayContaining(['personal_status_sex']));
     expect(model.features.map((f) => f.name)).not.toEqual(expect.arrayContaining(['foreign_worker']));
+    expect(model.features.map((f) => f.name)).not.toEqual(expect.arrayContaining(['age_years']));
+    // Refitted on all rows, and the report's fairness section finds no protected input.
+    expect(model.trainingData.developmentRows).toBe(data.rows.length);
+    expect(built.report.fairness.protectedInputs).toEqual([]);
+    expect(built.report.fairness.attributes.map((a) => [a.attribute, a.excludedFromInputs])).toEqual([
+      ['sex', true],
+      ['age band', true],
+      ['foreign worker', true],
+    ]);
     for (const row of data.rows) {
       const record = Object.fromEntries(data.columns.map((c, j) => [c, row[j] ?? '']));
       const { score, pd, reasons } = scoreRow(model, record);

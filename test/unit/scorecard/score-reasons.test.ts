@@ -89,7 +89,8 @@ describe('reason codes', () => {
       ['RC04', 'purpose', 20],
       ['RC06', 'savings', 20],
     ]);
-    expect(reasons[0]).toMatchObject({ en: 'Checking account balance is low or negative', zhCN: '支票账户余额偏低或为负' });
+    // A11 is below the best bin (A13, A14) on the balance scale.
+    expect(reasons[0]).toMatchObject({ en: 'Checking account balance is lower than in the best-rated group', zhCN: '支票账户余额低于评分最好的档位' });
   });
 
   it('gives no reason where nothing was lost, and fewer than four when fewer features lost points', () => {
@@ -100,8 +101,8 @@ describe('reason codes', () => {
 
   it('words numeric reasons by the side of the best bin, and missing values as missing information', () => {
     const text = (row: Record<string, string | number>) => scoreRow(tinyModel(), { ...BEST_APPLICANT, ...row }).reasons[0];
-    expect(text({ duration_months: 48 })).toMatchObject({ code: 'RC02', en: 'Loan term is long' });
-    expect(text({ age_years: 20 })).toMatchObject({ code: 'RC12', en: 'Younger age group with more repayment problems' });
+    expect(text({ duration_months: 48 })).toMatchObject({ code: 'RC02', en: 'Loan term is longer than in the best-rated range' });
+    expect(text({ age_years: 20 })).toMatchObject({ code: 'RC12', en: 'Age group younger than the best-rated one' });
     expect(text({ duration_months: '' })).toMatchObject({ code: 'RC02', en: 'Information on the loan term is missing', zhCN: '缺少贷款期限信息' });
   });
 
@@ -122,13 +123,13 @@ describe('reason codes', () => {
       job: 'RC16', num_dependents: 'RC17', telephone: 'RC18', debt_to_income: 'RC19', age_at_maturity: 'RC20',
     });
     for (const entry of Object.values(REASON_CODES)) {
-      for (const text of [entry.factor, entry.adverse, entry.high, entry.low]) {
+      for (const text of [entry.factor, entry.adverse, entry.high, entry.low, ...Object.values(entry.levels ?? {})]) {
         if (!text) continue;
         expect(text.en).toMatch(/^[\w'’ ,()-]+$/u);
         expect(text.zhCN).toMatch(/[\u4e00-\u9fff]/u);
       }
     }
-    expect(reasonEntry('my_column')).toMatchObject({ code: 'RC_MY_COLUMN', adverse: { en: 'Value of my_column' } });
+    expect(reasonEntry('my_column')).toMatchObject({ code: 'RC_MY_COLUMN', high: { en: 'Value of my_column is higher than in the best-rated range' } });
     expect(REASON_CODES.personal_status_sex).toBeUndefined();
     expect(REASON_CODES.foreign_worker).toBeUndefined();
   });

@@ -39,9 +39,9 @@ interface CompiledFeature {
   numeric: boolean;
   /** Numeric: lower bounds of the present-value bins after the first. */
   cuts: number[];
-  /** Categorical: level → bin position. */
+  /** Categorical: level → position in `bins` (one compiled bin per level). */
   levels: Map<string, number>;
-  /** Present-value bins by position, then the missing bin last. */
+  /** Numeric: present-value bins by position; categorical: one per level. */
   bins: CompiledBin[];
   missing: CompiledBin;
 }
@@ -63,12 +63,17 @@ function compileFeature(feature: ModelFeature): CompiledFeature {
   for (let i = 1; i < all.length; i++) if ((all[i] as ModelBin).points > (all[best] as ModelBin).points) best = i;
   const bestPoints = (all[best] as ModelBin).points;
   const entry = reasonEntry(feature.name);
-  const compile = (bin: ModelBin, position: number): CompiledBin => {
-    let side: ReasonSide = 'level';
-    if (isMissingBin(bin)) side = 'missing';
-    else if (feature.type === 'numeric' && best < present.length) side = position > best ? 'high' : 'low';
-    const text = reasonText(entry, side);
-    return { points: bin.points, pointsLost: bestPoints - bin.points, code: entry.code, en: text.en, zhCN: text.zhCN };
+  // Every level of a present bin with the best points (ties share the top).
+  const bestLevels = feature.type === 'categorical' ? present.filter((bin) => bin.points === bestPoints).flatMap((bin) => (bin as { values: string[] }).values) : [];
+  const compile = (bin: ModelBin, position: number, level?: string): CompiledBin => {
+    const pointsLost = bestPoints - bin.points;
+    let side: ReasonSide;
+    if (isMissingBin(bin)) side = { kind: 'missing' };
+    else if (feature.type === 'numeric') side = best < present.length ? { kind: position > best ? 'high' : 'low' } : { kind: 'none' };
+    else side = { kind: 'level', level: level as string, bestLevels };
+    // A bin that loses nothing, or about which nothing true can be said against the best bin, gives no reason.
+    const text = pointsLost > 0 ? reasonText(entry, side) : null;
+    return { points: bin.points, pointsLost: text ? pointsLost : 0, code: entry.code, en: text?.en ?? '', zhCN: text?.zhCN ?? '' };
   };
   const cuts: number[] = [];
   const levels = new Map<string, number>();
@@ -82,22 +87,18 @@ function compileFeature(feature: ModelFeature): CompiledFeature {
       }
       if (i > 0) cuts.push(bin.lower as number);
     });
-  } else {
-    present.forEach((bin, i) => {
-      for (const value of (bin as { values: string[] }).values) {
-        if (levels.has(value)) throw new Error(`feature ${feature.name}: level ${value} is in two bins`);
-        levels.set(value, i);
-      }
-    });
+    return { name: feature.name, numeric: true, cuts, levels, bins: present.map((bin, i) => compile(bin, i)), missing: compile(missingBin, present.length) };
   }
-  return {
-    name: feature.name,
-    numeric: feature.type === 'numeric',
-    cuts,
-    levels,
-    bins: present.map(compile),
-    missing: compile(missingBin, present.length),
-  };
+  // Categorical: one compiled bin per level, so that the reason describes the applicant's own level.
+  const bins: CompiledBin[] = [];
+  present.forEach((bin, i) => {
+    for (const value of (bin as { values: string[] }).values) {
+      if (levels.has(value)) throw new Error(`feature ${feature.name}: level ${value} is in two bins`);
+      levels.set(value, bins.length);
+      bins.push(compile(bin, i, value));
+    }
+  });
+  return { name: feature.name, numeric: false, cuts, levels, bins, missing: compile(missingBin, present.length) };
 }
 
 export function compileScorecard(model: ScorecardModel): CompiledScorecard {
