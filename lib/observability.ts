@@ -195,6 +195,27 @@ export class Observability extends Construct {
       }),
       true,
     );
+    add(
+      'model-drift',
+      new Alarm(this, 'ModelDriftAlarm', {
+        alarmName: name('model-drift'),
+        alarmDescription:
+          "The scorecard's population moved away from its training data (ScorePsi or MaxInputPsi > 0.25 for a day: population stability index of the live score, or of a model input, against the training distribution). See GET /v1/reports/drift for which input moved, then have credit risk review the model and the policy's bands; retrain on recent outcomes if the shift persists.",
+        metric: new MathExpression({
+          expression: 'MAX([score, input])',
+          label: 'largest PSI of the day',
+          period: Duration.days(1),
+          usingMetrics: { score: this.business('ScorePsi', 'Maximum', Duration.days(1)), input: this.business('MaxInputPsi', 'Maximum', Duration.days(1)) },
+        }),
+        threshold: 0.25,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        // A daily gauge: a day without scoring keeps the state instead of reporting "OK".
+        treatMissingData: TreatMissingData.IGNORE,
+      }),
+      true,
+    );
     this.alarms = alarms;
 
     // ---- Dashboard -----------------------------------------------------------------------------------------------
@@ -245,6 +266,11 @@ export class Observability extends Construct {
       width: 12,
       leftYAxis: { min: 0, showUnits: false },
       leftAnnotations: [{ value: par30Threshold, label: `alarm above ${par30Threshold}`, color: '#d62728' }],
+    });
+    businessGraph('Model drift: PSI of the score and the largest of an input (daily)', [['ScorePsi', 'Maximum'], ['MaxInputPsi', 'Maximum']], [], day, {
+      width: 12,
+      leftYAxis: { min: 0, showUnits: false },
+      leftAnnotations: [{ value: 0.25, label: 'alarm above 0.25', color: '#d62728' }],
     });
     // Every business metric is on the dashboard: a new name in BUSINESS_METRIC_NAMES without a graph fails the synth.
     const graphed = new Set(businessGraphs.flatMap((g) => g.names));

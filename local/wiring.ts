@@ -46,7 +46,7 @@ import * as pipelineDisburse from '../functions/handlers/pipeline-disburse';
 import * as pipelineDocuments from '../functions/handlers/pipeline-documents';
 import * as applicationAudit from '../functions/handlers/application-audit';
 import { createSandboxBureau } from '../functions/adapters/bureau/sandbox-bureau';
-import { createShippedScorer } from '../functions/adapters/scorecard/shipped-scorer';
+import { createShippedScorer, shippedScorecardModel } from '../functions/adapters/scorecard/shipped-scorer';
 import * as products from '../functions/handlers/products';
 import * as policy from '../functions/handlers/policy';
 import * as queryApplications from '../functions/handlers/query-applications';
@@ -112,6 +112,7 @@ export function createLocalDeps(input: LocalDepsInput): AppDeps {
     // The sandbox bureau counts pulls per application (its "fails, then succeeds" identity) in the table, as deployed.
     bureau: createSandboxBureau({ clock: input.clock, countCall: createSandboxCallCounter(doc, input.tableName, 'bureau') }),
     scorer: createShippedScorer(),
+    scoringModel: shippedScorecardModel(),
     logger,
     reviewers: createReviewerRepository(doc, input.tableName),
     reviews: createReviewRepository(doc, input.tableName, { timeZone: input.timeZone }),

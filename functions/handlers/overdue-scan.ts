@@ -6,8 +6,10 @@ import { z } from 'zod';
 import { calendarDate } from '../core/applications/application-schema';
 import { runOverdueScan, type OverdueScanResult } from '../core/servicing/overdue-scan';
 import { defineFunction, type DepsOf } from '../shared/function-definition';
-import { publishingMetrics, recordPortfolioGauges } from '../shared/metrics';
+import { publishingMetrics, recordDriftGauges, recordPortfolioGauges } from '../shared/metrics';
 import { portfolioGauges } from '../core/reporting/reports';
+import { driftReport } from '../core/reporting/drift';
+import { addDays } from '../core/lending-math/calendar-days';
 import { lazyHandler } from '../shared/production';
 import * as production from '../shared/production';
 
@@ -23,6 +25,7 @@ export const definition = defineFunction({
   scanContinuation: production.scanContinuation,
   metrics: production.metrics,
   reports: production.reports,
+  scoringModel: production.scoringModel,
 });
 
 type Deps = DepsOf<typeof definition>;
@@ -48,7 +51,13 @@ export function createHandler(deps: Deps) {
     deps.metrics.count('RemindersSent', result.reminders.sms + result.reminders.email);
     if (result.cursor) await deps.scanContinuation.continueScan({ date: result.date, cursor: result.cursor });
     // The scan moved the buckets: the portfolio's gauges (counters kept with every loan write) go to the dashboard.
-    else recordPortfolioGauges(deps.metrics, portfolioGauges(await deps.reports.portfolioNow()));
+    else {
+      recordPortfolioGauges(deps.metrics, portfolioGauges(await deps.reports.portfolioNow()));
+      // The model's drift over the day before the scan's (a whole day of scoring): PSI gauges for the alarm.
+      const yesterday = addDays(result.date, -1);
+      const drift = await driftReport({ reports: deps.reports, model: deps.scoringModel }, { from: yesterday, to: yesterday });
+      recordDriftGauges(deps.metrics, drift);
+    }
     deps.logger.info('overdue scan', { ...result, failures: result.failures.length, cursor: result.cursor ? 'continued' : undefined });
     // Loan ids and error names only: the next run (idempotent) tries these loans again.
     if (result.failures.length > 0) deps.logger.error('overdue scan: loans not processed', { date: result.date, failures: result.failures });

@@ -4,6 +4,7 @@
 
 import { dayIn } from '../core/kernel/dates';
 import { fairnessReport } from '../core/reporting/fairness';
+import { driftReport } from '../core/reporting/drift';
 import { LENDER_CURRENCY, reportQuerySchema, reportRange, reportRangeProblems, summaryCsv, summaryReport } from '../core/reporting/reports';
 import { defineFunction, type DepsOf } from '../shared/function-definition';
 import { header, httpHandler, json, principalOf, requireRole, validate, type HttpHandler } from '../shared/http';
@@ -12,6 +13,7 @@ import * as production from '../shared/production';
 
 export const definition = defineFunction({
   reports: production.reports,
+  scoringModel: production.scoringModel,
   reviews: production.reviewReader,
   reviewers: production.reviewerDirectory,
   policies: production.policyReader,
@@ -49,6 +51,7 @@ export function createHandler(deps: Deps): HttpHandler {
     const range = reportRange(query, today);
     deps.logger.appendKeys({ reportFrom: range.from, reportTo: range.to });
     if (event.routeKey === 'GET /v1/reports/fairness') return json(200, await fairnessReport(deps, range));
+    if (event.routeKey === 'GET /v1/reports/drift') return json(200, await driftReport({ reports: deps.reports, model: deps.scoringModel }, range));
     const summary = await summaryReport(deps, range, { timeZone, currency: LENDER_CURRENCY });
     if (prefersCsv(header(event, 'accept'))) {
       return {

@@ -2,6 +2,7 @@
 // stack builds all of them once and hands them to every handler's createHandler; production builds only a
 // function's own (production.ts); tests build fakes.
 
+import type { ScorecardModel } from '../core/assessment/scorecard/types';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Clock, IdGenerator, Notifier, PiiProtector, BusinessMetrics } from '../core/kernel/ports';
 import type { ApplicationRepository, DocumentStorage, IdempotencyStore, PipelineExecutions, ProductRepository, TaskTokens, UploadedFiles } from '../core/applications/ports';
@@ -37,6 +38,8 @@ export interface AppDeps {
   pii: PiiProtector;
   bureau: CreditBureau;
   scorer: Scorer;
+  /** The model the scorer uses, as an artifact: its training distributions, for drift monitoring (reporting/drift.ts). */
+  scoringModel: ScorecardModel;
   logger: Logger;
   /** Reviewers by level, with their workload (GET/POST /v1/reviewers). */
   reviewers: ReviewerRepository;

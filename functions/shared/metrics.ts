@@ -174,6 +174,12 @@ export function recordPortfolioGauges(
   if (input.par30 !== null) metrics.gauge('PAR30', input.par30, 'None');
 }
 
+/** The model's drift of a day as gauges (ScorePsi, MaxInputPsi); a day with nothing scored publishes none. */
+export function recordDriftGauges(metrics: BusinessMetrics, drift: { scorePsi: number | null; maxInputPsi: number | null }): void {
+  if (drift.scorePsi !== null) metrics.gauge('ScorePsi', drift.scorePsi, 'None');
+  if (drift.maxInputPsi !== null) metrics.gauge('MaxInputPsi', drift.maxInputPsi, 'None');
+}
+
 function definedDimensions(dimensions: DrillDown | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (dimensions?.product) out.product = dimensions.product;

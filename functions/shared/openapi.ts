@@ -111,6 +111,7 @@ const SUCCESS: Record<RouteKey, Record<string, SuccessResponse>> = {
     '200': { description: 'this reference was recorded before: the same repayment, unchanged', content: json('Repayment'), headers: replayedHeader },
   },
   'GET /v1/reports/fairness': { '200': { description: 'the fairness figures of the range', content: json('FairnessReport') } },
+  'GET /v1/reports/drift': { '200': { description: 'the stability of the range against the training data', content: json('DriftReport') } },
   'GET /v1/reports/summary': {
     '200': {
       description: 'the summary (CSV with Accept: text/csv)',
@@ -157,6 +158,10 @@ const PARAMETERS: Partial<Record<RouteKey, unknown[]>> = {
   'GET /v1/reports/summary': [
     dayParameter('from', 'first day (default: 29 days before `to`); at most 366 days, both included'),
     dayParameter('to', 'last day (default: today)'),
+  ],
+  'GET /v1/reports/drift': [
+    dayParameter('from', 'first scoring day (default: 29 days before `to`); at most 366 days, both included'),
+    dayParameter('to', 'last scoring day (default: today)'),
   ],
   'GET /v1/reports/fairness': [
     dayParameter('from', 'first decision day (default: 29 days before `to`); at most 366 days, both included'),

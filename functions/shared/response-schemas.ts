@@ -19,6 +19,7 @@ import type { toLoanView, toPayoffView, toRepaymentView, toScheduleView } from '
 import type { quote } from '../core/lending-math/quote';
 import type { ReportSummary } from '../core/reporting/reports';
 import type { FairnessReport } from '../core/reporting/fairness';
+import type { DriftReport } from '../core/reporting/drift';
 
 /** Components of the document: each schema registered here becomes `#/components/schemas/<id>`. */
 export const responseComponents = z.registry<{ id: string; description?: string }>();
@@ -450,6 +451,22 @@ const groupFigures = z.object({
   adverseImpact: z.boolean().describe('disparateImpact below the four-fifths rule (0.8)'),
 });
 
+export const driftReportView = component(
+  'DriftReport',
+  "Population stability (PSI) of the live score and of each model input against the model's training data; above alarmThreshold (0.25) is a shift to review.",
+  z.object({
+    from: day,
+    to: day,
+    modelVersion: z.string(),
+    scored: count,
+    alarmThreshold: z.number(),
+    scorePsi: z.number().min(0).nullable(),
+    inputs: z.array(z.object({ feature: z.string(), psi: z.number().min(0).nullable() })),
+    maxInputPsi: z.number().min(0).nullable(),
+    alarm: z.boolean(),
+  }),
+);
+
 export const fairnessReportView = component(
   'FairnessReport',
   'Decisions and loan outcomes by protected group (sex from the national ID, age band on the submission day); the groups are monitored, never model inputs.',
@@ -560,6 +577,7 @@ export type ViewsFitTheirSchemas = [
   Fits<Body<typeof toRepaymentView>, Out<typeof repaymentView>>,
   Fits<ReportSummary, Out<typeof reportSummaryView>>,
   Fits<FairnessReport, Out<typeof fairnessReportView>>,
+  Fits<DriftReport, Out<typeof driftReportView>>,
 ];
 
 /** Bodies that handlers build inline (`satisfies` them, so a field added there must be documented here first). */

@@ -64,6 +64,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/v1/webhooks/repayments', handler: 'repayments', auth: 'none', operationId: 'receiveRepaymentWebhook', summary: "The bank's signed repayment notification" },
   // Operations reports (role ops): JSON, or CSV with Accept: text/csv.
   { method: 'GET', path: '/v1/reports/summary', handler: 'reports', auth: 'user', operationId: 'getReportSummary', summary: 'The operations figures of a range of days (ops), JSON or CSV' },
+  { method: 'GET', path: '/v1/reports/drift', handler: 'reports', auth: 'user', operationId: 'getDriftReport', summary: "Population stability of the live score and of each model input against the model's training data (ops)" },
   { method: 'GET', path: '/v1/reports/fairness', handler: 'reports', auth: 'user', operationId: 'getFairnessReport', summary: 'Approval rate, mean PD, bad rate and disparate impact by sex and age band (ops)' },
 ];
 

@@ -283,6 +283,15 @@ describe('the summary report after a scripted run', () => {
     }
     expect((fairness.json.groups.sex as { decided: number }[]).reduce((sum, g) => sum + g.decided, 0)).toBeGreaterThan(0);
 
+    // Drift: every application scored in the range, by the shipped model, with the PSI of its score and inputs.
+    const drift = await call(ctx.url, 'GET', `/v1/reports/drift?from=${start}&to=${end}`, { token: ops });
+    expect(drift.status).toBe(200);
+    const assessed = items.filter((i) => i.type === 'application' && i.assessment?.inputBins && i.assessment.modelVersion === drift.json.modelVersion);
+    expect(drift.json.scored).toBe(assessed.length);
+    expect(drift.json.scored).toBeGreaterThan(0);
+    expect(typeof drift.json.scorePsi).toBe('number');
+    expect(drift.json.inputs.every((i: { psi: number | null }) => typeof i.psi === 'number')).toBe(true);
+
     // Sanity: the run really went through every path.
     const all = recompute(raw, { from: start, to: end, timeZone: 'Asia/Shanghai', now, remindAfterHours: policy.sla.remindAfterHours });
     expect(all.applications.received).toBe(total);

@@ -138,6 +138,7 @@ describe('alarms', () => {
         'Microloan-dev-lambda-errors-1-of-3',
         'Microloan-dev-lambda-errors-2-of-3',
         'Microloan-dev-lambda-errors-3-of-3',
+        'Microloan-dev-model-drift',
         'Microloan-dev-par30',
         'Microloan-dev-pipeline-failed',
         'Microloan-dev-pipeline-timed-out',
@@ -243,6 +244,18 @@ describe('alarms', () => {
       TreatMissingData: 'notBreaching',
     });
     notifiesOps(alarm, false);
+  });
+
+  it('model drift: the larger of ScorePsi and MaxInputPsi > 0.25 for a day (a day without scoring keeps the state)', () => {
+    const alarm = alarms['Microloan-dev-model-drift']!;
+    expect(alarm.Properties).toMatchObject({ Threshold: 0.25, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1, TreatMissingData: 'ignore' });
+    const metrics = alarm.Properties!.Metrics as { Id: string; Expression?: string; MetricStat?: { Metric: { MetricName: string }; Period: number; Stat: string } }[];
+    expect(metrics.find((m) => m.Expression)?.Expression).toBe('MAX([score, input])');
+    expect(metrics.filter((m) => m.MetricStat).map((m) => [m.Id, m.MetricStat!.Metric.MetricName, m.MetricStat!.Period, m.MetricStat!.Stat])).toEqual([
+      ['score', 'ScorePsi', 86_400, 'Maximum'],
+      ['input', 'MaxInputPsi', 86_400, 'Maximum'],
+    ]);
+    notifiesOps(alarm, true);
   });
 
   it('PAR30 > 0.05 by default (daily maximum; a day without a value keeps the state)', () => {

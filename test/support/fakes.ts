@@ -16,6 +16,7 @@ import type { AppDeps } from '../../functions/shared/deps';
 import type { Scorer } from '../../functions/core/assessment/scoring';
 import type { FeatureRow } from '../../functions/core/assessment/features';
 import { createSandboxBureau } from '../../functions/adapters/bureau/sandbox-bureau';
+import { shippedScorecardModel } from '../../functions/adapters/scorecard/shipped-scorer';
 import { fakeReviewDeps } from './review-fakes';
 import { fakeContractDeps } from './contract-fakes';
 import { fakeLoanDeps } from './loan-fakes';
@@ -273,6 +274,8 @@ export class FixedScorer implements Scorer {
     return {
       score: this.result,
       pd: 0.03,
+      bins: { checking_status: 1 },
+      scoreBucket: 4,
       reasons: [{ code: 'RC01', feature: 'checking_status', pointsLost: 12.5, description: { en: 'Checking account balance is low', 'zh-CN': '支票账户余额偏低' } }],
     };
   }
@@ -331,6 +334,7 @@ export function fakeDeps() {
     pii: createPiiProtector(async () => 'unit-test-secret-unit-test-secret-unit-test-secret'),
     bureau: createSandboxBureau({ clock }),
     scorer: new FixedScorer(),
+    scoringModel: shippedScorecardModel(),
     logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
     ...fakeReviewDeps(),
     ...fakeContractDeps(clock),

@@ -2,6 +2,7 @@
 // `bad` is 1 for a bad outcome and 0 for a good one.
 
 import { binIndex, quantileCutPoints } from './binning';
+import { psi } from '../../functions/core/assessment/scorecard/stability';
 
 // Bound once: inside a sandbox such as Jest's vm context every global lookup (Math.exp …) is slow in a hot loop.
 const { abs, log, max, min } = Math;
@@ -76,18 +77,7 @@ export function logLoss(pdBad: ArrayLike<number>, bad: ArrayLike<number>): numbe
 }
 
 /** Population stability index Σ (a − e) · ln(a / e) over shares; shares below 0.0001 count as 0.0001. */
-export function psi(expectedCounts: readonly number[], actualCounts: readonly number[]): number {
-  const floor = 1e-4;
-  const expectedTotal = expectedCounts.reduce((s, c) => s + c, 0);
-  const actualTotal = actualCounts.reduce((s, c) => s + c, 0);
-  let sum = 0;
-  for (let i = 0; i < expectedCounts.length; i++) {
-    const e = max((expectedCounts[i] as number) / expectedTotal, floor);
-    const a = max((actualCounts[i] as number) / actualTotal, floor);
-    sum += (a - e) * log(a / e);
-  }
-  return sum;
-}
+export { psi };
 
 /** PSI of `actual` against `expected` on the expected sample's quantile bins (up to `bins` of them). */
 export function psiByQuantiles(expected: readonly number[], actual: readonly number[], bins: number) {

@@ -22,7 +22,7 @@
 // sorted order, every row gets its bin's code, and scoring during training is a sum of points per code — the same
 // arithmetic as scoreRow. Fits are Newton steps on a flat design, warm-started along the λ path.
 
-import { binCategoricalCounts, binSortedNumeric, type Binning, type CategoricalCell } from './binning';
+import { binCategoricalCounts, binIndex, binSortedNumeric, quantileCutPoints, type Binning, type CategoricalCell } from './binning';
 import { plainWoeBaseline, type BaselineReport } from './baseline';
 import { fairnessReport, type FairnessReport } from './fairness';
 import { dropFromHessian, fitLogisticFlat, type FlatDesign } from './logistic';
@@ -37,7 +37,7 @@ import { informationValue, totalsOf, weightOfEvidence, type Cell } from './woe';
 const isNaN = Number.isNaN;
 
 /** The recipe's version: bump it when a change to this pipeline changes the artifact for the same data and settings. */
-export const TRAINER_VERSION = '2.0.0';
+export const TRAINER_VERSION = '2.1.0';
 
 /** What the caller chooses; the trainer adds the chosen maxBins and lambda to make the model's parameters. */
 export type TrainingSettings = Omit<TrainingParameters, 'maxBins' | 'lambda'>;
@@ -825,8 +825,12 @@ export function trainScorecard(input: TrainInput): { model: ScorecardModel; repo
     testRows: 0,
   };
   const shipped = refit(prep, allRows, dev.model.parameters.maxBins, dev.model.parameters.lambda, dev.cutoff.pdSample, settings, meta);
-  const model = shipped.model;
-  const shippedScored = scoreCoded(model, shipped.binned, prep, allRows);
+  const shippedScored = scoreCoded(shipped.model, shipped.binned, prep, allRows);
+  // The training rows' score deciles, which the live score's stability is measured against (stability.ts).
+  const scoreCuts = quantileCutPoints([...shippedScored.score].sort((a, b) => a - b), 10);
+  const scoreCounts = new Array<number>(scoreCuts.length + 1).fill(0);
+  for (const score of shippedScored.score) scoreCounts[binIndex(scoreCuts, score)]! += 1;
+  const model: ScorecardModel = { ...shipped.model, scoreDistribution: { cuts: scoreCuts, counts: scoreCounts } };
 
   const features: FeatureSummary[] = input.data.columns
     .filter((name) => name !== input.target)

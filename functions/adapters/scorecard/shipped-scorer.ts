@@ -3,6 +3,7 @@
 
 import shippedModel from '../../../models/german-credit/model.json' with { type: 'json' };
 import { compileScorecard, scoreRow } from '../../core/assessment/scorecard/score';
+import { binIndex } from '../../core/assessment/scorecard/values';
 import type { ScorecardModel } from '../../core/assessment/scorecard/types';
 import type { Scorer } from '../../core/assessment/scoring';
 
@@ -15,6 +16,8 @@ export function createScorecardScorer(model: ScorecardModel): Scorer {
       return {
         score: result.score,
         pd: result.pd,
+        bins: result.bins,
+        scoreBucket: model.scoreDistribution ? binIndex(model.scoreDistribution.cuts, result.score) : null,
         reasons: result.reasons.map((reason) => ({
           code: reason.code,
           feature: reason.feature,
@@ -27,5 +30,10 @@ export function createScorecardScorer(model: ScorecardModel): Scorer {
 }
 
 export function createShippedScorer(): Scorer {
-  return createScorecardScorer(shippedModel as unknown as ScorecardModel);
+  return createScorecardScorer(shippedScorecardModel());
+}
+
+/** The shipped artifact itself (its training distributions are what drift is measured against). */
+export function shippedScorecardModel(): ScorecardModel {
+  return shippedModel as unknown as ScorecardModel;
 }

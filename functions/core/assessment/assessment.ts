@@ -32,6 +32,10 @@ export interface Assessment {
   pd: number;
   reasons: AssessmentReason[];
   modelVersion: string;
+  /** The model bin of each input (feature → bin id), for drift monitoring; absent on assessments before issue 12. */
+  inputBins?: Record<string, number>;
+  /** The training score decile of the score (model.scoreDistribution), for drift monitoring. */
+  scoreBucket?: number;
   bureau: {
     reportId: string;
     bureau: string;

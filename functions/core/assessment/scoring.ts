@@ -16,6 +16,10 @@ export interface ScoredRow {
   score: number;
   /** Calibrated probability of bad. */
   pd: number;
+  /** The model bin id of each input (the live input distribution, reporting/drift.ts); {} for a model without bins. */
+  bins: Record<string, number>;
+  /** The training score decile the score falls in (model.scoreDistribution); null when the model has none. */
+  scoreBucket: number | null;
   /** At most four, worst first, each described in both languages. */
   reasons: { code: string; feature: string; pointsLost: number; description: Record<'zh-CN' | 'en', string> }[];
 }
@@ -92,6 +96,8 @@ export async function scoreApplication(deps: ScoreDeps, applicationId: string): 
       description: description[application.preferredLanguage],
     })),
     modelVersion: deps.scorer.modelVersion,
+    inputBins: scored.bins,
+    ...(scored.scoreBucket !== null ? { scoreBucket: scored.scoreBucket } : {}),
     bureau: bureauSummary(report),
     derived: features.derived,
     alternatives,

@@ -61,6 +61,8 @@ export const BUSINESS_METRIC_NAMES = [
   'Loans61To90',
   'Loans90Plus',
   'PAR30',
+  'ScorePsi',
+  'MaxInputPsi',
 ] as const;
 
 export type BusinessMetricName = (typeof BUSINESS_METRIC_NAMES)[number];

@@ -28,6 +28,7 @@
 import type { Application } from '../applications/application';
 import { dayIn } from '../kernel/dates';
 import { decisionFairnessCounters, FAIRNESS_COUNTER, groupKeys } from './fairness';
+import { DRIFT_COUNTER } from './drift';
 import type { DelinquencyBucket, Loan, PortfolioContribution } from '../servicing/loan';
 import type { Review } from '../review/reviews';
 
@@ -106,6 +107,14 @@ export function applicationDeltas(before: Application | undefined, after: Applic
       shardOf,
       add: { [COUNTER.received]: 1, [COUNTER.channel(after.channel)]: 1, [COUNTER.product(after.productId)]: 1 },
     });
+  }
+  // Drift (drift.ts): the live distribution of the score and of each input, per model version, on the day scored.
+  if (!before?.assessment && after.assessment?.inputBins) {
+    const { modelVersion, inputBins, scoreBucket, assessedAt } = after.assessment;
+    const add: Record<string, number> = { [DRIFT_COUNTER.scored(modelVersion)]: 1 };
+    if (scoreBucket !== undefined) add[DRIFT_COUNTER.score(modelVersion, scoreBucket)] = 1;
+    for (const [feature, bin] of Object.entries(inputBins)) add[DRIFT_COUNTER.input(modelVersion, feature, bin)] = 1;
+    deltas.push({ day: dayOf(assessedAt, timeZone), shardOf, add });
   }
   const moved = before?.status !== after.status;
   if (!moved) return deltas;

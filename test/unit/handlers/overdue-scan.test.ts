@@ -71,6 +71,24 @@ describe('overdue-scan handler', () => {
     expect(gauge('PAR30')).toEqual([600_000 / 900_000]);
   });
 
+  it('publishes the model drift of the day before as PSI gauges (none for a day without scoring)', async () => {
+    const deps = fakeDeps();
+    deps.clock.current = new Date('2026-02-20T02:00:00.000Z');
+    const v = deps.scoringModel.version;
+    // Every application of 19 February scored in the lowest training decile: a large shift of the score.
+    deps.reports.setDay('2026-02-19', { [`drift#${v}#scored`]: 40, [`drift#${v}#score#0`]: 40 }, []);
+    await createHandler(deps)({}, () => 600_000);
+    const gauge = (name: string) => deps.metrics.records.filter((r) => r.name === name).map((r) => r.value);
+    expect(gauge('ScorePsi')).toHaveLength(1);
+    expect(gauge('ScorePsi')[0]).toBeGreaterThan(0.25);
+    expect(gauge('MaxInputPsi')).toHaveLength(1);
+
+    const quiet = fakeDeps();
+    quiet.clock.current = new Date('2026-02-20T02:00:00.000Z');
+    await createHandler(quiet)({}, () => 600_000);
+    expect(quiet.metrics.records.filter((r) => r.name === 'ScorePsi' || r.name === 'MaxInputPsi')).toEqual([]);
+  });
+
   it('ignores an event that is not a continuation and scans today', async () => {
     const deps = fakeDeps();
     deps.clock.current = new Date('2026-02-20T17:00:00.000Z'); // 01:00 on the 21st in Shanghai

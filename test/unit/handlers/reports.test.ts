@@ -128,3 +128,17 @@ describe('GET /v1/reports/fairness', () => {
     expect(parse(bad).errors.map((e: { path: string }) => e.path)).toEqual(['from']);
   });
 });
+
+describe('GET /v1/reports/drift', () => {
+  it('answers ops with the PSI of the score and of each input of the model in use, and the alarm', async () => {
+    const deps = depsWithCounters();
+    const v = deps.scoringModel.version;
+    deps.reports.setDay('2026-03-02', { [`drift#${v}#scored`]: 50, [`drift#${v}#score#0`]: 50 }, []);
+    const result = await createHandler(deps)(httpEvent({ method: 'GET', routePath: '/v1/reports/drift', sub: 'olga', roles: ['ops'], query: { from: '2026-03-01', to: '2026-03-05' } }), lambdaContext);
+    expect(result.statusCode).toBe(200);
+    const body = parse(result);
+    expect(body).toMatchObject({ from: '2026-03-01', to: '2026-03-05', modelVersion: v, scored: 50, alarmThreshold: 0.25, alarm: true });
+    expect(body.scorePsi).toBeGreaterThan(0.25);
+    expect((await createHandler(deps)(httpEvent({ method: 'GET', routePath: '/v1/reports/drift', sub: 'olga', roles: ['reviewer'] }), lambdaContext)).statusCode).toBe(403);
+  });
+});

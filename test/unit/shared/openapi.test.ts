@@ -266,6 +266,7 @@ describe('every route, called for real on the fakes', () => {
     await call('GET /v1/reports/summary', { roles: ['ops'] });
     await call('GET /v1/reports/summary', { roles: ['ops'], headers: { accept: 'text/csv' } });
     await call('GET /v1/reports/fairness', { roles: ['ops'] });
+    await call('GET /v1/reports/drift', { roles: ['ops'] });
   });
 
   it('has called every route', () => {

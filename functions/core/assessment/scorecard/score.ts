@@ -23,10 +23,14 @@ export interface ScoreResult {
   pdSample: number;
   /** Points of the applicant's bin, per feature (they add up with model.basePoints to the unclipped score). */
   points: Record<string, number>;
+  /** The model bin (its `id`) the applicant fell in, per feature: the live input distribution (stability.ts). */
+  bins: Record<string, number>;
   reasons: ReasonCode[];
 }
 
 interface CompiledBin {
+  /** The model bin's id. */
+  id: number;
   points: number;
   pointsLost: number;
   code: string;
@@ -73,7 +77,7 @@ function compileFeature(feature: ModelFeature): CompiledFeature {
     else side = { kind: 'level', level: level as string, bestLevels };
     // A bin that loses nothing, or about which nothing true can be said against the best bin, gives no reason.
     const text = pointsLost > 0 ? reasonText(entry, side) : null;
-    return { points: bin.points, pointsLost: text ? pointsLost : 0, code: entry.code, en: text?.en ?? '', zhCN: text?.zhCN ?? '' };
+    return { id: bin.id, points: bin.points, pointsLost: text ? pointsLost : 0, code: entry.code, en: text?.en ?? '', zhCN: text?.zhCN ?? '' };
   };
   const cuts: number[] = [];
   const levels = new Map<string, number>();
@@ -132,11 +136,13 @@ export function scoreRow(scorecard: ScorecardModel | CompiledScorecard, row: Sco
   const { model, features } = compiled(scorecard);
   let total = model.basePoints;
   const points: Record<string, number> = {};
+  const bins: Record<string, number> = {};
   const candidates: ReasonCode[] = [];
   for (const feature of features) {
     const bin = binOf(feature, row);
     total += bin.points;
     points[feature.name] = bin.points;
+    bins[feature.name] = bin.id;
     if (bin.pointsLost > 0) {
       candidates.push({ code: bin.code, feature: feature.name, pointsLost: bin.pointsLost, en: bin.en, zhCN: bin.zhCN });
     }
@@ -147,6 +153,7 @@ export function scoreRow(scorecard: ScorecardModel | CompiledScorecard, row: Sco
     pd: pdOfLogOdds(logOdds),
     pdSample: pdOfLogOdds(logOdds - model.calibration.interceptShift),
     points,
+    bins,
     reasons: pickReasons(candidates),
   };
 }

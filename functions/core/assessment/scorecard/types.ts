@@ -96,6 +96,11 @@ export interface ScorecardModel {
   features: ModelFeature[];
   /** Accept when score ≥ score (equivalently pdSample ≤ pdSample, pd ≤ pd). */
   cutoff: { pdSample: number; pd: number; score: number };
+  /**
+   * The training rows' scores by decile of this model (cut points as in binIndex), for the live score's stability
+   * (stability.ts); each feature's bins carry their own training counts. Absent in artifacts of trainer < 2.1.
+   */
+  scoreDistribution?: { cuts: number[]; counts: number[] };
 }
 
 export type RowValue = string | number | null | undefined;
