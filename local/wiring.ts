@@ -47,6 +47,7 @@ import * as pipelineDocuments from '../functions/handlers/pipeline-documents';
 import * as applicationAudit from '../functions/handlers/application-audit';
 import { createSandboxBureau } from '../functions/adapters/bureau/sandbox-bureau';
 import { createShippedScorer, shippedScorecardModel } from '../functions/adapters/scorecard/shipped-scorer';
+import { createSandboxStatementSource } from '../functions/adapters/statements/sandbox-statements';
 import * as products from '../functions/handlers/products';
 import * as policy from '../functions/handlers/policy';
 import * as queryApplications from '../functions/handlers/query-applications';
@@ -113,6 +114,7 @@ export function createLocalDeps(input: LocalDepsInput): AppDeps {
     bureau: createSandboxBureau({ clock: input.clock, countCall: createSandboxCallCounter(doc, input.tableName, 'bureau') }),
     scorer: createShippedScorer(),
     scoringModel: shippedScorecardModel(),
+    statements: createSandboxStatementSource(),
     logger,
     reviewers: createReviewerRepository(doc, input.tableName),
     reviews: createReviewRepository(doc, input.tableName, { timeZone: input.timeZone }),

@@ -12,6 +12,7 @@ export const definition = defineFunction({
   pii: production.pii,
   clock: production.clock,
   scorer: production.scorer,
+  statements: production.statementSource,
   logger: production.logger,
   settings: production.settings,
 });

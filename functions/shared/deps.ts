@@ -3,6 +3,7 @@
 // function's own (production.ts); tests build fakes.
 
 import type { ScorecardModel } from '../core/assessment/scorecard/types';
+import type { StatementSource } from '../core/assessment/statement';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Clock, IdGenerator, Notifier, PiiProtector, BusinessMetrics } from '../core/kernel/ports';
 import type { ApplicationRepository, DocumentStorage, IdempotencyStore, PipelineExecutions, ProductRepository, TaskTokens, UploadedFiles } from '../core/applications/ports';
@@ -40,6 +41,8 @@ export interface AppDeps {
   scorer: Scorer;
   /** The model the scorer uses, as an artifact: its training distributions, for drift monitoring (reporting/drift.ts). */
   scoringModel: ScorecardModel;
+  /** Bank statements pulled with the applicant's consent (the sandbox until an account-data provider is configured). */
+  statements: StatementSource;
   logger: Logger;
   /** Reviewers by level, with their workload (GET/POST /v1/reviewers). */
   reviewers: ReviewerRepository;

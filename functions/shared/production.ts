@@ -36,6 +36,7 @@ import { ulidIds } from '../adapters/ids';
 import { createHttpBureau } from '../adapters/bureau/http-bureau';
 import { createSandboxBureau } from '../adapters/bureau/sandbox-bureau';
 import { createShippedScorer, shippedScorecardModel } from '../adapters/scorecard/shipped-scorer';
+import { createSandboxStatementSource } from '../adapters/statements/sandbox-statements';
 import { createHttpCoreBanking } from '../adapters/core-banking/http-core-banking';
 import { createSandboxCoreBanking } from '../adapters/core-banking/sandbox-core-banking';
 import type { BusinessMetrics, Clock, IdGenerator, Notification, Notifier, PiiProtector } from '../core/kernel/ports';
@@ -92,6 +93,7 @@ export const ids = /* @__PURE__ */ provider([], (): IdGenerator => ulidIds);
 export const sleep = /* @__PURE__ */ provider([], (): Sleep => sleepFor);
 export const logger = /* @__PURE__ */ provider([], () => createLogger());
 export const scorer = /* @__PURE__ */ provider([], (): Scorer => createShippedScorer());
+export const statementSource = /* @__PURE__ */ provider([], (): AppDeps['statements'] => createSandboxStatementSource());
 export const scoringModel = /* @__PURE__ */ provider([], (): AppDeps['scoringModel'] => shippedScorecardModel());
 /** Powertools metrics (namespace and service from POWERTOOLS_METRICS_NAMESPACE / POWERTOOLS_SERVICE_NAME). */
 export const metrics = /* @__PURE__ */ provider([], (): BusinessMetrics => createPowertoolsMetrics().metrics);

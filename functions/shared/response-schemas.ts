@@ -109,6 +109,7 @@ const statementViewSchema = z.object({
   transactions: count,
   sha256,
   consentedAt: instant,
+  source: z.enum(['applicant', 'provider']).describe("given with the application, or pulled from the account-data provider with the applicant's consent"),
   verifiedMonthlyInflow: moneyView.describe('the median month\'s inflow, without loans paid out by lenders and reversals'),
   inflowRegularity: z.number().min(0).max(1).describe('1 − the coefficient of variation of the monthly inflows'),
   monthsWithInflow: count,

@@ -5,6 +5,7 @@ import { sandboxIdentity } from '../../functions/adapters/bureau/sandbox-bureau'
 import { uniqueIdentity, validApplication, BAND_D_PROFILE, REVIEW_SIZED_LOAN } from '../support/applications';
 import { bootStack, call, eventually, uploadDocument, type E2eContext } from './support';
 import { salariedStatement } from '../support/statements';
+import { sandboxStatementIdentity } from '../../functions/adapters/statements/sandbox-statements';
 
 let ctx: E2eContext;
 let admin: string;
@@ -149,6 +150,13 @@ describe('the bank statement in the decision (issue 12)', () => {
     const evaluated = audit.json.events.find((e: { action: string }) => e.action === 'policy.evaluated');
     expect(evaluated.details.statementRules).toEqual([{ id: 'STATEMENT_INCOME_BELOW_DECLARED', fact: 'verifiedIncomeShare', value: 0.3333, atMost: 0.6, action: 'REVIEW' }]);
     expect((await call(ctx.url, 'POST', `/v1/applications/${low.id}/withdraw`, { token: low.token })).status).toBe(200);
+
+    // Consent and no statement: the Score step pulls the account-data provider's (the sandbox's) statement.
+    const pulled = await submit({ consents: { creditCheck: true, dataProcessing: true, statementAnalysis: true } }, sandboxStatementIdentity('low_income_statement'));
+    const referredByPulled = await waitForStatus(pulled.id, pulled.token, ['APPROVED', 'DECLINED', 'PENDING_REVIEW']);
+    expect(referredByPulled.status).toBe('PENDING_REVIEW');
+    expect(referredByPulled.statement).toMatchObject({ source: 'provider', verifiedMonthlyInflow: { amount: '5000.00', currency: 'CNY' } });
+    expect((await call(ctx.url, 'POST', `/v1/applications/${pulled.id}/withdraw`, { token: pulled.token })).status).toBe(200);
 
     const matching = await submit(withStatement(15_000_00));
     const approved = await waitForStatus(matching.id, matching.token, ['APPROVED', 'DECLINED', 'PENDING_REVIEW']);

@@ -17,6 +17,7 @@ import type { Scorer } from '../../functions/core/assessment/scoring';
 import type { FeatureRow } from '../../functions/core/assessment/features';
 import { createSandboxBureau } from '../../functions/adapters/bureau/sandbox-bureau';
 import { shippedScorecardModel } from '../../functions/adapters/scorecard/shipped-scorer';
+import { createSandboxStatementSource } from '../../functions/adapters/statements/sandbox-statements';
 import { fakeReviewDeps } from './review-fakes';
 import { fakeContractDeps } from './contract-fakes';
 import { fakeLoanDeps } from './loan-fakes';
@@ -335,6 +336,7 @@ export function fakeDeps() {
     bureau: createSandboxBureau({ clock }),
     scorer: new FixedScorer(),
     scoringModel: shippedScorecardModel(),
+    statements: createSandboxStatementSource(),
     logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
     ...fakeReviewDeps(),
     ...fakeContractDeps(clock),

@@ -60,6 +60,8 @@ export interface Application {
   documentsWait?: DocumentsWait;
   /** The bank statement's figures (assessment/statement.ts), when one came with the applicant's consent. */
   statement?: StoredStatement;
+  /** When the applicant consented to the statement's analysis (the Score step pulls one when none was given). */
+  statementConsentAt?: string;
   /** Sex and age band, for the fairness report only: no scoring feature reads them (reporting/fairness.ts). */
   protectedGroup?: ProtectedGroup;
   timeline: TimelineEntry[];

@@ -160,6 +160,7 @@ export async function submitApplication(
     requiredDocuments: requiredDocuments(product, amount.minor),
     documentsRequiredBefore: product.documentsRequiredBefore ?? DEFAULT_DOCUMENT_GATE,
     ...(statement ? { statement } : {}),
+    ...(submission.consents.statementAnalysis ? { statementConsentAt: at } : {}),
     protectedGroup: protectedGroupOf(applicant.nationalId, applicant.dateOfBirth, dayIn(now, deps.settings.timeZone)),
     timeline: [{ at, status: 'SUBMITTED', by: 'applicant' }],
     createdAt: at,

@@ -8,6 +8,7 @@ import { dayIn } from '../kernel/dates';
 import { NotFoundError } from '../kernel/errors';
 import { mapFeatures, type FeatureInput, type FeatureRow } from './features';
 import { scoreAlternatives } from './alternatives';
+import { analysePulledStatement, type StatementSource } from './statement';
 import { minorUnitDigits } from '../kernel/money';
 import type { Clock, PiiProtector } from '../kernel/ports';
 import type { ApplicationRepository } from '../applications/ports';
@@ -36,6 +37,8 @@ export interface ScoreDeps {
   pii: PiiProtector;
   clock: Clock;
   scorer: Scorer;
+  /** Statements pulled when the applicant consented but gave none (sandbox locally and until a provider is configured). */
+  statements: StatementSource;
   /** The lender's time zone: the applicant's age is counted on today's date there. */
   settings: { timeZone: string };
   /** Elapsed milliseconds for measuring the scoring itself; performance.now in production. */
@@ -69,6 +72,13 @@ export async function scoreApplication(deps: ScoreDeps, applicationId: string): 
     dateOfBirth: applicant.dateOfBirth,
     applicationId,
   });
+
+  // With the applicant's consent and no statement of their own: the account-data provider's, when it has one.
+  const pulled =
+    !application.statement && application.statementConsentAt
+      ? await deps.statements.pull({ applicationId, nationalId: applicant.nationalId, currency: application.currency })
+      : undefined;
+  const statement = pulled ? analysePulledStatement(pulled, application.currency, application.statementConsentAt!) : undefined;
 
   const now = deps.clock.now();
   const stopwatch = deps.stopwatch ?? (() => performance.now());
@@ -109,8 +119,11 @@ export async function scoreApplication(deps: ScoreDeps, applicationId: string): 
   const stored = await deps.applications.annotate({
     application,
     at,
-    changes: { assessment },
+    changes: { assessment, ...(statement ? { statement } : {}) },
     audit: [
+      ...(statement
+        ? [{ actor: 'pipeline', action: 'statement.pulled', details: { sha256: statement.sha256, from: statement.from, to: statement.to, transactions: statement.transactions } }]
+        : []),
       {
         actor: 'pipeline',
         action: 'bureau.report_pulled',

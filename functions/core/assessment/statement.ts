@@ -301,6 +301,7 @@ export function statementView(features: StoredStatement) {
     transactions: features.transactions,
     sha256: features.sha256,
     consentedAt,
+    source: features.source ?? 'applicant',
     verifiedMonthlyInflow: money(features.inflow.verifiedMonthlyMinor),
     inflowRegularity: features.inflow.regularity,
     monthsWithInflow: features.inflow.monthsWithInflow,
@@ -332,10 +333,18 @@ export function analyseSubmittedStatement(statement: StatementSubmission | null 
   if (!statement) return undefined;
   const read = readStatement(statement);
   if ('problems' in read) return undefined; // refused at validation (application-schema.ts), never here
-  return { ...statementFeatures(read.transactions, statement.currency, { lowBalanceMinor: lowBalanceMinor(statement.currency) }), consentedAt };
+  return { ...statementFeatures(read.transactions, statement.currency, { lowBalanceMinor: lowBalanceMinor(statement.currency) }), consentedAt, source: 'applicant' };
 }
 
-export type StoredStatement = StatementFeatures & { consentedAt: string };
+/** A provider's statement, analysed like a submitted one; undefined when it is not 3–12 months of readable rows. */
+export function analysePulledStatement(transactions: StatementTransaction[], currency: string, consentedAt: string): StoredStatement | undefined {
+  const read = readStatement({ currency, transactions });
+  if ('problems' in read) return undefined;
+  return { ...statementFeatures(read.transactions, currency, { lowBalanceMinor: lowBalanceMinor(currency) }), consentedAt, source: 'provider' };
+}
+
+/** `source`: given with the application, or pulled from the account-data provider at the Score step. */
+export type StoredStatement = StatementFeatures & { consentedAt: string; source?: 'applicant' | 'provider' };
 
 /**
  * The statement's figures the decision policy reads (policy.ts STATEMENT_FACTS): the verified inflow over the declared
@@ -352,4 +361,12 @@ export function statementPolicyFacts(statement: StatementFeatures, declaredMonth
     returnedPayments: statement.returnedPayments,
     daysAtLowBalance: statement.balance.daysAtLowBalance,
   };
+}
+
+/**
+ * Where statements come from when the applicant consents but gives none with the application: an account-data
+ * provider (the sandbox locally and until one is configured). Undefined: nothing on file for this person.
+ */
+export interface StatementSource {
+  pull(request: { applicationId: string; nationalId: string; currency: string }): Promise<StatementTransaction[] | undefined>;
 }

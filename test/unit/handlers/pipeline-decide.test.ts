@@ -4,6 +4,9 @@ import { createHandler as createScore } from '../../../functions/handlers/pipeli
 import { createHandler as createDecide } from '../../../functions/handlers/pipeline-decide';
 import { createHandler as createConclude } from '../../../functions/handlers/pipeline-conclude';
 import { sandboxIdentity } from '../../../functions/adapters/bureau/sandbox-bureau';
+import { SANDBOX_STATEMENT_IDENTITIES, sandboxStatementIdentity } from '../../../functions/adapters/statements/sandbox-statements';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { salariedStatement, withSalariedStatement } from '../../support/statements';
 import { verifyChain } from '../../../functions/core/kernel/audit';
 import { smsReference } from '../../../functions/adapters/sms/http-sms-provider';
@@ -218,5 +221,40 @@ describe('after review', () => {
     expect(asks.map((n) => n.attributes!.notificationKey)).toEqual([`info_requested:${asked.reviewId}`, 'info_requested:next-round']);
     expect(new Set(asks.map(smsReference)).size).toBe(2);
     expect(deps.applications.applications.get(id)!.status).toBe('PENDING_REVIEW');
+  });
+});
+
+describe('a statement pulled from the account-data provider (sandbox)', () => {
+  const consenting = (base = validApplication() as Record<string, any>) => ({ consents: { ...base.consents, statementAnalysis: true } });
+
+  it.each([
+    ['low_income_statement', 'STATEMENT_INCOME_BELOW_DECLARED'],
+    ['gambling_statement', 'STATEMENT_GAMBLING'],
+  ] as const)('refers the %s identity, who consented and gave none, naming %s', async (scenario, rule) => {
+    const deps = fakeDeps();
+    const id = await scored(deps, 780, consenting(), sandboxStatementIdentity(scenario));
+    const application = deps.applications.applications.get(id)!;
+    expect(application.statement).toMatchObject({ source: 'provider', months: 6 });
+    expect(deps.applications.audit.get(id)!.some((e) => e.action === 'statement.pulled')).toBe(true);
+    expect(await createDecide(deps)({ applicationId: id })).toMatchObject({ status: 'PENDING_REVIEW' });
+    expect(deps.applications.applications.get(id)!.decision!.reasons.map((r) => r.code)).toEqual([rule]);
+  });
+
+  it('pulls nothing without the consent, and approves the salaried identity as without a statement', async () => {
+    const deps = fakeDeps();
+    const without = await scored(deps, 780, {}, sandboxStatementIdentity('low_income_statement'));
+    expect(deps.applications.applications.get(without)!.statement).toBeUndefined();
+    const other = fakeDeps();
+    const salaried = await scored(other, 780, consenting(), sandboxStatementIdentity('salaried_statement'));
+    expect(other.applications.applications.get(salaried)!.statement).toMatchObject({ source: 'provider', inflow: { verifiedMonthlyMinor: 15_000_00 } });
+    expect(await createDecide(other)({ applicationId: salaried })).toMatchObject({ status: 'APPROVED' });
+  });
+
+  it('is listed in the README, each ID with its birth date', () => {
+    const doc = readFileSync(join(process.cwd(), 'README.md'), 'utf8');
+    for (const identity of SANDBOX_STATEMENT_IDENTITIES) {
+      const row = doc.split('\n').find((line) => line.includes(`\`${identity.nationalId}\``));
+      expect(row).toContain(identity.dateOfBirth);
+    }
   });
 });
