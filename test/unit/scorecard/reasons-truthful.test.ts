@@ -3,22 +3,9 @@
 // "no checking account" (A14) scores best, so a high balance (A13) still loses points; a short time at the address
 // scores best, so a long one loses points.
 
-import { DEFAULT_SCALING, SCORECARD_FORMAT, scoreRow, type ModelBin, type ModelFeature, type ScorecardModel } from '../../../functions/core/assessment/scorecard';
+import { DEFAULT_SCALING, SCORECARD_FORMAT, scoreRow, type ModelFeature, type ScorecardModel } from '../../../functions/core/assessment/scorecard';
+import { categorical, numeric } from './tiny-model';
 
-const common = { woe: 0, count: 10, badRate: 0.3 };
-
-function numeric(name: string, cuts: number[], points: number[], missingPoints: number): ModelFeature {
-  const bounds = [null, ...cuts, null];
-  const bins: ModelBin[] = points.map((p, id) => ({ id, label: `bin ${id}`, lower: bounds[id] ?? null, upper: bounds[id + 1] ?? null, points: p, ...common }));
-  bins.push({ id: points.length, label: 'missing', missing: true, points: missingPoints, ...common });
-  return { name, type: 'numeric', iv: 0.1, coefficient: 1, bins };
-}
-
-function categorical(name: string, levels: Array<[string[], number]>, missingPoints: number): ModelFeature {
-  const bins: ModelBin[] = levels.map(([values, p], id) => ({ id, label: values.join(', '), values, points: p, ...common }));
-  bins.push({ id: levels.length, label: 'missing', missing: true, points: missingPoints, ...common });
-  return { name, type: 'categorical', iv: 0.1, coefficient: 1, bins };
-}
 
 function model(features: ModelFeature[]): ScorecardModel {
   return {

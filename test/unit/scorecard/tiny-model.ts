@@ -4,14 +4,14 @@ import { DEFAULT_SCALING, SCORECARD_FORMAT, type ModelBin, type ModelFeature, ty
 
 const common = { woe: 0, count: 10, badRate: 0.3 };
 
-function numeric(name: string, cuts: number[], points: number[], missingPoints: number): ModelFeature {
+export function numeric(name: string, cuts: number[], points: number[], missingPoints: number): ModelFeature {
   const bounds = [null, ...cuts, null];
   const bins: ModelBin[] = points.map((p, id) => ({ id, label: `bin ${id}`, lower: bounds[id] ?? null, upper: bounds[id + 1] ?? null, points: p, ...common }));
   bins.push({ id: points.length, label: 'missing', missing: true, points: missingPoints, ...common });
   return { name, type: 'numeric', iv: 0.1, coefficient: 1, bins };
 }
 
-function categorical(name: string, levels: Array<[string[], number]>, missingPoints: number): ModelFeature {
+export function categorical(name: string, levels: Array<[string[], number]>, missingPoints: number): ModelFeature {
   const bins: ModelBin[] = levels.map(([values, p], id) => ({ id, label: values.join(', '), values, points: p, ...common }));
   bins.push({ id: levels.length, label: 'missing', missing: true, points: missingPoints, ...common });
   return { name, type: 'categorical', iv: 0.1, coefficient: 1, bins };
