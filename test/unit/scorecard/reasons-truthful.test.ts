@@ -3,30 +3,10 @@
 // "no checking account" (A14) scores best, so a high balance (A13) still loses points; a short time at the address
 // scores best, so a long one loses points.
 
-import { DEFAULT_SCALING, SCORECARD_FORMAT, scoreRow, type ModelFeature, type ScorecardModel } from '../../../functions/core/assessment/scorecard';
-import { categorical, numeric } from './tiny-model';
+import { scoreRow, type ModelFeature, type ScorecardModel } from '../../../functions/core/assessment/scorecard';
+import { categorical, numeric, scorecardOf } from './tiny-model';
 
-
-function model(features: ModelFeature[]): ScorecardModel {
-  return {
-    format: SCORECARD_FORMAT,
-    version: 'truthful-1',
-    name: 'truthful',
-    trainingData: { sha256: '0', rows: 100, badRate: 0.3, target: 'class', bad: '2', developmentRows: 70, testRows: 30 },
-    parameters: {
-      seed: 1, testShare: 0.3, minBinShare: 0.05, maxBinsGrid: [5], maxBins: 5, lambdaGrid: [0], lambda: 0, ivMin: 0.02,
-      woeSmoothing: 0.5, innerFolds: 3, cvFolds: 3, cutoffGrid: { from: 0.05, to: 0.6, step: 0.01 }, costBadAccepted: 5,
-      costGoodRejected: 1, expectedBadRate: 0.05, categorical: [], exclude: [],
-    },
-    conventions: {},
-    scaling: { ...DEFAULT_SCALING },
-    intercept: 0,
-    basePoints: 600,
-    calibration: { sampleBadRate: 0.3, expectedBadRate: 0.05, interceptShift: 2.097141 },
-    features,
-    cutoff: { pdSample: 0.17, pd: 0.0245, score: 620 },
-  };
-}
+const model = (features: ModelFeature[]) => scorecardOf(features, 600);
 
 // As in the shipped German model: no checking account best, then a high balance, a low one, a negative one.
 const checkingNoneBest = categorical('checking_status', [[['A11'], -49], [['A12'], -16], [['A13'], 23], [['A14'], 59]], 0);

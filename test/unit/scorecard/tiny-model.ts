@@ -17,7 +17,8 @@ export function categorical(name: string, levels: Array<[string[], number]>, mis
   return { name, type: 'categorical', iv: 0.1, coefficient: 1, bins };
 }
 
-export function tinyModel(basePoints = 700): ScorecardModel {
+/** A hand-written scorecard with these features (its other fields fixed). */
+export function scorecardOf(features: ModelFeature[], basePoints = 700): ScorecardModel {
   return {
     format: SCORECARD_FORMAT,
     version: 'tiny-1',
@@ -33,7 +34,14 @@ export function tinyModel(basePoints = 700): ScorecardModel {
     intercept: 0,
     basePoints,
     calibration: { sampleBadRate: 0.3, expectedBadRate: 0.05, interceptShift: 2.097141 },
-    features: [
+    features,
+    cutoff: { pdSample: 0.17, pd: 0.0245, score: 620 },
+  };
+}
+
+export function tinyModel(basePoints = 700): ScorecardModel {
+  return scorecardOf(
+    [
       numeric('duration_months', [12, 24], [20, 0, -30], -5),
       categorical('checking_status', [[['A11'], -20], [['A12'], -10], [['A13', 'A14'], 30]], 0),
       categorical('housing', [[['A151', 'A153'], -5], [['A152'], 5]], 0),
@@ -41,8 +49,8 @@ export function tinyModel(basePoints = 700): ScorecardModel {
       categorical('savings', [[['A61'], -10], [['A65'], 10]], 0),
       numeric('age_years', [25], [-15, 5], 0),
     ],
-    cutoff: { pdSample: 0.17, pd: 0.0245, score: 620 },
-  };
+    basePoints,
+  );
 }
 
 /** The applicant who is in every feature's best bin. */
