@@ -5,7 +5,8 @@
 import type { Delivery, ReviewCase } from '../core/review/review-service';
 import type { Review, ReviewClosedReason, ReviewDecision, ReviewerLanguage } from '../core/review/reviews';
 import { reviewDecisionPath, reviewPath } from '../core/review/review-links';
-import { formatInstantUtc, groupDigits } from '../core/review/review-messages';
+import { formatInstantUtc } from '../core/review/review-messages';
+import { groupDigits } from '../core/kernel/money';
 import type { FieldProblem } from '../core/kernel/errors';
 import { html, join, type SafeHtml } from './html';
 import { fromMinor } from '../core/kernel/money';

@@ -68,20 +68,25 @@ export function sandboxStatementIdentity(scenario: SandboxStatementScenario): Sa
 
 const amount = (minor: number) => (minor / 100).toFixed(2);
 
-function statementOf(identity: SandboxStatementIdentity): StatementTransaction[] {
+/**
+ * `months` months from January 2026 of a salaried account: the salary on the 5th, rent on the 6th, groceries three
+ * times, power on the 20th, and `gamblingMinor` to a lottery on the 25th when it is more than 0.
+ */
+export function salariedStatementRows(salaryMinor: number, options: { gamblingMinor?: number; months?: number } = {}): StatementTransaction[] {
+  const { gamblingMinor = 0, months = 6 } = options;
   const rows: StatementTransaction[] = [];
   let balance = 3_000_00;
   const push = (date: string, minor: number, direction: 'in' | 'out', counterparty: string, description?: string) => {
     balance += direction === 'in' ? minor : -minor;
     rows.push({ date, amount: amount(minor), direction, counterparty, ...(description ? { description } : {}), balance: (balance < 0 ? '-' : '') + amount(Math.abs(balance)) });
   };
-  for (let month = 1; month <= 6; month += 1) {
+  for (let month = 1; month <= months; month += 1) {
     const m = String(month).padStart(2, '0');
-    push(`2026-${m}-05`, identity.salaryMinor, 'in', '上海某某科技有限公司', '工资');
+    push(`2026-${m}-05`, salaryMinor, 'in', '上海某某科技有限公司', '工资');
     push(`2026-${m}-06`, 2_000_00, 'out', '房东', '房租');
     for (const day of ['08', '15', '22']) push(`2026-${m}-${day}`, 300_00, 'out', '联华超市');
     push(`2026-${m}-20`, 150_00, 'out', '国家电网', '电费');
-    if (identity.gamblingMinor > 0) push(`2026-${m}-25`, identity.gamblingMinor, 'out', '体育彩票', '彩票');
+    if (gamblingMinor > 0) push(`2026-${m}-25`, gamblingMinor, 'out', '体育彩票', '彩票');
   }
   return rows;
 }
@@ -91,7 +96,7 @@ export function createSandboxStatementSource(): StatementSource {
     async pull({ nationalId, currency }) {
       const identity = SANDBOX_STATEMENT_IDENTITIES.find((entry) => entry.nationalId === nationalId);
       if (!identity || currency !== 'CNY') return undefined;
-      return statementOf(identity);
+      return salariedStatementRows(identity.salaryMinor, { gamblingMinor: identity.gamblingMinor });
     },
   };
 }

@@ -241,3 +241,9 @@ function declineHintView(hint: DeclineHint, app: Application) {
     text: hint.text[app.preferredLanguage],
   };
 }
+
+/** The monthly income the applicant declared (kept in minor units in the profile at intake); 0 when absent. */
+export function declaredMonthlyIncome(application: Pick<Application, 'profile' | 'currency'>): { minor: number; currency: string } {
+  const employment = application.profile.employment as { monthlyIncome?: { minor: number; currency: string } } | undefined;
+  return employment?.monthlyIncome ?? { minor: 0, currency: application.currency };
+}

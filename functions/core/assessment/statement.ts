@@ -142,7 +142,8 @@ function checkTransactions(transactions: StatementTransaction[], currency: strin
     const amountProblem = decimalProblem(t.amount, currency);
     if (amountProblem) problems.push({ path: `${path}[${i}].amount`, message: amountProblem });
     else if (toMinor({ amount: t.amount, currency }).minor <= 0) problems.push({ path: `${path}[${i}].amount`, message: 'must be more than 0 (direction says which way)' });
-    if (t.balance !== undefined && decimalProblem(t.balance.replace(/^-/, ''), currency)) problems.push({ path: `${path}[${i}].balance`, message: decimalProblem(t.balance.replace(/^-/, ''), currency)! });
+    const balanceProblem = t.balance === undefined ? undefined : decimalProblem(t.balance.replace(/^-/, ''), currency);
+    if (balanceProblem) problems.push({ path: `${path}[${i}].balance`, message: balanceProblem });
   });
   if (problems.length > 0) return { problems: problems.slice(0, 20) };
   if (transactions.length === 0) return { problems: [{ path, message: 'must hold the transactions of 3 to 12 months' }] };

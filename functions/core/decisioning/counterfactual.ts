@@ -5,7 +5,7 @@
 // Pure.
 
 import type { ScoredAlternative } from '../assessment/alternatives';
-import { fromMinor } from '../kernel/money';
+import { fromMinor, groupDigits } from '../kernel/money';
 import { evaluatePolicy, type Policy, type PolicyFacts } from './policy';
 
 export interface DeclineHint {
@@ -46,7 +46,7 @@ export function declineHint(policy: Policy, facts: PolicyFacts, alternatives: re
   const options = (['termMonths', 'amountMinor', 'monthlyDebtPaymentsMinor'] as const).flatMap((kind) => (best.has(kind) ? [best.get(kind)!.change] : []));
   const money = (minor: number) => {
     const { amount, currency } = fromMinor({ minor, currency: facts.currency });
-    return `${amount.replace(/\B(?=(\d{3})+(?!\d))/g, ',')} ${currency}`;
+    return `${groupDigits(amount)} ${currency}`;
   };
   const en = options.map((option) =>
     'termMonths' in option ? `a ${option.termMonths}-month term` : 'amountMinor' in option ? `an amount of ${money(option.amountMinor)}` : `monthly debt payments of at most ${money(option.monthlyDebtPaymentsMinor)}`,

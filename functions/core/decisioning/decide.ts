@@ -10,7 +10,7 @@ import { NotFoundError } from '../kernel/errors';
 import type { ApplicationStatus } from '../applications/lifecycle';
 import { contractedTermsFor, offerFor, type Offer } from './offer';
 import { draftContract, type DraftContractDeps } from '../contracting/contracting';
-import type { Application } from '../applications/application';
+import { declaredMonthlyIncome, type Application } from '../applications/application';
 import type { Product } from '../applications/products';
 import { evaluatePolicy, type PolicyFacts, type PolicyReader } from './policy';
 import type { Assessment } from '../assessment/assessment';
@@ -90,7 +90,7 @@ export async function decideApplication(
       currentDefault: assessment.bureau.currentDefault,
       fraudFlag: assessment.bureau.fraudFlag,
       bureau: bureauFacts(assessment.bureau),
-      statement: application.statement ? statementPolicyFacts(application.statement, declaredMonthlyIncomeMinor(application)) : null,
+      statement: application.statement ? statementPolicyFacts(application.statement, declaredMonthlyIncome(application).minor) : null,
       scoreReasons: assessment.reasons.map(({ code, description }) => ({ code, description })),
       language: application.preferredLanguage,
     };
@@ -246,10 +246,4 @@ async function approvedOffer(
   const offer = offerFor({ terms, termMonths: application.termMonths, decidedAt: now, validDays: input.validDays, timeZone: deps.settings.timeZone });
   const drafted = await draftContract(deps, { application, offer, terms, now });
   return { offer: { ...offer, contract: drafted.contract }, audit: drafted.audit };
-}
-
-/** The monthly income the applicant declared, in minor units (stored in the profile at intake). */
-function declaredMonthlyIncomeMinor(application: Application): number {
-  const employment = application.profile.employment as { monthlyIncome?: { minor: number } } | undefined;
-  return employment?.monthlyIncome?.minor ?? 0;
 }

@@ -779,7 +779,7 @@ function statementRulesFiring(policy: Policy, facts: PolicyFacts, action: Statem
 }
 
 /** The reason a bureau or statement rule gives, in the applicant's language. */
-function bureauReason(policy: Policy, id: string, language: PolicyFacts['language']): DecisionReason {
+function ruleReason(policy: Policy, id: string, language: PolicyFacts['language']): DecisionReason {
   const rule = [...policy.bureauRules, ...policy.statementRules].find((r) => r.id === id)!;
   return { code: id, description: rule.description[language] };
 }
@@ -823,7 +823,7 @@ export function evaluatePolicy(policy: Policy, facts: PolicyFacts): PolicyEvalua
   if (hits.length > 0 || bureauDeclines.length > 0 || statementDeclines.length > 0) {
     const reasons = [
       ...hits.map((rule) => ({ code: rule.id, description: rule.description[facts.language] })),
-      ...[...bureauDeclines, ...statementDeclines].map((fired) => bureauReason(policy, fired.id, facts.language)),
+      ...[...bureauDeclines, ...statementDeclines].map((fired) => ruleReason(policy, fired.id, facts.language)),
     ];
     return {
       ...base,
@@ -879,7 +879,7 @@ export function evaluatePolicy(policy: Policy, facts: PolicyFacts): PolicyEvalua
     levels = maxLevels;
     matchedRules.push(`MAX_LEVELS_${maxLevels}`);
   }
-  const reasons = [...referrals, ...statementReferrals].slice(0, MAX_DECLINE_REASONS).map((fired) => bureauReason(policy, fired.id, facts.language));
+  const reasons = [...referrals, ...statementReferrals].slice(0, MAX_DECLINE_REASONS).map((fired) => ruleReason(policy, fired.id, facts.language));
   return { ...base, outcome: 'REVIEW', levelsRequired: levels, annualRatePercent, matchedRules, reasons, bureauRulesFired: referrals, statementRulesFired: statementReferrals };
 }
 

@@ -59,3 +59,10 @@ export function fromMinor({ minor, currency }: MinorAmount): Money {
   const fraction = String(abs % scale).padStart(digits, '0');
   return { amount: `${sign}${whole}.${fraction}`, currency };
 }
+
+/** A decimal amount with thousands separators: `80000.00` → `80,000.00`. */
+export function groupDigits(amount: string): string {
+  const [whole, fraction] = amount.split('.');
+  const grouped = (whole ?? '').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
+}

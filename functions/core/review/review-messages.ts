@@ -1,7 +1,7 @@
 // The emails a reviewer gets (PRODUCT.md §2.5), in the reviewer's language. Plain text: the body carries the GET link
 // in full. No applicant PII: the case is behind the link.
 
-import type { Money } from '../kernel/money';
+import { groupDigits, type Money } from '../kernel/money';
 import type { ReviewerLanguage } from './reviews';
 
 export type ReviewEmailKind = 'assigned' | 'reminder' | 'escalated';
@@ -38,13 +38,6 @@ function checklistLine(language: ReviewerLanguage, checklist: ReviewEmailInput['
 /** An instant as `2026-12-04 08:00 UTC`: unambiguous in both languages. */
 export function formatInstantUtc(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-}
-
-/** A decimal amount with thousands separators: `80000.00` → `80,000.00`. */
-export function groupDigits(amount: string): string {
-  const [whole, fraction] = amount.split('.');
-  const grouped = (whole ?? '').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
 }
 
 export function reviewEmail(kind: ReviewEmailKind, language: ReviewerLanguage, input: ReviewEmailInput): { subject: string; body: string } {

@@ -8,7 +8,7 @@
 // pipeline (the SLA check delivers one that is not).
 
 import { statementView } from '../assessment/statement';
-import type { Application } from '../applications/application';
+import { declaredMonthlyIncome, type Application } from '../applications/application';
 import { withFreshApplication } from '../applications/application-updates';
 import { missingDocuments } from '../applications/document-checklist';
 import type { Assessment } from '../assessment/assessment';
@@ -479,7 +479,7 @@ export async function openReviewCase(
       productName: product?.name ?? null,
     },
     statement: application.statement
-      ? { declaredMonthlyIncome: fromMinor(declaredIncome(application)), figures: statementView(application.statement) }
+      ? { declaredMonthlyIncome: fromMinor(declaredMonthlyIncome(application)), figures: statementView(application.statement) }
       : null,
     assessment: assessment
       ? {
@@ -922,10 +922,4 @@ export async function listReviewQueue(deps: { reviews: Pick<ReviewRepository, 'l
   const page: Page<Review> = await deps.reviews.listPending(query.limit, query.cursor);
   const now = deps.clock.now();
   return { items: page.items.map((review) => reviewQueueView(review, now)), nextCursor: page.nextCursor ?? null };
-}
-
-/** The monthly income the applicant declared (stored in minor units in the profile at intake). */
-function declaredIncome(application: Application): { minor: number; currency: string } {
-  const employment = application.profile.employment as { monthlyIncome?: { minor: number; currency: string } } | undefined;
-  return employment?.monthlyIncome ?? { minor: 0, currency: application.currency };
 }
