@@ -3,7 +3,7 @@
 import type { ProtectedGroup } from '../reporting/fairness';
 import type { ApplicationStatus } from './lifecycle';
 import type { CustomerType, DocumentGate, DocumentKind } from './products';
-import { documentsGateView, type DocumentsWait } from './document-checklist';
+import { documentsGateView, missingDocuments, receivedKinds, type DocumentsWait } from './document-checklist';
 import type { DocumentRejectionReason } from './file-signature';
 import type { FieldProblem } from '../kernel/errors';
 import type { DeclineHint } from '../decisioning/counterfactual';
@@ -123,7 +123,7 @@ export interface ViewExtras {
 }
 
 export function toApplicationView(app: Application, documents: ApplicationDocument[], progress?: ReviewProgress, extras: ViewExtras = {}) {
-  const received = [...new Set(documents.filter((d) => d.status === 'RECEIVED').map((d) => d.kind))];
+  const received = receivedKinds(documents);
   const gate = documentsGateView(app, documents);
   return {
     applicationId: app.applicationId,
@@ -144,7 +144,7 @@ export function toApplicationView(app: Application, documents: ApplicationDocume
     documents: {
       required: app.requiredDocuments,
       received,
-      missing: app.requiredDocuments.filter((kind) => !received.includes(kind)),
+      missing: missingDocuments(app, documents),
       requiredBefore: app.documentsRequiredBefore ?? 'review',
       ...(gate.dueBy ? { dueBy: gate.dueBy } : {}),
       items: documents.map((d) => ({

@@ -10,7 +10,7 @@
 import { statementView } from '../assessment/statement';
 import { declaredMonthlyIncome, type Application } from '../applications/application';
 import { withFreshApplication } from '../applications/application-updates';
-import { missingDocuments } from '../applications/document-checklist';
+import { missingDocuments, receivedKinds } from '../applications/document-checklist';
 import type { Assessment } from '../assessment/assessment';
 import { fromMinor, type Money } from '../kernel/money';
 import { ageOn, dayIn } from '../kernel/dates';
@@ -441,7 +441,7 @@ export async function openReviewCase(
   for (const r of all) {
     if (r.status === 'DECIDED' && !deciders.has(r.reviewerId)) deciders.set(r.reviewerId, (await deps.reviewers.get(r.reviewerId))?.name ?? r.reviewerId);
   }
-  const received = [...new Set(documents.filter((d) => d.status === 'RECEIVED').map((d) => d.kind))];
+  const received = receivedKinds(documents);
   const assessment = application.assessment;
   const age = assessment?.derived.ageYears ?? (sealed.applicant.dateOfBirth ? ageOn(sealed.applicant.dateOfBirth, dayIn(now, deps.settings.timeZone)) : null);
 
@@ -503,7 +503,7 @@ export async function openReviewCase(
           policyVersion: application.decision.policyVersion,
         }
       : null,
-    documents: { required: application.requiredDocuments, received, missing: application.requiredDocuments.filter((k) => !received.includes(k)) },
+    documents: { required: application.requiredDocuments, received, missing: missingDocuments(application, documents) },
     earlierDecisions: all
       .filter((r) => r.status === 'DECIDED' && r.reviewId !== review.reviewId && r.decision)
       .map((r) => ({
