@@ -74,6 +74,9 @@ export function problem(status: number, title: string, detail: string, errors?: 
   };
 }
 
+/** A problem the client may retry in a second (the `Retry-After` header). */
+const retryInASecond = (result: HttpResult): HttpResult => ({ ...result, headers: { ...result.headers, 'retry-after': '1' } });
+
 /** Domain errors become problems; anything else is a 500 whose details stay in the log, never in the response. */
 export function errorToProblem(error: unknown, logger: Logger): HttpResult {
   if (error instanceof ValidationError) return problem(422, 'Validation failed', error.message, error.errors);
@@ -84,18 +87,14 @@ export function errorToProblem(error: unknown, logger: Logger): HttpResult {
   if (error instanceof NotFoundError) return problem(404, 'Not found', error.message);
   if (error instanceof IdempotencyKeyMismatchError) return problem(422, 'Idempotency key reused', error.message, [{ path: 'Idempotency-Key', message: error.message }]);
   if (error instanceof IdempotencyKeyInProgressError) {
-    const result = problem(409, 'Idempotency key in use', error.message, [{ path: 'Idempotency-Key', message: 'a request with this key is in progress' }]);
-    return { ...result, headers: { ...result.headers, 'retry-after': '1' } };
+    return retryInASecond(problem(409, 'Idempotency key in use', error.message, [{ path: 'Idempotency-Key', message: 'a request with this key is in progress' }]));
   }
   if (error instanceof ConcurrentModificationError) return problem(409, 'Concurrent modification', 'the resource changed meanwhile; read it again and retry');
   if (error instanceof DocumentsMissingError) {
     return problem(409, 'Documents missing', error.message, [{ path: 'documents.missing', message: `${error.missing.join(', ')} must be uploaded first` }]);
   }
   if (error instanceof ConflictError) return problem(409, 'Conflict', error.message);
-  if (error instanceof TemporarilyUnavailableError) {
-    const result = problem(503, 'Temporarily unavailable', error.message);
-    return { ...result, headers: { ...result.headers, 'retry-after': '1' } };
-  }
+  if (error instanceof TemporarilyUnavailableError) return retryInASecond(problem(503, 'Temporarily unavailable', error.message));
   if (error instanceof DomainError) return problem(400, 'Bad request', error.message);
   logger.error('unhandled error', { error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) });
   return problem(500, 'Internal error', 'the request could not be completed; it is safe to retry with the same Idempotency-Key');
