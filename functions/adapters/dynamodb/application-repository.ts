@@ -8,6 +8,7 @@ import {
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
+  type UpdateCommandInput,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Application, ApplicationDocument } from '../../core/applications/application';
@@ -194,6 +195,17 @@ export function createApplicationRepository(doc: DynamoDBDocumentClient, tableNa
     return { items, ...(resume ? { nextCursor: encodeCursor(resume) } : {}) };
   }
 
+  /** A conditional update of a document item: true when it was made, false when the condition no longer held. */
+  async function updateDocumentIf(update: Omit<UpdateCommandInput, 'TableName'>): Promise<boolean> {
+    try {
+      await doc.send(new UpdateCommand({ TableName: tableName, ...update }));
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
   return {
     async create({ application, customer, idempotency, audit }: NewApplicationWrite) {
       const { applicationId, ownerId, createdAt, status, nationalIdHash } = application;
@@ -319,43 +331,25 @@ export function createApplicationRepository(doc: DynamoDBDocumentClient, tableNa
     },
 
     async markDocumentReceived(applicationId, documentId, receivedAt) {
-      try {
-        await doc.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keys.applicationDocument(applicationId, documentId),
-            UpdateExpression: 'SET #status = :received, receivedAt = :at',
-            ConditionExpression: 'attribute_exists(PK) AND #status = :pending',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':received': 'RECEIVED', ':pending': 'PENDING_UPLOAD', ':at': receivedAt },
-          }),
-        );
-        return true;
-      } catch (error) {
-        // Already received (S3 delivers events at least once) or unknown: nothing to change.
-        if (isConditionalCheckFailed(error)) return false;
-        throw error;
-      }
+      // False when already received (S3 delivers events at least once) or unknown: nothing to change.
+      return updateDocumentIf({
+        Key: keys.applicationDocument(applicationId, documentId),
+        UpdateExpression: 'SET #status = :received, receivedAt = :at',
+        ConditionExpression: 'attribute_exists(PK) AND #status = :pending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':received': 'RECEIVED', ':pending': 'PENDING_UPLOAD', ':at': receivedAt },
+      });
     },
 
     async markDocumentRejected(applicationId, documentId, { from, rejectedAt, reason }) {
-      try {
-        await doc.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keys.applicationDocument(applicationId, documentId),
-            UpdateExpression: 'SET #status = :rejected, rejectedAt = :at, rejectionReason = :reason REMOVE receivedAt',
-            ConditionExpression: 'attribute_exists(PK) AND #status = :from',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':rejected': 'REJECTED', ':from': from, ':at': rejectedAt, ':reason': reason },
-          }),
-        );
-        return true;
-      } catch (error) {
-        // Moved meanwhile (a repeated event rejected it first) or unknown: nothing to change.
-        if (isConditionalCheckFailed(error)) return false;
-        throw error;
-      }
+      // False when moved meanwhile (a repeated event rejected it first) or unknown: nothing to change.
+      return updateDocumentIf({
+        Key: keys.applicationDocument(applicationId, documentId),
+        UpdateExpression: 'SET #status = :rejected, rejectedAt = :at, rejectionReason = :reason REMOVE receivedAt',
+        ConditionExpression: 'attribute_exists(PK) AND #status = :from',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':rejected': 'REJECTED', ':from': from, ':at': rejectedAt, ':reason': reason },
+      });
     },
 
     async listDocuments(applicationId) {
